@@ -1,0 +1,40 @@
+"""The `export` subcommand: ``python main.py export FILE --format F -o OUT``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exports import FORMATS
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export", help="export a plan: " + ", ".join(FORMATS))
+    p.add_argument("file", help="plan file (.json)")
+    p.add_argument("--format", "-f", required=True, choices=list(FORMATS), metavar="FORMAT",
+                   help="one of: " + ", ".join(FORMATS))
+    p.add_argument("-o", "--output", required=True, help="output file")
+    p.add_argument("--what-if", type=float, default=1.0, dest="multiplier", metavar="X",
+                   help="scale the traffic by X before exporting")
+    p.add_argument("--scale", type=float, default=1.0, help="PNG: scale factor (1 = 96 dpi)")
+    p.add_argument("--as-drawn", action="store_true", help="PNG/SVG: keep the canvas positions (no re-layout)")
+    p.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args, out) -> int:
+    from exports import ExportError, export
+    from planner.engine import compute
+    from planner.io import load_plan
+
+    plan = load_plan(args.file)
+    result = compute(plan, multiplier=args.multiplier)
+    options = {}
+    if args.format in ("png", "svg"):
+        options["as_drawn"] = args.as_drawn
+        if args.format == "png":
+            options["scale"] = args.scale
+    try:
+        written = export(plan, result, args.format, Path(args.output), **options)
+    except ExportError as exc:
+        raise ValueError(str(exc)) from None
+    print(f"wrote {written}", file=out)
+    return 0

@@ -1,0 +1,246 @@
+"""
+The headless command line: ``python main.py plan|validate|estimate|...``.
+
+Bad input never shows a traceback: it prints one line ``archplan: error: ...`` on stderr and exits 2.
+Other layers add subcommands through ``extensions`` (callables taking the argparse sub-parsers), so
+that planner/ does not import the exporters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Any, Callable, Iterable
+
+from planner import units
+from planner.estimate import KEYS, EstimateError, EstimateInput, estimate
+from planner.formulas import Figure
+
+COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new")
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """Bad input: reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        raise CliError(f"{message} (see {self.prog} --help)")
+
+
+def _unit(parse: Callable[[Any], float], what: str) -> Callable[[str], float]:
+    def convert(text: str) -> float:
+        try:
+            return parse(text)
+        except units.UnitError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = what
+    return convert
+
+
+COUNT = _unit(units.parse_count, "count")
+SIZE = _unit(units.parse_size, "size")
+DURATION = _unit(units.parse_duration, "duration")
+
+
+def _fraction(text: str) -> float:
+    value = COUNT(text)
+    if value > 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 1")
+    return value
+
+
+def build_parser(extensions: Iterable[Callable[[Any], None]] = ()) -> argparse.ArgumentParser:
+    parser = _Parser(prog="archplan", description="Archplan: draw a system's architecture and plan its capacity. "
+                     "Run without arguments to open the desktop app.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    p = sub.add_parser("plan", help="compute a plan: per-component figures and plan totals")
+    p.add_argument("file", help="plan file (.json)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--explain", action="store_true", help="show the formula and numbers behind every figure")
+    p.add_argument("--what-if", type=float, default=1.0, metavar="X", dest="multiplier",
+                   help="scale the traffic by X (e.g. 0.1 or 10)")
+    p.set_defaults(handler=cmd_plan)
+
+    p = sub.add_parser("validate", help="check a plan file; exit 2 with the problem if it is not valid")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("estimate", help="back-of-the-envelope estimate from a few traffic figures")
+    users = p.add_argument_group("users")
+    users.add_argument("--dau", type=COUNT, help="daily active users, e.g. 10M")
+    users.add_argument("--mau", type=COUNT, help="monthly active users (with --active-ratio)")
+    users.add_argument("--active-ratio", type=_fraction, help="share of monthly users active on a day")
+    volume = p.add_argument_group("volume")
+    volume.add_argument("--writes-per-day", type=COUNT, help="absolute writes per day")
+    volume.add_argument("--writes-per-month", type=COUNT, help="absolute writes per month (30 days)")
+    volume.add_argument("--writes-per-user", type=COUNT, help="writes per user per day")
+    volume.add_argument("--reads-per-user", type=COUNT, help="reads per user per day")
+    volume.add_argument("--read-write-ratio", type=COUNT, help="reads = R x writes")
+    sizes = p.add_argument_group("sizes")
+    sizes.add_argument("--write-size", type=SIZE, default=0.0, help="bytes stored per write (default 0)")
+    sizes.add_argument("--read-size", type=SIZE, default=0.0, help="bytes returned per read (default 0)")
+    sizes.add_argument("--media-fraction", type=_fraction, default=0.0, help="share of writes with a media object")
+    sizes.add_argument("--media-size", type=SIZE, default=0.0, help="bytes per media object")
+    other = p.add_argument_group("shape")
+    other.add_argument("--peak-factor", type=COUNT, default=2.0, help="peak / average (default 2)")
+    other.add_argument("--retention", type=DURATION, default=5 * units.YEAR, help="how long data is kept (default 5y)")
+    other.add_argument("--replication", type=COUNT, default=1.0, help="copies of stored data (default 1)")
+    other.add_argument("--cache-fraction", type=_fraction, default=0.2,
+                       help="share of daily reads to cache (default 0.2)")
+    p.add_argument("--json", action="store_true", help="one JSON object, numbers in base units (per second, bytes)")
+    p.set_defaults(handler=cmd_estimate)
+
+    for extend in extensions:
+        extend(sub)
+    return parser
+
+
+def run_cli(argv: list[str], extensions: Iterable[Callable[[Any], None]] = (), out=None, err=None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        parser = build_parser(extensions)
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            parser.print_help(out)
+            return EXIT_BAD_INPUT
+        return args.handler(args, out) or 0
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except (CliError, ValueError, OSError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"archplan: error: {message}", file=err)
+        return EXIT_BAD_INPUT
+
+
+# ------------------------------------------------------------------------------------------ commands
+
+def _load(path: str):
+    from planner.io import load_plan
+
+    return load_plan(path)
+
+
+def cmd_validate(args, out) -> int:
+    from planner.engine import compute
+
+    plan = _load(args.file)
+    result = compute(plan)
+    errors = result.errors()
+    print(f"{args.file}: valid plan '{plan.name}' ({len(plan.components)} components, {len(plan.links)} links; "
+          f"{len(errors)} errors, {len(result.warnings())} warnings in the model)", file=out)
+    return 0
+
+
+def cmd_plan(args, out) -> int:
+    from planner.engine import compute
+
+    plan = _load(args.file)
+    result = compute(plan, multiplier=args.multiplier)
+    if args.json:
+        json.dump(result.as_dict(explain=args.explain), out, indent=2, allow_nan=False)
+        out.write("\n")
+        return 0
+    out.write(render_plan(plan, result, explain=args.explain))
+    return 0
+
+
+def cmd_estimate(args, out) -> int:
+    inp = EstimateInput(**{k: getattr(args, k) for k in EstimateInput.__dataclass_fields__})
+    try:
+        figs = estimate(inp)
+    except EstimateError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        json.dump({k: (None if f is None else f.value) for k, f in figs.items()}, out, indent=2)
+        out.write("\n")
+        return 0
+    rows = []
+    for key in KEYS:
+        fig = figs[key]
+        if fig is None:
+            continue
+        rows.append((key, _human(key, fig.value), fig.text()))
+    out.write(_table(("figure", "value", "work"), rows))
+    out.write("\nConventions: a day is 86,400 s, a month 30 days, a year 365 days; 1 KB = 1,000 B.\n")
+    return 0
+
+
+def _human(key: str, value: float) -> str:
+    if key == "dau":
+        return units.format_count(value) + " users"
+    if "qps" in key:
+        return units.format_qps(value)
+    if key.endswith("per_s"):
+        return units.format_bandwidth(value)
+    if key == "storage_per_day":
+        return units.format_size(value) + "/day"
+    return units.format_size(value)
+
+
+# ------------------------------------------------------------------------------------------ rendering
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+    text = [line, "  ".join("-" * w for w in widths)]
+    for row in rows:
+        text.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+    return "\n".join(text) + "\n"
+
+
+def render_plan(plan, result, explain: bool = False) -> str:
+    """The per-component table, totals, bottleneck, SPOFs, breaking point and findings as text."""
+    rows = []
+    for cid, r in result.components.items():
+        if r.behaviour == "client":
+            continue
+        count = f"{r.count}" + ("" if r.count == r.recommended else f" (need {r.recommended})")
+        rows.append((r.name, r.kind, units.format_qps(r.qps_peak), count, units.format_percent(r.utilisation, 0),
+                     units.format_size(r.storage_replicated) if r.storage_replicated else "-",
+                     units.format_duration(r.latency) if r.latency else "-",
+                     units.format_availability(r.availability), units.format_money(r.monthly_cost)))
+    t = result.totals
+    lines = [f"{plan.name}" + (f"  (traffic x{result.multiplier:g})" if result.multiplier != 1 else ""), ""]
+    lines.append(_table(("component", "kind", "peak", "instances", "util", "storage", "latency", "availability",
+                         "cost/mo"), rows))
+    lines.append(f"Users: {units.format_count(t.dau)} DAU; entry {units.format_qps(t.entry_qps_avg)} average, "
+                 f"{units.format_qps(t.entry_qps_peak)} peak")
+    lines.append(f"Storage: {units.format_size(t.storage_per_day)}/day; {units.format_size(t.storage_replicated)} "
+                 f"with copies over the retention")
+    lines.append(f"Instances: {t.instances}; cost {units.format_money(t.monthly_cost)}/month; availability "
+                 f"{units.format_availability(t.availability)} (worst client)")
+    for c in result.clients.values():
+        lines.append(f"Client {c.name}: read {units.format_duration(c.read_latency)}, write "
+                     f"{units.format_duration(c.write_latency)} mean latency; availability "
+                     f"{units.format_availability(c.availability)}")
+    if result.bottleneck:
+        b = result.components[result.bottleneck]
+        lines.append(f"Bottleneck: {b.name} at {units.format_percent(b.utilisation)} of its {b.binding}")
+    bp = result.breaking_point
+    if bp.component and math.isfinite(bp.multiplier_at_target):
+        lines.append(f"Breaking point: {units.format_count(bp.dau_at_target)} DAU (x{bp.multiplier_at_target:.3g}) at "
+                     f"target utilisation; {result.components[bp.component].name} breaks first "
+                     f"(saturates at {units.format_count(bp.dau_at_saturation)} DAU)")
+    if result.spofs:
+        lines.append("Single points of failure: " + ", ".join(result.components[s].name for s in result.spofs))
+    if result.findings:
+        lines.append("")
+        lines.append("Findings:")
+        for f in result.findings:
+            lines.append(f"  [{f.severity}] {f.message}" + (f" {f.advice}" if f.advice else ""))
+    if explain:
+        lines.append("")
+        lines.append("Work:")
+        for owner, name, fig in result.all_figures():
+            lines.append(f"  {owner}.{name}: {fig.text()}")
+    return "\n".join(lines) + "\n"
+
+
+def figure_lines(figs: dict[str, Figure]) -> list[str]:
+    return [f"{name}: {fig.text()}" for name, fig in figs.items()]

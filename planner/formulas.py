@@ -1,0 +1,371 @@
+"""
+Formulas: the one definition of every computed figure, used both to compute it and to explain it.
+
+Each `Formula` holds one expression written in the common subset of Python and sympy syntax
+(``ceiling``, ``Max``, ``Min``, ``exp``, ``sqrt``, arithmetic, ``**``). At import the expression is
+compiled into a plain Python function, which the engine calls to get the number; sympy (slow to import)
+is loaded only when an explanation is rendered as LaTeX. The `Figure` the engine returns keeps the
+formula and the values it was fed, so "show your work" re-renders the very computation that produced
+the number: the two cannot drift apart (tests/planner/test_formulas.py re-evaluates every figure of
+every template with sympy as well).
+
+Conventions (capacity-model.md): a day is 86,400 s, a month 30 days, a year 365 days; sizes decimal.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from planner import availability as _availability
+from planner import units
+
+_PY_NAMESPACE: dict[str, Any] = {
+    "ceiling": lambda x: float(math.ceil(x - 1e-9)),  # tolerate float noise: 3.0000000001 -> 3
+    "Max": max,
+    "Min": min,
+    "exp": math.exp,
+    "sqrt": math.sqrt,
+    "log": math.log,
+    "k_of_n": _availability.k_of_n,
+    "prod": math.prod,
+    "__builtins__": {},
+}
+_IDENT = re.compile(r"\b[A-Za-z_][A-Za-z_0-9]*\b")
+_FUNCTIONS = {"ceiling", "Max", "Min", "exp", "sqrt", "log", "k_of_n", "prod"}
+_PRETTY = {"ceiling": "ceil", "Max": "max", "Min": "min", "*": "×"}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A named expression: ``result = expression`` over named inputs."""
+
+    key: str
+    result: str
+    expression: str
+    meaning: str
+    unit: str = ""
+    assumption: str = ""
+    source: str = ""
+    symbols: dict[str, str] = field(default_factory=dict)
+    latex_override: str = ""
+    _function: Callable[..., float] = field(init=False, repr=False, compare=False)
+    inputs: tuple[str, ...] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = tuple(dict.fromkeys(n for n in _IDENT.findall(self.expression) if n not in _FUNCTIONS))
+        code = compile(f"lambda {', '.join(names)}: {self.expression}", f"<formula {self.key}>", "eval")
+        object.__setattr__(self, "inputs", names)
+        object.__setattr__(self, "_function", eval(code, dict(_PY_NAMESPACE)))  # noqa: S307 - our own constants
+
+    def __call__(self, **values: float) -> float:
+        return float(self._function(**values))
+
+    def figure(self, **values: Any) -> Figure:
+        """Evaluate and keep the working."""
+        return Figure(self, values, float(self._function(**values)))
+
+    # ------------------------------------------------------------------ explanation
+    def text(self, values: dict[str, Any] | None = None, value: float | None = None) -> str:
+        """'n = ceil(peak / (capacity × u)) = ceil(3470 / (400 × 0.7)) = 13'."""
+        symbolic = _pretty(self.expression)
+        line = f"{self.result} = {symbolic}"
+        if values:
+            substituted = _IDENT.sub(lambda m: _fmt(values[m.group(0)]) if m.group(0) in values else m.group(0),
+                                     self.expression)
+            line += f" = {_pretty(substituted)}"
+        if value is not None:
+            line += f" = {_fmt(value)}"
+        return line
+
+    def latex(self, values: dict[str, Any] | None = None, value: float | None = None) -> str:
+        """LaTeX of the formula (sympy), optionally with the numbers substituted and the result."""
+        import sympy  # lazily: sympy costs ~1 s at import
+
+        names = {n: sympy.Symbol(n) for n in self.inputs}
+        local = {**names, "ceiling": sympy.ceiling, "Max": sympy.Max, "Min": sympy.Min,
+                 "k_of_n": sympy.Function("k_of_n"), "prod": sympy.Function("prod")}
+        expr = sympy.sympify(self.expression, locals=local, evaluate=False)
+        body = self.latex_override or sympy.latex(expr)
+        result = _latex_name(self.result)
+        out = f"{result} = {body}"
+        if values:
+            subs = {names[k]: sympy.Float(v, 6) if isinstance(v, float) else v
+                    for k, v in values.items() if k in names and isinstance(v, (int, float))}
+            with sympy.evaluate(False):
+                out += " = " + sympy.latex(expr.xreplace(subs))
+        if value is not None:
+            out += f" = {_fmt(value)}"
+        return out
+
+    def sympy_value(self, values: dict[str, float]) -> float:
+        """The figure recomputed by sympy from the same expression: the cross-check used in tests."""
+        import sympy
+
+        names = {n: sympy.Symbol(n) for n in self.inputs}
+        local = {**names, "ceiling": sympy.ceiling, "Max": sympy.Max, "Min": sympy.Min}
+        if "k_of_n" in self.expression or "prod" in self.expression:
+            return self(**values)
+        expr = sympy.sympify(self.expression, locals=local)
+        return float(expr.subs({names[k]: sympy.nsimplify(v) if float(v).is_integer() else v
+                                for k, v in values.items()}).evalf(30))
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A computed number with the formula and inputs that produced it."""
+
+    formula: Formula
+    inputs: dict[str, Any]
+    value: float
+
+    def text(self) -> str:
+        return self.formula.text(self.inputs, self.value)
+
+    def latex(self) -> str:
+        return self.formula.latex(self.inputs, self.value)
+
+    def explain(self) -> dict[str, Any]:
+        """Everything needed to show the work: used by the GUI, the PDF and `plan --json --explain`."""
+        return {
+            "key": self.formula.key,
+            "meaning": self.formula.meaning,
+            "value": self.value,
+            "unit": self.formula.unit,
+            "formula": f"{self.formula.result} = {_pretty(self.formula.expression)}",
+            "inputs": {k: v for k, v in self.inputs.items()},
+            "symbols": {k: self.formula.symbols.get(k, "") for k in self.formula.inputs},
+            "text": self.text(),
+            "assumption": self.formula.assumption,
+            "source": self.formula.source,
+        }
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if math.isinf(value):
+        return "∞"
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 1e15 or abs(value) < 1e-4:
+        return f"{value:.4g}"
+    return f"{value:,.6g}" if abs(value) >= 1 else f"{value:.6g}"
+
+
+def _pretty(expression: str) -> str:
+    text = expression.replace("**", "^")
+    for name, pretty in _PRETTY.items():
+        text = text.replace(name, pretty)
+    return text
+
+
+def _latex_name(name: str) -> str:
+    head, _, tail = name.partition("_")
+    return f"{head}_{{{tail.replace('_', ' ')}}}" if tail else head
+
+
+DAY_S = units.DAY
+MONTH_S = units.MONTH
+
+F = Formula
+
+# --------------------------------------------------------------------------------------- traffic
+AVG_RATE = F("avg_rate", "rate_avg", "users * per_user / day_s",
+             "Average requests per second", "req/s",
+             "A day is 86,400 s; traffic spread evenly over the day.", "capacity-model.md: conventions",
+             {"users": "daily active users", "per_user": "requests per user per day", "day_s": "seconds per day"})
+PEAK_RATE = F("peak_rate", "rate_peak", "avg * peak_factor", "Peak requests per second", "req/s",
+              "Sizing uses the peak; storage uses the average.", "capacity-model.md: conventions",
+              {"avg": "average rate", "peak_factor": "peak / average"})
+CACHE_PASS = F("cache_pass", "reads_out", "reads * (1 - hit_ratio)", "Reads passed on after the cache", "req/s",
+               "Hits are answered by the cache; misses go downstream. Writes pass through (write-through).",
+               "capacity-model.md: cache", {"reads": "reads arriving", "hit_ratio": "cache hit ratio"})
+CDN_PASS = F("cdn_pass", "origin", "reads * (1 - offload)", "Reads reaching the origin behind the CDN", "req/s",
+             "The CDN serves its offload share of cacheable reads and bytes at the edge.", "capacity-model.md: CDN",
+             {"reads": "cacheable reads arriving", "offload": "share served at the edge"})
+QUEUE_DRAIN = F("queue_drain", "drain_rate", "Max(avg, (peak * D + T * avg) / (D + T))",
+                "Consumer rate the queue's consumers are sized for", "msg/s",
+                "Consumers need not follow the peak: they must drain the backlog built during a peak of length D "
+                "within T. From (peak - c) D <= T (c - avg).", "capacity-model.md: queue / pub-sub",
+                {"avg": "average arrival rate", "peak": "peak arrival rate", "D": "peak duration (s)",
+                 "T": "longest acceptable drain time (s)"})
+QUEUE_BACKLOG = F("queue_backlog", "backlog", "Max(0, (peak - drain_rate) * D)", "Messages queued by the end of a peak",
+                  "msg", "Backlog grows at (arrival - consumer capacity) for the peak's duration.",
+                  "capacity-model.md: queue / pub-sub",
+                  {"peak": "peak arrival rate", "drain_rate": "consumer capacity", "D": "peak duration (s)"})
+QUEUE_DRAIN_TIME = F("queue_drain_time", "drain_time", "backlog / (drain_rate - avg)", "Time to drain the backlog", "s",
+                     "After the peak, consumers work the backlog off at their spare capacity.",
+                     "capacity-model.md: queue / pub-sub",
+                     {"backlog": "messages queued", "drain_rate": "consumer capacity", "avg": "average arrival rate"})
+RETRY_LOAD = F("retry_load", "calls", "requests * (1 + retries * failure_rate)", "Calls made to the external API",
+               "req/s", "Each failed call is retried; attempts = 1 + retries x failure rate.",
+               "capacity-model.md: external API",
+               {"requests": "requests needing the API", "retries": "retries per failure", "failure_rate": "failure rate"})
+FANOUT_CHANNELS = F("notification_fanout", "messages", "events * channels", "Messages sent by the notification service",
+                    "msg/s", "Every event is sent on each channel (email, SMS, chat, ticket).",
+                    "capacity-model.md: notification", {"events": "events per second", "channels": "channels per event"})
+METRIC_SAMPLES = F("metric_samples", "samples", "requests * samples_per_request", "Metric samples written", "samples/s",
+                   "Every observed request records a fixed number of samples.", "capacity-defaults.md §7",
+                   {"requests": "observed requests per second", "samples_per_request": "samples per request"})
+
+# --------------------------------------------------------------------------------------- sizing
+LOAD_RW = F("load_units_rw", "load", "reads / read_capacity + writes / write_capacity",
+            "Instances' worth of work at peak (100 % busy)", "instances",
+            "Reads and writes share one instance's capacity.", "capacity-model.md: sizing",
+            {"reads": "peak reads/s", "writes": "peak writes/s", "read_capacity": "reads/s per instance",
+             "write_capacity": "writes/s per instance"})
+LOAD_R = F("load_units_r", "load", "requests / capacity", "Instances' worth of work at peak (100 % busy)", "instances",
+           "Every request costs the same.", "capacity-model.md: sizing",
+           {"requests": "peak requests/s", "capacity": "requests/s per instance"})
+LOAD_PARTITIONED = F("load_units_partitioned", "load", "(reads / read_capacity + writes * rf / write_capacity) * skew",
+                     "Shards' worth of work at peak, hottest shard", "shards",
+                     "Each write lands on rf copies; the hottest shard carries skew x an even share.",
+                     "capacity-model.md: shard group",
+                     {"reads": "peak reads/s", "writes": "peak writes/s", "rf": "replication factor",
+                      "skew": "hot-shard skew", "read_capacity": "reads/s per node",
+                      "write_capacity": "writes/s per node"})
+LOAD_REPLICA = F("load_units_replica", "load", "reads / read_capacity + replicated * apply_cost / write_capacity",
+                 "Replicas' worth of work at peak", "replicas",
+                 "Every replica replays the whole write stream besides its share of reads.",
+                 "capacity-model.md: SQL primary + read replicas",
+                 {"reads": "peak reads/s routed to replicas", "replicated": "peak writes replayed per replica",
+                  "apply_cost": "cost of one replayed write relative to a primary write",
+                  "read_capacity": "reads/s per replica", "write_capacity": "writes/s per replica"})
+LOAD_WORKER = F("load_units_worker", "load", "jobs * job_s / slots", "Workers' worth of work at peak", "instances",
+                "Little's law: jobs in progress = rate x time; one instance runs `slots` at once.",
+                "capacity-model.md: service / worker",
+                {"jobs": "jobs/s", "job_s": "seconds per job", "slots": "concurrent jobs per instance"})
+LOAD_BANDWIDTH = F("load_units_bandwidth", "load", "bytes_per_s / bandwidth", "Instances' worth of bandwidth at peak",
+                   "instances", "", "capacity-model.md: sizing",
+                   {"bytes_per_s": "peak bytes/s", "bandwidth": "bytes/s per instance"})
+NEEDED_THROUGHPUT = F("instances_throughput", "n_throughput", "ceiling(load / u)",
+                      "Instances needed for peak throughput", "instances",
+                      "n = ceil(peak / (capacity x u)): each instance runs at most at target utilisation u.",
+                      "capacity-model.md: sizing", {"load": "instances' worth of work", "u": "target utilisation"})
+NEEDED_STORAGE = F("instances_storage", "n_storage", "ceiling(stored * skew / (node_storage * fill))",
+                   "Nodes needed to hold the data", "nodes",
+                   "Each node may fill its disk up to the fill ratio; the hottest shard holds skew x an even share.",
+                   "capacity-model.md: shard group",
+                   {"stored": "bytes stored (replicated, end of retention)", "skew": "hot-shard skew",
+                    "node_storage": "bytes per node", "fill": "fill ratio"})
+NEEDED_MEMORY = F("instances_memory", "n_memory", "ceiling(memory / (node_memory * usable))",
+                  "Cache nodes needed to hold the hot set", "nodes", "Only part of node memory holds data.",
+                  "capacity-defaults.md §3 (ElastiCache reserves 25 %)",
+                  {"memory": "hot-set bytes", "node_memory": "bytes per node", "usable": "usable share"})
+NEEDED = F("instances_needed", "n", "Max(n_throughput, n_bandwidth, n_storage, n_memory, 1)",
+           "Instances needed", "instances", "The scarcest resource decides.", "capacity-model.md: sizing",
+           {"n_throughput": "for requests", "n_bandwidth": "for bytes", "n_storage": "for data",
+            "n_memory": "for memory"})
+WITH_HA = F("instances_ha", "count", "Max(n, 2)", "Instances with high availability", "instances",
+            "High availability keeps at least two instances.", "capacity-model.md: sizing", {"n": "instances needed"})
+WITH_SPARE = F("instances_n_plus_1", "count", "n + 1", "Instances with one spare (N+1)", "instances",
+               "One instance beyond need survives any single failure at full capacity.", "capacity-model.md: sizing",
+               {"n": "instances needed"})
+UTILISATION = F("utilisation", "rho", "load / count", "Utilisation at peak with the current count", "",
+                "Share of the deployed capacity the peak uses on the scarcest resource.", "capacity-model.md: sizing",
+                {"load": "instances' worth of the binding resource", "count": "instances deployed"})
+
+# --------------------------------------------------------------------------------------- storage
+STORAGE_PER_DAY = F("storage_per_day", "per_day", "(writes * record_size + media_writes * media_size) * day_s",
+                    "Bytes stored per day", "B/day", "Average write rate x bytes kept per write.",
+                    "capacity-model.md: sizing",
+                    {"writes": "average writes/s", "record_size": "bytes kept per write",
+                     "media_writes": "average media uploads/s", "media_size": "bytes per media object",
+                     "day_s": "seconds per day"})
+STORAGE_TOTAL = F("storage_total", "total", "per_day * days", "Bytes stored over the retention at today's rate",
+                  "B", "No growth.", "capacity-model.md: sizing",
+                  {"per_day": "bytes per day", "days": "retention in days"})
+STORAGE_GROWTH = F("storage_total_growth", "total", "per_day * 365 * ((1 + g) ** years - 1) / g",
+                   "Bytes stored over the retention with yearly growth", "B",
+                   "Traffic grows by g a year, compounding (continuous sum over whole years).",
+                   "capacity-model.md: sizing",
+                   {"per_day": "bytes per day today", "g": "yearly growth", "years": "retention in years"})
+STORAGE_REPLICATED = F("storage_replicated", "replicated", "total * rf", "Bytes stored with all copies", "B", "",
+                       "capacity-model.md: sizing", {"total": "bytes stored once", "rf": "copies kept"})
+LOG_STORAGE = F("log_storage", "stored", "bytes_per_s * retention_s * rf", "Bytes the log retains", "B",
+                "A log keeps every message for its retention, on rf brokers.", "capacity-model.md: queue / pub-sub",
+                {"bytes_per_s": "average bytes/s in", "retention_s": "retention (s)", "rf": "copies"})
+INDEX_SIZE = F("index_size", "index", "stored * overhead * (1 + replicas)", "Search index size on disk", "B",
+               "Disk = source x (1 + replicas) x overhead (OpenSearch sizing guide: 1.45).", "capacity-defaults.md S25",
+               {"stored": "source bytes indexed", "overhead": "index overhead", "replicas": "replica copies"})
+CACHE_MEMORY = F("cache_memory", "memory", "fraction * reads * day_s * read_size", "Memory for the hot set", "B",
+                 "80/20 rule: a fraction of the daily read volume is hot and kept in memory.",
+                 "capacity-model.md: cache",
+                 {"fraction": "cached fraction", "reads": "average reads/s", "read_size": "bytes per read",
+                  "day_s": "seconds per day"})
+
+# --------------------------------------------------------------------------------------- latency, availability
+MMC_RESPONSE = F("mmc_response", "W", "1 / mu + p_wait / (c * mu - lam)", "Mean response time (M/M/c)", "s",
+                 "Poisson arrivals, exponential service, c servers (instances x concurrency); P_wait from Erlang C.",
+                 "capacity-model.md: latency (queueing)",
+                 {"mu": "service rate per server (1/s)", "c": "servers", "lam": "arrival rate (1/s)",
+                  "p_wait": "probability of waiting (Erlang C)"})
+PATH_LATENCY = F("path_latency", "L", "own + downstream", "Mean latency seen from here to the end of the path", "s",
+                 "Downstream calls are sequential; each is weighted by the share of requests that make it "
+                 "(cache misses, fan-out), plus one network hop each.", "capacity-model.md: latency",
+                 {"own": "this component's response time", "downstream": "weighted latency of the calls it makes"})
+DETECTION_TIME = F("detection_time", "detect", "interval * misses + timeout", "Time to detect a failure", "s",
+                   "A component is declared down after `misses` missed heartbeats.",
+                   "capacity-model.md: health check; seed notes (two missed heartbeats)",
+                   {"interval": "heartbeat interval (s)", "misses": "missed heartbeats", "timeout": "probe timeout (s)"})
+PROBE_RATE = F("probe_rate", "probes", "monitored / interval", "Health probes per second", "probes/s", "",
+               "capacity-model.md: health check", {"monitored": "instances watched", "interval": "interval (s)"})
+AVAILABILITY_MTTR = F("availability_mttr", "a", "mtbf / (mtbf + detect + restart)", "Availability of one instance", "",
+                      "A = MTBF / (MTBF + MTTR), MTTR = detection + restart.", "capacity-model.md: availability",
+                      {"mtbf": "mean time between failures (s)", "detect": "detection time (s)",
+                       "restart": "restart / failover time (s)"})
+AVAILABILITY_K_OF_N = F("availability_k_of_n", "A", "k_of_n(a, k, N)", "Availability of the component", "",
+                        "At least k of N independent instances must be up to carry the peak.",
+                        "capacity-model.md: availability",
+                        {"a": "availability of one instance", "k": "instances needed", "N": "instances deployed"},
+                        latex_override=r"\sum_{j=k}^{N} \binom{N}{j} a^{j} (1-a)^{N-j}")
+AVAILABILITY_SHARDED = F("availability_sharded", "A", "(1 - (1 - a) ** rf) ** shards", "Availability of the shard group",
+                         "", "Every shard must be reachable; a shard is up while any of its rf copies is.",
+                         "capacity-model.md: availability",
+                         {"a": "availability of one node", "rf": "copies per shard", "shards": "shards"})
+AVAILABILITY_SERIES = F("availability_series", "A", "prod(parts)", "Availability of everything a client needs", "",
+                        "All components on the client's request paths are needed (series); failures independent.",
+                        "capacity-model.md: availability", {"parts": "availabilities in series"})
+BREAKING = F("breaking_multiplier", "m", "u / rho", "Traffic multiplier this component sustains", "x",
+             "Load scales linearly with traffic; the component breaks when utilisation reaches the ceiling.",
+             "capacity-model.md: breaking point", {"u": "ceiling (target utilisation or 1)", "rho": "utilisation now"})
+
+# --------------------------------------------------------------------------------------- cost
+COST = F("monthly_cost", "cost",
+         "count * unit_cost + stored_gb * storage_price + egress_gb * egress_price + requests_m * request_price",
+         "Monthly cost", "USD/month", "On-demand list prices (us-east-1); storage at full retention; 30-day month.",
+         "capacity-defaults.md S37",
+         {"count": "instances", "unit_cost": "USD per instance-month", "stored_gb": "GB stored",
+          "storage_price": "USD per GB-month", "egress_gb": "GB sent to the internet per month",
+          "egress_price": "USD per GB", "requests_m": "million requests per month",
+          "request_price": "USD per million requests"})
+
+# --------------------------------------------------------------------------------------- estimate (CLI)
+EST_DAU = F("est_dau", "dau", "mau * active_ratio", "Daily active users", "users", "", "",
+            {"mau": "monthly active users", "active_ratio": "share active on a day"})
+EST_WRITE_QPS = F("est_write_qps", "write_qps", "writes_per_day / day_s", "Average writes per second", "req/s",
+                  "A day is 86,400 s.", "capacity-model.md: conventions", {"writes_per_day": "writes per day"})
+EST_READ_QPS = F("est_read_qps", "read_qps", "reads_per_day / day_s", "Average reads per second", "req/s",
+                 "A day is 86,400 s.", "capacity-model.md: conventions", {"reads_per_day": "reads per day"})
+EST_QPS = F("est_qps", "qps", "read_qps + write_qps", "Average requests per second", "req/s")
+EST_PEAK = F("est_peak", "peak", "rate * peak_factor", "Peak rate", "req/s", "", "",
+             {"rate": "average rate", "peak_factor": "peak / average"})
+EST_BYTES_PER_WRITE = F("est_bytes_per_write", "stored_per_write", "write_size + media_fraction * media_size",
+                        "Bytes stored per write", "B")
+EST_STORAGE_DAY = F("est_storage_per_day", "storage_per_day", "writes_per_day * stored_per_write",
+                    "Bytes stored per day", "B/day")
+EST_STORAGE_TOTAL = F("est_storage_total", "storage_total", "storage_per_day * retention_days",
+                      "Storage over the retention at today's rate", "B", "No growth; a year is 365 days.")
+EST_STORAGE_REPL = F("est_storage_replicated", "storage_total_replicated", "storage_total * replication",
+                     "Storage with all copies", "B")
+EST_INGRESS = F("est_ingress", "ingress", "write_qps * stored_per_write", "Bytes in per second (average)", "B/s")
+EST_EGRESS = F("est_egress", "egress", "read_qps * read_size", "Bytes out per second (average)", "B/s")
+EST_CACHE = F("est_cache_memory", "cache_memory", "cache_fraction * reads_per_day * read_size",
+              "Cache memory for the hot set", "B", "80/20 rule: cache a fraction of the daily read volume.")
+
+ALL: dict[str, Formula] = {f.key: f for f in list(globals().values()) if isinstance(f, Formula)}

@@ -1,0 +1,162 @@
+"""
+The plan as a graph (networkx): edges between components, evaluation order, request cycles and
+single points of failure.
+
+Links may start or end at a group (zone / tier): such a link is expanded to the group's members. A
+link into a group reaches its entry members (those no other member of the group links to) and splits
+equally among them; a link out of a group leaves from its exit members (those linking to no other
+member), each sending its own output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from planner.model import Link, Plan
+
+
+class RequestCycleError(ValueError):
+    """Synchronous requests go round in a circle: the load would be infinite."""
+
+    def __init__(self, cycle: list[str], names: dict[str, str]):
+        self.cycle = cycle
+        path = " -> ".join(names.get(c, c) for c in [*cycle, cycle[0]])
+        super().__init__(f"request links form a cycle: {path}; make one of them async or remove it")
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A link as the engine sees it: component to component (groups expanded)."""
+
+    link: Link
+    source: str
+    target: str
+    split: float  # share of the link that reaches this target (1 unless the link ends at a group)
+
+
+def members_by_group(plan: Plan) -> dict[str, list[str]]:
+    """Components in each group, including those of nested groups."""
+    children: dict[str, list[str]] = {}
+    for group in plan.groups:
+        if group.parent:
+            children.setdefault(group.parent, []).append(group.id)
+    direct: dict[str, list[str]] = {}
+    for component in plan.components:
+        if component.group:
+            direct.setdefault(component.group, []).append(component.id)
+
+    def collect(group_id: str, seen: set[str]) -> list[str]:
+        if group_id in seen:
+            return []
+        seen.add(group_id)
+        found = list(direct.get(group_id, []))
+        for child in children.get(group_id, []):
+            found += collect(child, seen)
+        return found
+
+    return {g.id: collect(g.id, set()) for g in plan.groups}
+
+
+def expand_links(plan: Plan) -> list[Edge]:
+    """Every link as component-to-component edges."""
+    groups = members_by_group(plan)
+    inner: dict[str, tuple[set[str], set[str]]] = {}
+
+    def entry_exit(group_id: str) -> tuple[set[str], set[str]]:
+        if group_id not in inner:
+            members = set(groups[group_id])
+            targets = {lk.target for lk in plan.links if lk.source in members and lk.target in members}
+            sources = {lk.source for lk in plan.links if lk.source in members and lk.target in members}
+            inner[group_id] = (members - targets or members, members - sources or members)
+        return inner[group_id]
+
+    edges: list[Edge] = []
+    for link in plan.links:
+        sources = sorted(entry_exit(link.source)[1]) if link.source in groups else [link.source]
+        targets = sorted(entry_exit(link.target)[0]) if link.target in groups else [link.target]
+        for source in sources:
+            for target in targets:
+                if source != target:
+                    edges.append(Edge(link, source, target, 1.0 / len(targets)))
+    return edges
+
+
+def build_graph(plan: Plan, edges: list[Edge]) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(c.id for c in plan.components)
+    for edge in edges:
+        graph.add_edge(edge.source, edge.target, key=edge.link.id, kind=edge.link.kind)
+    return graph
+
+
+def check_request_cycles(plan: Plan, edges: list[Edge]) -> None:
+    """Raise RequestCycleError naming the cycle if synchronous request links loop."""
+    requests = nx.DiGraph((e.source, e.target) for e in edges if e.link.kind == "request")
+    try:
+        cycle = nx.find_cycle(requests)
+    except nx.NetworkXNoCycle:
+        return
+    raise RequestCycleError([u for u, _v in cycle], {c.id: c.name for c in plan.components})
+
+
+def evaluation_order(plan: Plan, edges: list[Edge]) -> list[list[str]]:
+    """Strongly connected blocks in topological order; a block of more than one node is an async loop."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(c.id for c in plan.components)
+    graph.add_edges_from((e.source, e.target) for e in edges if e.link.kind != "health")
+    if nx.is_directed_acyclic_graph(graph):
+        return [[n] for n in nx.topological_sort(graph)]
+    condensed = nx.condensation(graph)
+    members = nx.get_node_attributes(condensed, "members")
+    return [sorted(members[n]) for n in nx.topological_sort(condensed)]
+
+
+def request_successors(edges: list[Edge]) -> dict[str, set[str]]:
+    succ: dict[str, set[str]] = {}
+    for edge in edges:
+        if edge.link.kind == "request":
+            succ.setdefault(edge.source, set()).add(edge.target)
+    return succ
+
+
+def reachable(start: str, succ: dict[str, set[str]]) -> set[str]:
+    """Components a client's requests reach (not counting the client)."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for nxt in succ.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    seen.discard(start)
+    return seen
+
+
+def single_points_of_failure(clients: list[str], edges: list[Edge], candidates: set[str]) -> dict[str, list[str]]:
+    """Candidates whose loss cuts some client off from what its requests need.
+
+    x cuts client c off from v when every request path from c to v passes x, i.e. x dominates v in
+    the request graph rooted at c (networkx.immediate_dominators, Cooper-Harvey-Kennedy). A candidate
+    at the end of a request path (a database, a payment API) cuts the client off from itself. Returns
+    {spof id: [ids it cuts off]}; clients themselves are never candidates.
+    """
+    graph = nx.DiGraph((e.source, e.target) for e in edges if e.link.kind == "request")
+    cut: dict[str, set[str]] = {}
+    for client in clients:
+        if client not in graph:
+            continue
+        idom = nx.immediate_dominators(graph, client)
+        for node in idom:
+            if node == client:
+                continue
+            if node in candidates and graph.out_degree(node) == 0:
+                cut.setdefault(node, set()).add(node)
+            dominator = idom[node]
+            while dominator != client:
+                if dominator in candidates:
+                    cut.setdefault(dominator, set()).add(node)
+                dominator = idom[dominator]
+    return {k: sorted(v) for k, v in cut.items()}

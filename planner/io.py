@@ -1,0 +1,167 @@
+"""
+Plan files: versioned JSON, explicit migrations, atomic saves, precise errors.
+
+File layout: ``{"schema_version": N, "app": "archplan", "plan": {...}}``, pretty-printed with a stable
+key order so files diff well in git. Older versions migrate through pure dict -> dict steps
+(``MIGRATIONS``), each with a fixture in tests/data. A newer version, a malformed file or an
+inconsistent plan raises `PlanFileError` whose message names the file, the field and the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from planner.model import Plan
+
+SCHEMA_VERSION = 2
+APP = "archplan"
+
+
+class PlanFileError(ValueError):
+    """A plan file cannot be read: malformed, inconsistent, or from a newer Archplan."""
+
+
+class UnsupportedVersionError(PlanFileError):
+    """The file was written by a newer version of Archplan."""
+
+
+def _v1_to_v2(raw: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 kept the traffic profile under "profile" and link shares in percent (0-100)."""
+    plan = dict(raw["plan"])
+    if "profile" in plan:
+        plan["traffic"] = plan.pop("profile")
+    links = []
+    for link in plan.get("links", []):
+        link = dict(link)
+        if link.get("share_percent") is not None:
+            link["share"] = link.pop("share_percent") / 100.0
+        else:
+            link.pop("share_percent", None)
+        links.append(link)
+    plan["links"] = links
+    return {**raw, "schema_version": 2, "plan": plan}
+
+
+#: version -> function turning a file of that version into the next version.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+def describe_validation_error(exc: ValidationError, prefix: str = "") -> str:
+    """One readable line per problem: 'components[2].capacity.read_qps: must be >= 0 (got -5)'."""
+    lines = []
+    for err in exc.errors()[:8]:
+        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+        where = f"{prefix}{loc}" if loc else prefix.rstrip(".") or "plan"
+        msg = err["msg"].removeprefix("Value error, ")
+        value = err.get("input")
+        shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {value!r})"
+        lines.append(f"{where}: {msg}{shown}")
+    more = len(exc.errors()) - 8
+    return "; ".join(lines) + (f"; and {more} more problems" if more > 0 else "")
+
+
+def plan_from_dict(raw: Any, source: str = "plan") -> Plan:
+    """Validate a file's content (any version) into a Plan."""
+    if not isinstance(raw, dict):
+        raise PlanFileError(f"{source}: not an Archplan file (expected a JSON object)")
+    if raw.get("app", APP) != APP:
+        raise PlanFileError(f"{source}: not an Archplan file (app is {raw.get('app')!r})")
+    version = raw.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise PlanFileError(f"{source}: schema_version is missing or not an integer (got {version!r})")
+    if version > SCHEMA_VERSION:
+        raise UnsupportedVersionError(
+            f"{source}: written by a newer Archplan (schema_version {version}; this one reads up to "
+            f"{SCHEMA_VERSION}); update Archplan to open it")
+    if version < 1:
+        raise PlanFileError(f"{source}: schema_version {version} is not valid")
+    if not isinstance(raw.get("plan"), dict):
+        raise PlanFileError(f"{source}: the 'plan' object is missing")
+    try:
+        while version < SCHEMA_VERSION:
+            raw = MIGRATIONS[version](raw)
+            version = raw["schema_version"]
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise PlanFileError(f"{source}: cannot upgrade from schema_version {version}: {exc}") from exc
+    try:
+        return Plan.model_validate(raw["plan"])
+    except ValidationError as exc:
+        raise PlanFileError(f"{source}: {describe_validation_error(exc, 'plan.')}") from None
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "app": APP,
+            "plan": plan.model_dump(mode="json", exclude_defaults=False)}
+
+
+def dumps(plan: Plan) -> str:
+    return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def loads(text: str, source: str = "plan") -> Plan:
+    try:
+        raw = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except ValueError as exc:
+        raise PlanFileError(f"{source}: {exc}") from None
+    return plan_from_dict(raw, source)
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number Archplan accepts")
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise PlanFileError(f"{path}: is a folder, not a plan file") from None
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot read ({exc.strerror})") from None
+    if len(data) > 200 * 1024 * 1024:
+        raise PlanFileError(f"{path}: larger than 200 MB, not a plan file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PlanFileError(f"{path}: not UTF-8 text") from None
+    return loads(text, str(path))
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write to a temporary file beside the target, fsync, then rename over it: never a half-written file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
+    atomic_write_text(path, dumps(plan))

@@ -1,0 +1,239 @@
+"""
+Units: the one place where numbers are parsed from and formatted for people.
+
+Conventions (capacity-model.md, tested in tests/planner/test_units.py):
+
+- Sizes are decimal: 1 KB = 1,000 B, 1 MB = 10^6 B, 1 TB = 10^12 B. Binary multiples only when
+  written KiB / MiB / GiB / TiB. Size parsing and formatting use `humanfriendly`, which follows the
+  same convention; bare numbers are bytes.
+- A day is 86,400 s, a month 30 days (2,592,000 s), a year 365 days (31,536,000 s). (humanfriendly's
+  year is 364 days, so durations are not delegated to it.)
+- Counts take the short-scale suffixes K, M, B/G (billion), T: "10M" users is 10,000,000.
+- Rates are per second internally: "300/s", "1M/day", "5K/min", "2/month".
+
+Every parser refuses negative, NaN and infinite values with a `UnitError` that quotes the input.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import humanfriendly
+
+SECOND = 1.0
+MINUTE = 60.0
+HOUR = 3_600.0
+DAY = 86_400.0
+WEEK = 7 * DAY
+MONTH = 30 * DAY
+YEAR = 365 * DAY
+DAYS_PER_MONTH = 30
+DAYS_PER_YEAR = 365
+
+KB, MB, GB, TB, PB = 1e3, 1e6, 1e9, 1e12, 1e15
+KIB, MIB, GIB, TIB = 2.0**10, 2.0**20, 2.0**30, 2.0**40
+
+#: Upper bound for any parsed quantity: far past anything real, low enough that arithmetic on it stays finite.
+MAX_VALUE = 1e30
+
+
+class UnitError(ValueError):
+    """A value could not be read as the quantity asked for. The message quotes the input."""
+
+
+_NUMBER = r"[+-]?(?:\d[\d,_]*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_COUNT_RE = re.compile(rf"^\s*({_NUMBER})\s*([a-zA-Z]*)\s*$")
+_COUNT_SUFFIX = {"": 1.0, "k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "mm": 1e6, "b": 1e9, "B": 1e9, "bn": 1e9,
+                 "G": 1e9, "g": 1e9, "t": 1e12, "T": 1e12}
+_SIZE_RE = re.compile(rf"^\s*({_NUMBER})\s*([a-zA-Z]*)\s*$")
+_DURATION_UNITS = {
+    "": SECOND, "s": SECOND, "sec": SECOND, "secs": SECOND, "second": SECOND, "seconds": SECOND,
+    "ms": 1e-3, "millisecond": 1e-3, "milliseconds": 1e-3,
+    "m": MINUTE, "min": MINUTE, "mins": MINUTE, "minute": MINUTE, "minutes": MINUTE,
+    "h": HOUR, "hr": HOUR, "hrs": HOUR, "hour": HOUR, "hours": HOUR,
+    "d": DAY, "day": DAY, "days": DAY,
+    "w": WEEK, "wk": WEEK, "week": WEEK, "weeks": WEEK,
+    "mo": MONTH, "mon": MONTH, "month": MONTH, "months": MONTH,
+    "y": YEAR, "yr": YEAR, "yrs": YEAR, "year": YEAR, "years": YEAR,
+}
+_PER = {
+    "s": SECOND, "sec": SECOND, "second": SECOND, "min": MINUTE, "minute": MINUTE, "h": HOUR, "hr": HOUR,
+    "hour": HOUR, "d": DAY, "day": DAY, "w": WEEK, "week": WEEK, "mo": MONTH, "month": MONTH, "y": YEAR,
+    "yr": YEAR, "year": YEAR,
+}
+
+
+def _checked(value: float, text: object, what: str) -> float:
+    if math.isnan(value) or math.isinf(value):
+        raise UnitError(f"{what} {text!r} is not a finite number")
+    if value < 0:
+        raise UnitError(f"{what} {text!r} is negative")
+    if value > MAX_VALUE:
+        raise UnitError(f"{what} {text!r} is too large")
+    return value
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "").replace("_", ""))
+
+
+def _from_number(value: object, what: str) -> float | None:
+    """Numbers pass through (checked); strings return None so the caller parses them."""
+    if isinstance(value, bool):
+        raise UnitError(f"{what} {value!r} is not a number")
+    if isinstance(value, (int, float)):
+        return _checked(float(value), value, what)
+    if not isinstance(value, str):
+        raise UnitError(f"{what} {value!r} is not a number or text")
+    if value.strip().lower() in {"nan", "inf", "+inf", "-inf", "infinity"}:
+        raise UnitError(f"{what} {value!r} is not a finite number")
+    return None
+
+
+def parse_count(value: object) -> float:
+    """Read a count such as 10M, 2.5k, 1,000,000 or 3B (billion)."""
+    number = _from_number(value, "count")
+    if number is not None:
+        return number
+    match = _COUNT_RE.match(value)  # type: ignore[arg-type]
+    if not match or match.group(2) not in _COUNT_SUFFIX:
+        raise UnitError(f"count {value!r} is not understood (try 10M, 2.5K, 1,000,000)")
+    return _checked(_number(match.group(1)) * _COUNT_SUFFIX[match.group(2)], value, "count")
+
+
+def parse_size(value: object) -> float:
+    """Read a size in bytes: 1.5 KB (decimal), 2 GiB (binary), 300 (bytes)."""
+    number = _from_number(value, "size")
+    if number is not None:
+        return number
+    match = _SIZE_RE.match(value)  # type: ignore[arg-type]
+    if not match:
+        raise UnitError(f"size {value!r} is not understood (try 1.5 KB, 2 GiB, 300 B)")
+    amount, unit = _number(match.group(1)), match.group(2)
+    _checked(amount, value, "size")
+    if unit in ("", "b", "B", "byte", "bytes"):
+        return _checked(amount, value, "size")
+    try:
+        factor = humanfriendly.parse_size(f"1 {unit}")
+    except humanfriendly.InvalidSize:
+        raise UnitError(f"size {value!r} has an unknown unit {unit!r} (KB, MB, GB, TB, KiB, MiB, GiB, TiB)") from None
+    return _checked(amount * factor, value, "size")
+
+
+def parse_duration(value: object) -> float:
+    """Read a duration in seconds: 90 s, 15 min, 24h, 30d, 6 months, 5y (a year is 365 days)."""
+    number = _from_number(value, "duration")
+    if number is not None:
+        return number
+    match = _COUNT_RE.match(value)  # type: ignore[arg-type]
+    unit = match.group(2).lower() if match else None
+    if not match or unit not in _DURATION_UNITS:
+        raise UnitError(f"duration {value!r} is not understood (try 90s, 15min, 24h, 30d, 6mo, 5y)")
+    return _checked(_number(match.group(1)) * _DURATION_UNITS[unit], value, "duration")
+
+
+def parse_rate(value: object) -> float:
+    """Read a rate per second: 300/s, 1M/day, 5K per min, 2/month; a bare number is per second."""
+    number = _from_number(value, "rate")
+    if number is not None:
+        return number
+    text = str(value).strip()
+    for sep in ("/", " per "):
+        if sep in text:
+            head, _, tail = text.partition(sep)
+            per = tail.strip().lower().removesuffix("s") if tail.strip().lower() not in _PER else tail.strip().lower()
+            if per not in _PER:
+                raise UnitError(f"rate {value!r} has an unknown period {tail.strip()!r} (s, min, h, day, month, year)")
+            return _checked(parse_count(head) / _PER[per], value, "rate")
+    return parse_count(text)
+
+
+# ---------------------------------------------------------------------------------------- formatting
+
+def format_count(value: float, digits: int = 3) -> str:
+    """3470 -> '3.47K'; 12_500_000 -> '12.5M'; 0.25 -> '0.25'."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= factor * 0.9995:
+            return f"{sign}{_significant(value / factor, digits)}{suffix}"
+    return f"{sign}{_significant(value, digits)}"
+
+
+def _significant(value: float, digits: int) -> str:
+    if value == 0:
+        return "0"
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        text = f"{value:.{max(digits - 1, 0)}f}"
+    return text
+
+
+def format_qps(value: float) -> str:
+    """Requests per second: '3.47K QPS'."""
+    return f"{format_count(value)} QPS"
+
+
+def format_size(value: float, binary: bool = False) -> str:
+    """Bytes: 30e12 -> '30 TB' (decimal unless binary=True)."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞"
+    if value < 1000 and not binary:
+        return f"{_significant(value, 3)} B"
+    return humanfriendly.format_size(value, binary=binary)
+
+
+def format_size_rate(bytes_per_second: float, per: str = "s") -> str:
+    """Bytes per second shown per period: per='day' -> '30 TB/day'."""
+    return f"{format_size(bytes_per_second * _PER[per])}/{per}"
+
+
+def format_bandwidth(bytes_per_second: float) -> str:
+    """'12.5 MB/s (100 Mbit/s)': bytes for storage people, bits for network people."""
+    bits = bytes_per_second * 8
+    for factor, unit in ((1e12, "Tbit/s"), (1e9, "Gbit/s"), (1e6, "Mbit/s"), (1e3, "kbit/s")):
+        if bits >= factor:
+            return f"{format_size(bytes_per_second)}/s ({_significant(bits / factor, 3)} {unit})"
+    return f"{format_size(bytes_per_second)}/s ({_significant(bits, 3)} bit/s)"
+
+
+def format_duration(seconds: float) -> str:
+    """Seconds in the largest readable unit: 1458 -> '24.3 min'; 0.0581 -> '58.1 ms'."""
+    if seconds is None or math.isnan(seconds):
+        return "n/a"
+    if math.isinf(seconds):
+        return "∞"
+    for size, unit in ((YEAR, "y"), (DAY, "d"), (HOUR, "h"), (MINUTE, "min"), (SECOND, "s")):
+        if seconds >= size:
+            return f"{_significant(seconds / size, 3)} {unit}"
+    return f"{_significant(seconds * 1000, 3)} ms"
+
+
+def format_money(value: float) -> str:
+    """US dollars, whole dollars from $100 up: '$1,234', '$12.50'."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    return f"${value:,.0f}" if abs(value) >= 100 else f"${value:,.2f}"
+
+
+def format_percent(value: float, digits: int = 1) -> str:
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞"
+    return f"{value * 100:.{digits}f} %"
+
+
+def format_availability(value: float) -> str:
+    """Availability with enough nines to tell designs apart: 0.999954 -> '99.9954 %'."""
+    if value >= 1:
+        return "100 %"
+    nines = max(2, min(8, int(-math.log10(max(1 - value, 1e-12)))))
+    return f"{value * 100:.{nines}f} %"
