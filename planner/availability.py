@@ -100,20 +100,69 @@ def parallel(a: float, n: int | float) -> float:
     return -math.expm1(n * math.log1p(-a))
 
 
-def _log_pmf(j: int, n: int, log_a: float, log_b: float) -> float:
-    """ln of C(n, j) a^j b^(n-j) with b = 1 - a, through lgamma (no overflow for any n)."""
-    return math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * log_a + (n - j) * log_b
+_LN_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+def _stirlerr(n: int) -> float:
+    """ln(n!) - ln(sqrt(2 pi n) (n / e)^n), the error of Stirling's formula (Loader 2000)."""
+    if n <= 15:  # small values: lgamma is exact to ~1e-14 absolute here
+        return math.lgamma(n + 1.0) - (n + 0.5) * math.log(n) + n - _LN_SQRT_2PI
+    nn = float(n) * n
+    s0, s1, s2, s3, s4 = 1 / 12, 1 / 360, 1 / 1260, 1 / 1680, 1 / 1188
+    if n > 500:
+        return (s0 - s1 / nn) / n
+    if n > 80:
+        return (s0 - (s1 - s2 / nn) / nn) / n
+    if n > 35:
+        return (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / n
+    return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n
+
+
+def _bd0(x: float, m: float) -> float:
+    """x ln(x / m) + m - x, the deviance term, by a series when x is near m (no cancellation; Loader 2000)."""
+    if abs(x - m) < 0.1 * (x + m):
+        v = (x - m) / (x + m)
+        s = (x - m) * v
+        ej = 2.0 * x * v
+        v2 = v * v
+        j = 1
+        while True:
+            ej *= v2
+            s1 = s + ej / (2 * j + 1)
+            if s1 == s:
+                return s1
+            s = s1
+            j += 1
+    return x * math.log(x / m) + m - x
+
+
+def _log_pmf(j: int, n: int, a: float) -> float:
+    """ln of C(n, j) a^j (1 - a)^(n - j), for 0 < a < 1.
+
+    Loader's saddle-point form (C. Loader, "Fast and Accurate Computation of Binomial Probabilities",
+    2000; the algorithm of R's dbinom): stirlerr(n) - stirlerr(j) - stirlerr(n - j) - bd0(j, n a)
+    - bd0(n - j, n (1 - a)) - ln(2 pi j (n - j) / n) / 2. Unlike lgamma(n + 1) - lgamma(j + 1) - ...,
+    which subtracts numbers near ln n! (~10^6 for n = 10^5, so ~1e-10 absolute error), every term here is
+    small, and the result is accurate to ~1e-15 for any n. No factorial or power can overflow.
+    """
+    if j == 0:
+        return n * math.log1p(-a)
+    if j == n:
+        return n * math.log(a)
+    lc = _stirlerr(n) - _stirlerr(j) - _stirlerr(n - j) - _bd0(j, n * a) - _bd0(n - j, n * (1.0 - a))
+    return lc - 0.5 * (math.log(2.0 * math.pi * j) + math.log1p(-j / n))
 
 
 def _tail(start: int, stop: int, step: int, n: int, a: float, b: float) -> float:
     """sum of C(n, j) a^j b^(n-j) for j = start, start + step, ... up to stop (inclusive), step = +-1.
 
     Callers start at the end of the tail nearest the mode, so the terms only decrease: the first term is
-    taken in log space (lgamma) and the others by the ratio of consecutive terms,
-    t(j+1) / t(j) = (n - j) / (j + 1) x a / b, summed relative to the first. The sum stops once the rest,
-    bounded by a geometric series because the ratios keep falling, is below 1e-17 of it.
+    taken in log space (Loader's saddle-point form, ``_log_pmf``) and the others by the ratio of
+    consecutive terms, t(j+1) / t(j) = (n - j) / (j + 1) x a / b, summed relative to the first. The
+    sum stops once the rest, bounded by a geometric series because the ratios keep falling, is below
+    1e-17 of it.
     """
-    log_first = _log_pmf(start, n, math.log(a), math.log1p(-a))
+    log_first = _log_pmf(start, n, a)
     if log_first < -745.0:  # e^-745 underflows to 0 in double precision: the whole tail is below 1e-300
         return 0.0
     odds = a / b if step > 0 else b / a
@@ -137,13 +186,14 @@ def k_of_n(a: float, k: int | float, n: int | float) -> float:
     peak, n are deployed; e.g. a = 0.99: 3 of 4 gives 0.999408, 3 of 3 only 0.970299, hence N+1).
     k <= 0 -> 1.0 (nothing needed); k > n -> 0.0 (cannot be met).
 
-    Stable for n up to 10^5 and beyond: no factorials or powers that overflow (binomial terms in log space
-    via lgamma, then a ratio recurrence), and only the *smaller* tail is summed, from the mode outwards:
+    Stable for n up to 10^5 and beyond: no factorials or powers that overflow (the first binomial term in
+    log space by Loader's saddle-point method, the next ones by a ratio recurrence), and only the
+    *smaller* tail is summed, from the mode outwards:
     if k is above the mean n a, the upper tail P(X >= k) is small and summed directly (full relative
     precision); otherwise the lower tail P(X <= k - 1) is summed and returned as its complement (full
     absolute precision, and the result is >= ~1/2 so relative too). Work is O(terms until the tail is
-    negligible), about 10 standard deviations, not O(n). lgamma's rounding (~1e-16 x ln n!) bounds the
-    relative error of a term at ~1e-10 for n = 10^5, ~1e-14 for n < 100.
+    negligible), about 10 standard deviations, not O(n); relative accuracy ~1e-13 or better (tested at
+    n = 10^5 against 50-digit arithmetic).
     """
     a = _fraction(a)
     k = _count(k, "needed k")

@@ -170,6 +170,17 @@ class ComponentKind(BaseModel):
         return {name: spec.model_copy(update={"default": self.params.get(name, spec.default)})
                 for name, spec in specs.items()}
 
+    def param_defaults(self) -> dict[str, float]:
+        """{parameter: default} for this kind (cached: the engine asks for these in its inner loop)."""
+        cached = _DEFAULTS.get(id(self))
+        if cached is None or cached[0] is not self:
+            defaults = {name: self.params.get(name, spec.default) for name, spec in BEHAVIOUR_PARAMS[self.behaviour].items()}
+            cached = _DEFAULTS[id(self)] = (self, defaults)
+        return cached[1]
+
+
+_DEFAULTS: dict[int, tuple[ComponentKind, dict[str, float]]] = {}
+
 
 class CatalogError(ValueError):
     """The catalog file is broken: a programming/packaging error, not a user error."""

@@ -85,8 +85,10 @@ def restore_component(plan: Plan, index: int, component: Component, links: list[
         plan.links.insert(min(i, len(plan.links)), link)
 
 
-def update_component(plan: Plan, component_id: str, **changes: Any) -> dict[str, Any]:
-    """Change fields of a component (validated as a whole). Returns the previous values of those fields."""
+def update_component(plan: Plan, component_id: str, dry_run: bool = False, **changes: Any) -> dict[str, Any]:
+    """Change fields of a component (validated as a whole). Returns the previous values of those fields.
+
+    With dry_run the change is only validated (EditError if invalid); the plan is never half-changed."""
     index = _index(plan.components, component_id, "component")
     current = plan.components[index]
     if "id" in changes and changes["id"] != component_id:
@@ -99,7 +101,8 @@ def update_component(plan: Plan, component_id: str, **changes: Any) -> dict[str,
     updated = _validated(Component, {**data, **changes}, current.name)
     if updated.group is not None and updated.group not in {g.id for g in plan.groups}:
         raise EditError(f"unknown group {updated.group!r}")
-    plan.components[index] = updated
+    if not dry_run:
+        plan.components[index] = updated
     return old
 
 
@@ -161,7 +164,7 @@ def remove_link(plan: Plan, link_id: str) -> tuple[int, Link]:
     return index, plan.links.pop(index)
 
 
-def update_link(plan: Plan, link_id: str, **changes: Any) -> dict[str, Any]:
+def update_link(plan: Plan, link_id: str, dry_run: bool = False, **changes: Any) -> dict[str, Any]:
     index = _index(plan.links, link_id, "link")
     current = plan.links[index]
     data = current.model_dump()
@@ -176,7 +179,8 @@ def update_link(plan: Plan, link_id: str, **changes: Any) -> dict[str, Any]:
     for end in (updated.source, updated.target):
         if end not in ends:
             raise EditError(f"link end {end!r} is not a component or group")
-    plan.links[index] = updated
+    if not dry_run:
+        plan.links[index] = updated
     return old
 
 
@@ -228,51 +232,60 @@ def restore_group(plan: Plan, index: int, group: Group, members: dict[str, str |
         plan.links.insert(min(i, len(plan.links)), link)
 
 
-def update_group(plan: Plan, group_id: str, **changes: Any) -> dict[str, Any]:
+def update_group(plan: Plan, group_id: str, dry_run: bool = False, **changes: Any) -> dict[str, Any]:
     index = _index(plan.groups, group_id, "group")
     data = plan.groups[index].model_dump()
     if "id" in changes and changes["id"] != group_id:
         raise EditError("a group's id cannot change")
     old = {k: data[k] for k in changes if k in data}
-    plan.groups[index] = _validated(Group, {**data, **changes}, f"group {group_id}")
+    updated = _validated(Group, {**data, **changes}, f"group {group_id}")
+    if not dry_run:
+        plan.groups[index] = updated
     return old
 
 
 # ------------------------------------------------------------------------------------ plan-wide
 
-def update_traffic(plan: Plan, **changes: Any) -> dict[str, Any]:
+def update_traffic(plan: Plan, dry_run: bool = False, **changes: Any) -> dict[str, Any]:
     data = plan.traffic.model_dump()
     unknown = set(changes) - set(data)
     if unknown:
         raise EditError(f"traffic profile has no field {sorted(unknown)[0]!r}")
     old = {k: data[k] for k in changes}
-    plan.traffic = _validated(TrafficProfile, {**data, **changes}, "traffic profile")
+    updated = _validated(TrafficProfile, {**data, **changes}, "traffic profile")
+    if not dry_run:
+        plan.traffic = updated
     return old
 
 
-def update_settings(plan: Plan, **changes: Any) -> dict[str, Any]:
+def update_settings(plan: Plan, dry_run: bool = False, **changes: Any) -> dict[str, Any]:
     data = plan.settings.model_dump()
     unknown = set(changes) - set(data)
     if unknown:
         raise EditError(f"settings have no field {sorted(unknown)[0]!r}")
     old = {k: data[k] for k in changes}
-    plan.settings = _validated(Settings, {**data, **changes}, "settings")
+    updated = _validated(Settings, {**data, **changes}, "settings")
+    if not dry_run:
+        plan.settings = updated
     return old
 
 
-def update_plan(plan: Plan, **changes: Any) -> dict[str, Any]:
+def update_plan(plan: Plan, dry_run: bool = False, **changes: Any) -> dict[str, Any]:
     """Name and description."""
     allowed = {"name", "description"}
     if set(changes) - allowed:
         raise EditError(f"only {', '.join(sorted(allowed))} can be set here")
     old = {k: getattr(plan, k) for k in changes}
-    try:
+    fields = Plan.model_fields
+    for key, value in changes.items():
+        try:
+            fields[key].annotation  # noqa: B018 - exists
+            Plan.__pydantic_validator__.validate_assignment(Plan.model_construct(), key, value)
+        except ValidationError as exc:
+            raise EditError(describe_validation_error(exc)) from None
+    if not dry_run:
         for key, value in changes.items():
             setattr(plan, key, value)
-    except ValidationError as exc:
-        for key, value in old.items():
-            object.__setattr__(plan, key, value)
-        raise EditError(describe_validation_error(exc)) from None
     return old
 
 

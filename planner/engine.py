@@ -15,6 +15,7 @@ Every figure is produced through planner.formulas, so it can show its work.
 
 from __future__ import annotations
 
+import gc
 import math
 
 from planner import availability as avail
@@ -46,7 +47,21 @@ __all__ = ["compute"]
 
 
 def compute(plan: Plan, multiplier: float = 1.0, catalog: Catalog | None = None) -> PlanResult:
-    """Propagate, size and assess the plan. ``multiplier`` scales the users (what-if)."""
+    """Propagate, size and assess the plan. ``multiplier`` scales the users (what-if).
+
+    The cyclic garbage collector is paused while computing: the engine allocates many small,
+    acyclic objects, and collections triggered by them would rescan the whole (large) plan.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(plan, multiplier, catalog)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResult:
     if not (math.isfinite(multiplier) and multiplier > 0):
         raise ValueError(f"traffic multiplier {multiplier!r} must be a positive finite number")
     catalog = catalog or default_catalog()
@@ -61,6 +76,7 @@ def compute(plan: Plan, multiplier: float = 1.0, catalog: Catalog | None = None)
             nodes[edge.target].monitored_by.append(edge.source)
 
     clients = [c.id for c in plan.components if nodes[c.id].kind.behaviour is Behaviour.CLIENT]
+    client_set = frozenset(clients)
     dau = plan.traffic.daily_active_users * multiplier
     weights = {cid: nodes[cid].component.param("user_share") for cid in clients}
     total_weight = sum(weights.values())
@@ -93,12 +109,12 @@ def compute(plan: Plan, multiplier: float = 1.0, catalog: Catalog | None = None)
     succ = request_successors(edges)
     client_results = _clients(plan, nodes, results, clients, edges, succ, client_users)
     candidates = {cid for cid, r in results.items()
-                  if r.count <= 1 and not nodes[cid].kind.managed and cid not in clients}
+                  if r.count <= 1 and not nodes[cid].kind.managed and cid not in client_set}
     spofs = {k: tuple(v) for k, v in single_points_of_failure(clients, edges, candidates).items()}
-    bottleneck = _bottleneck(results, clients)
-    breaking = _breaking_point(plan, results, clients, dau)
+    bottleneck = _bottleneck(results, client_set)
+    breaking = _breaking_point(plan, results, client_set, bottleneck, dau)
 
-    findings += _findings(plan, nodes, results, clients, share_sums, spofs, sizings)
+    findings += _findings(plan, nodes, results, client_set, share_sums, spofs, sizings)
     totals = Totals(
         dau=dau,
         entry_qps_avg=sum(sum(nodes[c].out_avg) for c in clients),
@@ -257,15 +273,14 @@ def _clients(plan, nodes, results, clients, edges: list[Edge], succ, client_user
 
 # ------------------------------------------------------------------------------------------ plan level
 
-def _bottleneck(results: dict[str, ComponentResult], clients: list[str]) -> str | None:
+def _bottleneck(results: dict[str, ComponentResult], clients: frozenset[str]) -> str | None:
     """The component closest to (or furthest past) its planned ceiling."""
     ranked = [(r.headroom, r.utilisation, cid) for cid, r in results.items() if cid not in clients and r.utilisation > 0]
     return max(ranked)[2] if ranked else None
 
 
-def _breaking_point(plan: Plan, results, clients, dau: float) -> BreakingPoint:
+def _breaking_point(plan: Plan, results, clients, bottleneck: str | None, dau: float) -> BreakingPoint:
     """Load is linear in traffic, so component i stays under its ceiling up to x ceiling_i / rho_i."""
-    bottleneck = _bottleneck(results, clients)
     if bottleneck is None:
         return BreakingPoint(None, math.inf, math.inf, math.inf, math.inf)
     worst = results[bottleneck]

@@ -159,7 +159,7 @@ class Component(_Model):
         """The parameter's value: this component's override, else the kind's default."""
         if name in self.params:
             return self.params[name]
-        return default_catalog()[self.kind].param_specs()[name].default
+        return default_catalog()[self.kind].param_defaults()[name]
 
 
 class Link(_Model):

@@ -131,7 +131,7 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
             per_node["storage"] = s.storage_replicated / cap.storage
         else:
             skew = comp.param("skew") if behaviour is Behaviour.PARTITIONED else 1.0
-            fill = comp.param("fill_ratio") if "fill_ratio" in kind.param_specs() else 1.0
+            fill = comp.param("fill_ratio") if "fill_ratio" in kind.param_defaults() else 1.0
             fig = fx.NEEDED_STORAGE.figure(stored=s.storage_replicated, skew=skew, node_storage=cap.storage,
                                            fill=fill)
             figs["instances_storage"] = fig
@@ -168,7 +168,7 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
 
     # ---- utilisation on the binding resource: the one closest to its planned ceiling
     s.resource_loads = {**resources, **per_node}
-    fill = comp.param("fill_ratio") if "fill_ratio" in kind.param_specs() else 1.0
+    fill = comp.param("fill_ratio") if "fill_ratio" in kind.param_defaults() else 1.0
     ceilings = {"throughput": u, "bandwidth": u, "storage": fill,
                 "memory": comp.param("usable_memory") if behaviour is Behaviour.CACHE else 1.0}
     shares = {name: load / s.active for name, load in resources.items()}

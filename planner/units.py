@@ -4,8 +4,9 @@ Units: the one place where numbers are parsed from and formatted for people.
 Conventions (capacity-model.md, tested in tests/planner/test_units.py):
 
 - Sizes are decimal: 1 KB = 1,000 B, 1 MB = 10^6 B, 1 TB = 10^12 B. Binary multiples only when
-  written KiB / MiB / GiB / TiB. Size parsing and formatting use `humanfriendly`, which follows the
-  same convention; bare numbers are bytes.
+  written KiB / MiB / GiB / TiB. Units are read from an explicit table (K/KB ... E/EB, KiB ... EiB,
+  case-insensitive); `humanfriendly`, which follows the same convention, formats sizes. Bare numbers
+  are bytes.
 - A day is 86,400 s, a month 30 days (2,592,000 s), a year 365 days (31,536,000 s). (humanfriendly's
   year is 364 days, so durations are not delegated to it.)
 - Counts take the short-scale suffixes K, M, B/G (billion), T: "10M" users is 10,000,000.
@@ -47,6 +48,11 @@ _COUNT_RE = re.compile(rf"^\s*({_NUMBER})\s*([a-zA-Z]*)\s*$")
 _COUNT_SUFFIX = {"": 1.0, "k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "mm": 1e6, "b": 1e9, "B": 1e9, "bn": 1e9,
                  "G": 1e9, "g": 1e9, "t": 1e12, "T": 1e12}
 _SIZE_RE = re.compile(rf"^\s*({_NUMBER})\s*([a-zA-Z]*)\s*$")
+_SIZE_UNITS = {
+    **{f"{p}{b}": 1000.0 ** (i + 1) for i, p in enumerate("kmgtpe") for b in ("", "b")},
+    **{f"{p}ib": 1024.0 ** (i + 1) for i, p in enumerate("kmgtpe")},
+    **{f"{p}i": 1024.0 ** (i + 1) for i, p in enumerate("kmgtpe")},
+}
 _DURATION_UNITS = {
     "": SECOND, "s": SECOND, "sec": SECOND, "secs": SECOND, "second": SECOND, "seconds": SECOND,
     "ms": 1e-3, "millisecond": 1e-3, "milliseconds": 1e-3,
@@ -114,10 +120,9 @@ def parse_size(value: object) -> float:
     _checked(amount, value, "size")
     if unit in ("", "b", "B", "byte", "bytes"):
         return _checked(amount, value, "size")
-    try:
-        factor = humanfriendly.parse_size(f"1 {unit}")
-    except humanfriendly.InvalidSize:
-        raise UnitError(f"size {value!r} has an unknown unit {unit!r} (KB, MB, GB, TB, KiB, MiB, GiB, TiB)") from None
+    factor = _SIZE_UNITS.get(unit.lower())
+    if factor is None:
+        raise UnitError(f"size {value!r} has an unknown unit {unit!r} (KB, MB, GB, TB, KiB, MiB, GiB, TiB)")
     return _checked(amount * factor, value, "size")
 
 

@@ -53,7 +53,7 @@ def test_parse_rate(text, expected):
     (units.parse_count, "ten"), (units.parse_count, "-1"), (units.parse_count, "inf"), (units.parse_count, "5Q"),
     (units.parse_duration, "5 fortnights"), (units.parse_rate, "5/decade"), (units.parse_size, float("nan")),
     (units.parse_count, float("inf")), (units.parse_count, -3), (units.parse_size, True), (units.parse_size, None),
-    (units.parse_count, "1e400"),
+    (units.parse_count, "1e400"), (units.parse_size, "5 parsecs"), (units.parse_size, "3 bits"),
 ])
 def test_bad_values_are_refused_with_the_input_quoted(parse, text):
     with pytest.raises(units.UnitError) as info:

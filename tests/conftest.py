@@ -1,0 +1,18 @@
+"""Shared test setup: Qt runs offscreen; user folders (autosave, settings, templates) go to a temp dir."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Never touch the real user's data, config or templates folders during tests."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("ARCHPLAN_HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    yield

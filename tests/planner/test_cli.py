@@ -1,0 +1,111 @@
+"""The headless CLI: every path, and one-line errors with exit code 2 for bad input."""
+
+import json
+
+import pytest
+from plans import PlanBuilder
+
+import main
+from planner.estimate import KEYS
+from planner.io import save_plan
+
+
+@pytest.fixture
+def plan_file(tmp_path):
+    plan = (PlanBuilder().add("web", "client.web").add("svc", "service.go", name="Orders API")
+            .add("db", "db.postgres").link("web", "svc").link("svc", "db").plan)
+    path = tmp_path / "plan.json"
+    save_plan(plan, path)
+    return path
+
+
+def run(capsys, *argv):
+    code = main.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_plan_prints_table_and_totals(capsys, plan_file):
+    code, out, err = run(capsys, "plan", str(plan_file))
+    assert code == 0 and err == ""
+    assert "Orders API" in out and "Instances:" in out and "Breaking point" in out
+
+
+def test_plan_json_is_machine_readable(capsys, plan_file):
+    code, out, _ = run(capsys, "plan", str(plan_file), "--json", "--explain")
+    data = json.loads(out)
+    assert data["components"]["svc"]["reads_avg"] == pytest.approx(1_000)
+    assert "instances_needed" in data["components"]["svc"]["work"]
+
+
+def test_plan_what_if(capsys, plan_file):
+    _, out, _ = run(capsys, "plan", str(plan_file), "--json", "--what-if", "10")
+    assert json.loads(out)["components"]["svc"]["reads_avg"] == pytest.approx(10_000)
+
+
+def test_plan_explain_shows_formulas(capsys, plan_file):
+    _, out, _ = run(capsys, "plan", str(plan_file), "--explain")
+    assert "svc.instances_needed: n = max(" in out
+
+
+def test_validate_ok(capsys, plan_file):
+    code, out, _ = run(capsys, "validate", str(plan_file))
+    assert code == 0 and "valid plan" in out
+
+
+@pytest.mark.parametrize("content", ["{broken", '{"schema_version": 99, "app": "archplan", "plan": {}}'])
+def test_bad_files_exit_2_with_one_line(capsys, tmp_path, content):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    for command in ("plan", "validate"):
+        code, out, err = run(capsys, command, str(path))
+        assert code == 2
+        assert err.count("\n") == 1 and err.startswith("archplan: error: ")
+        assert "Traceback" not in err
+
+
+def test_request_cycle_exits_2(capsys, tmp_path):
+    plan = (PlanBuilder().add("web", "client.web").add("a", "service.go").add("b", "service.go")
+            .link("web", "a").link("a", "b").link("b", "a").plan)
+    save_plan(plan, tmp_path / "c.json")
+    code, _, err = run(capsys, "plan", str(tmp_path / "c.json"))
+    assert code == 2 and "cycle" in err and err.count("\n") == 1
+
+
+def test_estimate_json_has_exactly_the_documented_keys(capsys):
+    code, out, _ = run(capsys, "estimate", "--dau", "10M", "--writes-per-user", "2", "--reads-per-user", "20",
+                       "--write-size", "1 KB", "--read-size", "10KB", "--json")
+    data = json.loads(out)
+    assert code == 0 and tuple(data) == KEYS
+    assert data["write_qps"] == pytest.approx(20e6 / 86_400)
+    assert data["storage_total"] == pytest.approx(20e6 * 1_000 * 365 * 5)  # default retention 5y
+
+
+def test_estimate_table_shows_work(capsys):
+    code, out, _ = run(capsys, "estimate", "--mau", "300M", "--active-ratio", "0.5", "--writes-per-user", "2",
+                       "--media-fraction", "0.1", "--media-size", "1MB")
+    assert code == 0
+    assert "30 TB/day" in out and "write_qps = writes_per_day / day_s" in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["estimate", "--dau", "-5", "--writes-per-user", "1"],
+    ["estimate", "--dau", "nan", "--writes-per-user", "1"],
+    ["estimate", "--dau", "10M"],
+    ["estimate", "--dau", "10M", "--writes-per-user", "1", "--write-size", "5 parsecs"],
+    ["estimate", "--dau", "1", "--mau", "1", "--writes-per-user", "1"],
+    ["estimate", "--bogus"],
+    ["plan"],
+    ["export", "x.json", "--format", "nope", "-o", "out"],
+])
+def test_bad_arguments_exit_2_with_one_line(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("archplan: error: "), err
+
+
+def test_help_lists_commands(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for command in ("plan", "validate", "estimate", "export"):
+        assert command in out

@@ -1,0 +1,116 @@
+"""Property-based tests of the engine (hypothesis): random plans never crash, never yield NaN, and
+respond monotonically where the model says they must."""
+
+import math
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from planner import edit
+from planner.catalog import Behaviour, default_catalog
+from planner.engine import compute
+from planner.graph import RequestCycleError
+from planner.model import Plan
+from planner.propagation import AmplifyingLoopError
+
+CATALOG = default_catalog()
+KINDS = [k.id for k in CATALOG if k.behaviour is not Behaviour.CLIENT]
+CLIENTS = [k.id for k in CATALOG if k.behaviour is Behaviour.CLIENT]
+
+
+@st.composite
+def plans(draw, max_components=12):
+    plan = Plan(name="random")
+    edit.update_traffic(plan, dau=draw(st.floats(0, 1e9)), reads_per_user=draw(st.floats(0, 1_000)),
+                        writes_per_user=draw(st.floats(0, 100)), peak_factor=draw(st.floats(1, 20)),
+                        media_fraction=draw(st.floats(0, 1)), media_size=draw(st.floats(0, 1e9)),
+                        media_read_fraction=draw(st.floats(0, 1)), yearly_growth=draw(st.floats(0, 3)),
+                        retention=draw(st.floats(0, 20 * 365 * 86_400)),
+                        replication_factor=draw(st.integers(1, 5)))
+    n_clients = draw(st.integers(1, 2))
+    kinds = [draw(st.sampled_from(CLIENTS)) for _ in range(n_clients)]
+    kinds += draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=max_components))
+    for i, kind in enumerate(kinds):
+        fields = {}
+        if draw(st.booleans()):
+            fields["instances"] = draw(st.integers(1, 50))
+        fields["redundancy"] = draw(st.sampled_from(["default", "none", "ha", "n+1"]))
+        edit.add_component(plan, edit.new_component(plan, kind, id=f"c{i}", **fields))
+    # links go forward only (a DAG), so no request cycle; kinds chosen at random
+    for i in range(len(kinds)):
+        for j in range(max(i + 1, n_clients), len(kinds)):
+            if draw(st.integers(0, 3)) == 0:
+                share = draw(st.one_of(st.none(), st.floats(0, 1)))
+                fanout = None if share is not None else draw(st.one_of(st.none(), st.floats(0, 5)))
+                kind = draw(st.sampled_from(["request", "async", "event", "replication", "health", None]))
+                classes = draw(st.lists(st.sampled_from(["read", "write", "media_read", "media_write"]),
+                                        min_size=1, max_size=4, unique=True))
+                edit.add_link(plan, edit.new_link(plan, f"c{i}", f"c{j}", kind, share=share, fanout=fanout,
+                                                  classes=classes))
+    return plan
+
+
+def finite_or_inf(value):
+    return not math.isnan(value)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans())
+def test_random_plans_compute_without_nan(plan):
+    result = compute(plan)
+    for r in result.components.values():
+        for name in ("reads_avg", "writes_avg", "reads_peak", "writes_peak", "utilisation", "storage_total",
+                     "storage_replicated", "memory", "bandwidth_in", "bandwidth_out", "monthly_cost"):
+            value = getattr(r, name)
+            assert math.isfinite(value) and value >= 0, (r.id, name, value)
+        assert not math.isnan(r.latency) and r.latency >= 0
+        assert 0 <= r.availability <= 1 and 0 <= r.instance_availability <= 1
+        assert r.count >= 0 and r.needed >= 0
+        assert r.reads_peak >= r.reads_avg * (1 - 1e-9) or r.reads_avg == 0
+    for f in result.findings:
+        assert f.message
+    assert 0 <= result.totals.availability <= 1
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(max_components=8), st.floats(1.0, 50.0))
+def test_more_traffic_never_lowers_load_or_instances(plan, factor):
+    base, more = compute(plan), compute(plan, multiplier=factor)
+    for cid, r in base.components.items():
+        m = more.components[cid]
+        assert m.reads_peak >= r.reads_peak * (1 - 1e-9)
+        assert m.writes_peak >= r.writes_peak * (1 - 1e-9)
+        assert m.needed >= r.needed
+        assert m.storage_total >= r.storage_total * (1 - 1e-9)
+        if r.fixed:
+            assert m.utilisation >= r.utilisation * (1 - 1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_higher_hit_ratio_never_raises_load_behind_the_cache(h1, h2):
+    low, high = sorted((h1, h2))
+
+    def db_reads(hit):
+        plan = Plan(name="cache")
+        for cid, kind in (("web", "client.web"), ("cache", "cache.redis"), ("db", "db.postgres")):
+            edit.add_component(plan, edit.new_component(plan, kind, id=cid))
+        edit.update_component(plan, "cache", params={"hit_ratio": hit})
+        edit.add_link(plan, edit.new_link(plan, "web", "cache"))
+        edit.add_link(plan, edit.new_link(plan, "cache", "db"))
+        return compute(plan)["db"].reads_peak
+
+    assert db_reads(high) <= db_reads(low) + 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(plans(max_components=6), st.integers(0, 20), st.integers(0, 20))
+def test_back_links_either_compute_or_fail_cleanly(plan, i, j):
+    ids = [c.id for c in plan.components]
+    src, dst = ids[i % len(ids)], ids[j % len(ids)]
+    assume(src != dst and not any(lk.source == src and lk.target == dst for lk in plan.links))
+    edit.add_link(plan, edit.new_link(plan, src, dst, "request"))
+    try:
+        compute(plan)
+    except (RequestCycleError, AmplifyingLoopError) as exc:
+        assert str(exc)

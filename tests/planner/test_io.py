@@ -1,0 +1,122 @@
+"""Plan files: round trips, migrations, refusals with precise messages, atomic saves."""
+
+import json
+import os
+
+import pytest
+from plans import PlanBuilder
+
+from planner import io
+from planner.io import PlanFileError, UnsupportedVersionError, load_plan, save_plan
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "data")
+
+
+def sample():
+    return (PlanBuilder().add("web", "client.web").add("svc", "service.go", instances=3, notes="é 中文 \"q\"")
+            .add("db", "db.postgres", capacity={"read_qps": 5000}, params={"fill_ratio": 0.5})
+            .group("tier", ["svc"], kind="tier").link("web", "svc").link("svc", "db", share=0.5, classes=["write"])
+            .plan)
+
+
+def test_save_load_round_trip_is_exact(tmp_path):
+    plan = sample()
+    path = tmp_path / "p.json"
+    save_plan(plan, path)
+    assert load_plan(path) == plan
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert raw["schema_version"] == io.SCHEMA_VERSION and raw["app"] == "archplan"
+    assert "中文" in path.read_text(encoding="utf-8")  # readable, not \u-escaped
+
+
+def test_saving_twice_gives_identical_bytes(tmp_path):
+    plan = sample()
+    save_plan(plan, tmp_path / "a.json")
+    save_plan(load_plan(tmp_path / "a.json"), tmp_path / "b.json")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_version_1_migrates():
+    plan = load_plan(os.path.join(DATA, "plan_v1.json"))
+    assert plan.name == "Version 1 plan"
+    assert plan.traffic.reads_per_user == 20
+    assert [lk.share for lk in plan.links] == [None, 0.25, 0.75]
+
+
+def test_newer_version_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "new.json"
+    path.write_text(json.dumps({"schema_version": io.SCHEMA_VERSION + 1, "app": "archplan", "plan": {}}))
+    with pytest.raises(UnsupportedVersionError, match="newer Archplan"):
+        load_plan(path)
+
+
+@pytest.mark.parametrize("mutate, expected", [
+    (lambda raw: raw["plan"]["links"].append({"id": "x", "source": "svc", "target": "ghost"}),
+     "link 'x' target 'ghost' is not a component or group"),
+    (lambda raw: raw["plan"]["components"].append(dict(raw["plan"]["components"][0])), "duplicate id 'web'"),
+    (lambda raw: raw["plan"]["traffic"].update(response_size=-5), "plan.traffic.response_size"),
+    (lambda raw: raw["plan"]["components"][1].update(kind="cache.nope"), "'cache.nope' is not a known component kind"),
+    (lambda raw: raw["plan"]["components"][1]["capacity"].update(read_qps=-1), "read_qps=-1"),
+    (lambda raw: raw["plan"]["components"][1].update(instances=0), "instances 0"),
+    (lambda raw: raw["plan"]["components"][2]["params"].update(hit_ratio=0.5), "'hit_ratio' does not apply"),
+    (lambda raw: raw["plan"]["links"][0].update(share=1.5), "plan.links[0].share"),
+    (lambda raw: raw["plan"].update(extra_field=1), "extra_field"),
+    (lambda raw: raw.update(schema_version="2"), "schema_version is missing or not an integer"),
+    (lambda raw: raw.update(app="drawio"), "not an Archplan file"),
+])
+def test_inconsistent_files_are_refused_naming_field_and_problem(tmp_path, mutate, expected):
+    raw = io.plan_to_dict(sample())
+    mutate(raw)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(raw))
+    with pytest.raises(PlanFileError) as info:
+        load_plan(path)
+    assert expected in str(info.value)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("{not json", r"not valid JSON \(line 1"),
+    ('{"schema_version": 2, "app": "archplan", "plan": {"traffic": {"dau": NaN}}}', "NaN is not a number"),
+    ("[1, 2]", "expected a JSON object"),
+    ("", "not valid JSON"),
+])
+def test_malformed_files_are_refused(tmp_path, content, expected):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(PlanFileError, match=expected):
+        load_plan(path)
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(PlanFileError, match="no such file"):
+        load_plan(tmp_path / "nope.json")
+    with pytest.raises(PlanFileError, match="is a folder"):
+        load_plan(tmp_path)
+
+
+def test_human_units_in_files_are_read(tmp_path):
+    raw = io.plan_to_dict(sample())
+    raw["plan"]["traffic"].update(dau="10M", response_size="1.5 KB", retention="2y", media_size="2 GiB")
+    plan = io.plan_from_dict(raw)
+    assert plan.traffic.dau == 10_000_000
+    assert plan.traffic.response_size == 1_500
+    assert plan.traffic.retention == 2 * 365 * 86_400
+    assert plan.traffic.media_size == 2 * 2**30
+
+
+def test_atomic_save_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    path = tmp_path / "p.json"
+    save_plan(sample(), path)
+    before = path.read_bytes()
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    plan = sample()
+    plan.name = "Changed"
+    with pytest.raises(OSError):
+        save_plan(plan, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["p.json"]  # no temporary file left behind

@@ -1,0 +1,219 @@
+"""
+The open plan as a QObject: the only thing in the GUI that mutates a Plan.
+
+Its primitives call planner.edit and then emit fine-grained signals carrying ids; views (scene,
+inspector, results) read the current state back from `plan`. Only undo commands (ui/commands.py)
+call the primitives, so every user edit is undoable. After any change a debounced recompute runs
+planner.engine.compute and emits `result_changed`; derived numbers are never stored in the plan.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from planner import edit
+from planner.engine import compute
+from planner.model import Component, Group, Link, Plan
+from planner.result import PlanResult
+
+log = logging.getLogger(__name__)
+
+
+class Document(QObject):
+    #: A component was added (id).
+    component_added = Signal(str)
+    #: A component is gone (id).
+    component_removed = Signal(str)
+    #: A component's fields changed (id).
+    component_changed = Signal(str)
+    link_added = Signal(str)
+    link_removed = Signal(str)
+    link_changed = Signal(str)
+    group_added = Signal(str)
+    group_removed = Signal(str)
+    group_changed = Signal(str)
+    #: The traffic profile changed.
+    traffic_changed = Signal()
+    #: Settings, name or description changed.
+    plan_info_changed = Signal()
+    #: The whole plan was replaced (new / open): views rebuild.
+    plan_reset = Signal()
+    #: Anything in the plan changed.
+    changed = Signal()
+    #: A new result (or a compute error) is available: read `result` / `result_error`.
+    result_changed = Signal()
+    #: The what-if traffic multiplier changed.
+    multiplier_changed = Signal(float)
+
+    def __init__(self, plan: Plan | None = None, parent: QObject | None = None, debounce_ms: int = 30):
+        super().__init__(parent)
+        self._plan = plan if plan is not None else Plan()
+        self._result: PlanResult | None = None
+        self._result_error: str | None = None
+        self._multiplier = 1.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self.recompute_now)
+        self.changed.connect(self._timer.start)
+        self.recompute_now()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def plan(self) -> Plan:
+        return self._plan
+
+    @property
+    def result(self) -> PlanResult | None:
+        """The latest computed result (None if the plan cannot be computed: see `result_error`)."""
+        return self._result
+
+    @property
+    def result_error(self) -> str | None:
+        return self._result_error
+
+    @property
+    def multiplier(self) -> float:
+        return self._multiplier
+
+    def set_multiplier(self, value: float) -> None:
+        """What-if traffic scaling: a view setting, not part of the plan (not undoable, not saved)."""
+        if not (math.isfinite(value) and value > 0) or value == self._multiplier:
+            return
+        self._multiplier = value
+        self.multiplier_changed.emit(value)
+        self._timer.start()
+
+    def recompute_now(self) -> None:
+        self._timer.stop()
+        try:
+            self._result = compute(self._plan, multiplier=self._multiplier)
+            self._result_error = None
+        except ValueError as exc:  # request cycle, amplifying loop: a modelling problem to show
+            self._result = None
+            self._result_error = str(exc)
+        except Exception as exc:  # never let a compute bug take the editor down
+            log.exception("compute failed")
+            self._result = None
+            self._result_error = f"internal error while computing: {exc}"
+        self.result_changed.emit()
+
+    def set_plan(self, plan: Plan) -> None:
+        """Replace the whole plan (new / open / recover). The caller clears the undo stack."""
+        self._plan = plan
+        self.plan_reset.emit()
+        self.changed.emit()
+        self.recompute_now()
+
+    # ------------------------------------------------------------------ primitives (called by commands)
+    def add_component(self, component: Component, index: int | None = None) -> int:
+        index = edit.add_component(self._plan, component, index)
+        self.component_added.emit(component.id)
+        self.changed.emit()
+        return index
+
+    def remove_component(self, component_id: str) -> tuple[int, Component, list[tuple[int, Link]]]:
+        removed = edit.remove_component(self._plan, component_id)
+        for _i, link in removed[2]:
+            self.link_removed.emit(link.id)
+        self.component_removed.emit(component_id)
+        self.changed.emit()
+        return removed
+
+    def restore_component(self, index: int, component: Component, links: list[tuple[int, Link]]) -> None:
+        edit.restore_component(self._plan, index, component, links)
+        self.component_added.emit(component.id)
+        for _i, link in links:
+            self.link_added.emit(link.id)
+        self.changed.emit()
+
+    def update_component(self, component_id: str, **changes: Any) -> dict[str, Any]:
+        old = edit.update_component(self._plan, component_id, **changes)
+        self.component_changed.emit(component_id)
+        self.changed.emit()
+        return old
+
+    def move_components(self, positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        old = edit.move_components(self._plan, positions)
+        for cid in positions:
+            self.component_changed.emit(cid)
+        self.changed.emit()
+        return old
+
+    def add_link(self, link: Link, index: int | None = None) -> int:
+        index = edit.add_link(self._plan, link, index)
+        self.link_added.emit(link.id)
+        self.changed.emit()
+        return index
+
+    def remove_link(self, link_id: str) -> tuple[int, Link]:
+        removed = edit.remove_link(self._plan, link_id)
+        self.link_removed.emit(link_id)
+        self.changed.emit()
+        return removed
+
+    def update_link(self, link_id: str, **changes: Any) -> dict[str, Any]:
+        old = edit.update_link(self._plan, link_id, **changes)
+        self.link_changed.emit(link_id)
+        self.changed.emit()
+        return old
+
+    def add_group(self, group: Group, members: list[str] = (), index: int | None = None) -> dict[str, Any]:
+        previous = edit.add_group(self._plan, group, members, index)
+        self.group_added.emit(group.id)
+        for cid in previous:
+            self.component_changed.emit(cid)
+        self.changed.emit()
+        return previous
+
+    def remove_group(self, group_id: str):
+        removed = edit.remove_group(self._plan, group_id)
+        _index, _group, members, links, children = removed
+        for _i, link in links:
+            self.link_removed.emit(link.id)
+        for cid in members:
+            self.component_changed.emit(cid)
+        for gid in children:
+            self.group_changed.emit(gid)
+        self.group_removed.emit(group_id)
+        self.changed.emit()
+        return removed
+
+    def restore_group(self, index, group, members, links, children) -> None:
+        edit.restore_group(self._plan, index, group, members, links, children)
+        self.group_added.emit(group.id)
+        for gid in children:
+            self.group_changed.emit(gid)
+        for cid in members:
+            self.component_changed.emit(cid)
+        for _i, link in links:
+            self.link_added.emit(link.id)
+        self.changed.emit()
+
+    def update_group(self, group_id: str, **changes: Any) -> dict[str, Any]:
+        old = edit.update_group(self._plan, group_id, **changes)
+        self.group_changed.emit(group_id)
+        self.changed.emit()
+        return old
+
+    def update_traffic(self, **changes: Any) -> dict[str, Any]:
+        old = edit.update_traffic(self._plan, **changes)
+        self.traffic_changed.emit()
+        self.changed.emit()
+        return old
+
+    def update_settings(self, **changes: Any) -> dict[str, Any]:
+        old = edit.update_settings(self._plan, **changes)
+        self.plan_info_changed.emit()
+        self.changed.emit()
+        return old
+
+    def update_plan(self, **changes: Any) -> dict[str, Any]:
+        old = edit.update_plan(self._plan, **changes)
+        self.plan_info_changed.emit()
+        self.changed.emit()
+        return old
