@@ -24,7 +24,6 @@ from planner import units
 from planner.catalog import Behaviour, Catalog, default_catalog
 from planner.graph import (
     Edge,
-    check_request_cycles,
     evaluation_order,
     expand_links,
     reachable,
@@ -67,8 +66,7 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
     catalog = catalog or default_catalog()
     findings: list[Finding] = []
     edges = expand_links(plan)
-    check_request_cycles(plan, edges)
-    order = evaluation_order(plan, edges)
+    order = evaluation_order(plan, edges)  # raises RequestCycleError
     transfers, share_sums = edge_transfers(edges)
     nodes = {c.id: NodeLoad(c, catalog[c.kind]) for c in plan.components}
     for edge in edges:
@@ -107,7 +105,7 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
         )
 
     succ = request_successors(edges)
-    client_results = _clients(plan, nodes, results, clients, edges, succ, client_users)
+    client_results = _clients(plan, nodes, results, clients, edges, succ, client_users, transfers)
     candidates = {cid for cid, r in results.items()
                   if r.count <= 1 and not nodes[cid].kind.managed and cid not in client_set}
     spofs = {k: tuple(v) for k, v in single_points_of_failure(clients, edges, candidates).items()}
@@ -229,16 +227,14 @@ def _details(node: NodeLoad, s: Sizing) -> dict[str, float]:
 
 # ------------------------------------------------------------------------------------------ clients
 
-def _clients(plan, nodes, results, clients, edges: list[Edge], succ, client_users) -> dict[str, ClientResult]:
+def _clients(plan, nodes, results, clients, edges: list[Edge], succ, client_users, transfers
+             ) -> dict[str, ClientResult]:
     hop = plan.settings.network_hop_ms / 1000.0
     request_out: dict[str, list[Edge]] = {}
     for edge in edges:
         if edge.link.kind == "request":
             request_out.setdefault(edge.source, []).append(edge)
-    factors = {}
-    for transfers in edge_transfers(edges)[0].values():
-        for t in transfers:
-            factors[id(t.edge)] = t.factors
+    factors = {id(t.edge): t.factors for out in transfers.values() for t in out}
     memo: dict[tuple[str, int], float] = {}
 
     def latency(cid: str, c: int) -> float:

@@ -87,15 +87,21 @@ class Formula:
         names = {n: sympy.Symbol(n) for n in self.inputs}
         local = {**names, "ceiling": sympy.ceiling, "Max": sympy.Max, "Min": sympy.Min,
                  "k_of_n": sympy.Function("k_of_n"), "prod": sympy.Function("prod")}
-        expr = sympy.sympify(self.expression, locals=local, evaluate=False)
-        body = self.latex_override or sympy.latex(expr)
-        result = _latex_name(self.result)
-        out = f"{result} = {body}"
-        if values:
-            subs = {names[k]: sympy.Float(v, 6) if isinstance(v, float) else v
-                    for k, v in values.items() if k in names and isinstance(v, (int, float))}
-            with sympy.evaluate(False):
-                out += " = " + sympy.latex(expr.xreplace(subs))
+        pretty = {sym: _LATEX_SYMBOLS.get(n, _latex_name(n)) for n, sym in names.items()}
+        out = f"{_LATEX_SYMBOLS.get(self.result, _latex_name(self.result))} = "
+        if self.latex_override:
+            out += self.latex_override
+            if values:
+                out += " = " + re.sub(r"\b(" + "|".join(map(re.escape, self.inputs)) + r")\b",
+                                      lambda m: _fmt(values[m.group(1)]), self.latex_override)
+        else:
+            expr = sympy.sympify(self.expression, locals=local)
+            out += sympy.latex(expr, symbol_names=pretty)
+            if values:
+                # one distinct placeholder per input, printed as its number (equal numbers must not merge)
+                holders = {names[k]: sympy.Symbol(f"v{i}") for i, k in enumerate(self.inputs) if k in values}
+                shown = {holder: _fmt(values[str(sym)]) for sym, holder in holders.items()}
+                out += " = " + sympy.latex(expr.xreplace(holders), symbol_names=shown)
         if value is not None:
             out += f" = {_fmt(value)}"
         return out
@@ -162,6 +168,9 @@ def _pretty(expression: str) -> str:
     for name, pretty in _PRETTY.items():
         text = text.replace(name, pretty)
     return text
+
+
+_LATEX_SYMBOLS = {"lam": r"\lambda", "mu": r"\mu", "rho": r"\rho", "theta": r"\theta"}
 
 
 def _latex_name(name: str) -> str:

@@ -10,8 +10,6 @@ member), each sending its own output.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import networkx as nx
 
 from planner.model import Link, Plan
@@ -26,14 +24,20 @@ class RequestCycleError(ValueError):
         super().__init__(f"request links form a cycle: {path}; make one of them async or remove it")
 
 
-@dataclass(frozen=True, slots=True)
 class Edge:
     """A link as the engine sees it: component to component (groups expanded)."""
 
-    link: Link
-    source: str
-    target: str
-    split: float  # share of the link that reaches this target (1 unless the link ends at a group)
+    __slots__ = ("link", "source", "target", "split", "kind")
+
+    def __init__(self, link: Link, source: str, target: str, split: float):
+        self.link = link
+        self.source = source
+        self.target = target
+        self.split = split  # share of the link that reaches this target (1 unless the link ends at a group)
+        self.kind = link.kind
+
+    def __repr__(self) -> str:
+        return f"Edge({self.source!r} -> {self.target!r}, {self.kind}, split={self.split:g})"
 
 
 def members_by_group(plan: Plan) -> dict[str, list[str]]:
@@ -61,6 +65,8 @@ def members_by_group(plan: Plan) -> dict[str, list[str]]:
 
 def expand_links(plan: Plan) -> list[Edge]:
     """Every link as component-to-component edges."""
+    if not plan.groups:
+        return [Edge(link, link.source, link.target, 1.0) for link in plan.links]
     groups = members_by_group(plan)
     inner: dict[str, tuple[set[str], set[str]]] = {}
 
@@ -93,7 +99,7 @@ def build_graph(plan: Plan, edges: list[Edge]) -> nx.MultiDiGraph:
 
 def check_request_cycles(plan: Plan, edges: list[Edge]) -> None:
     """Raise RequestCycleError naming the cycle if synchronous request links loop."""
-    requests = nx.DiGraph((e.source, e.target) for e in edges if e.link.kind == "request")
+    requests = nx.DiGraph((e.source, e.target) for e in edges if e.kind == "request")
     try:
         cycle = nx.find_cycle(requests)
     except nx.NetworkXNoCycle:
@@ -102,12 +108,17 @@ def check_request_cycles(plan: Plan, edges: list[Edge]) -> None:
 
 
 def evaluation_order(plan: Plan, edges: list[Edge]) -> list[list[str]]:
-    """Strongly connected blocks in topological order; a block of more than one node is an async loop."""
+    """Strongly connected blocks in topological order; a block of more than one node is an async loop.
+
+    Raises RequestCycleError when request links alone form a cycle."""
     graph = nx.DiGraph()
     graph.add_nodes_from(c.id for c in plan.components)
-    graph.add_edges_from((e.source, e.target) for e in edges if e.link.kind != "health")
-    if nx.is_directed_acyclic_graph(graph):
+    graph.add_edges_from((e.source, e.target) for e in edges if e.kind != "health")
+    try:
         return [[n] for n in nx.topological_sort(graph)]
+    except nx.NetworkXUnfeasible:
+        pass
+    check_request_cycles(plan, edges)
     condensed = nx.condensation(graph)
     members = nx.get_node_attributes(condensed, "members")
     return [sorted(members[n]) for n in nx.topological_sort(condensed)]
@@ -116,7 +127,7 @@ def evaluation_order(plan: Plan, edges: list[Edge]) -> list[list[str]]:
 def request_successors(edges: list[Edge]) -> dict[str, set[str]]:
     succ: dict[str, set[str]] = {}
     for edge in edges:
-        if edge.link.kind == "request":
+        if edge.kind == "request":
             succ.setdefault(edge.source, set()).add(edge.target)
     return succ
 
@@ -143,7 +154,7 @@ def single_points_of_failure(clients: list[str], edges: list[Edge], candidates: 
     at the end of a request path (a database, a payment API) cuts the client off from itself. Returns
     {spof id: [ids it cuts off]}; clients themselves are never candidates.
     """
-    graph = nx.DiGraph((e.source, e.target) for e in edges if e.link.kind == "request")
+    graph = nx.DiGraph((e.source, e.target) for e in edges if e.kind == "request")
     cut: dict[str, set[str]] = {}
     for client in clients:
         if client not in graph:

@@ -145,6 +145,8 @@ class Component(_Model):
                 raise ValueError(f"capacity override {field}={value!r} must be a finite number >= 0")
             if field == "availability" and value > 1:
                 raise ValueError(f"capacity override availability={value!r} must be at most 1")
+        if not self.params:
+            return self
         specs = catalog[self.kind].param_specs()
         for name, value in self.params.items():
             if name not in specs:

@@ -61,20 +61,23 @@ class NodeLoad:
             vec[:] = [0.0] * N_CLASSES
 
 
-@dataclass(frozen=True, slots=True)
 class Transfer:
     """One edge with its per-class multipliers, computed once before propagation."""
 
-    edge: Edge
-    factors: tuple[float, ...]
-    replication: bool
+    __slots__ = ("edge", "target", "factors", "replication")
+
+    def __init__(self, edge: Edge, factors: tuple[float, ...], replication: bool):
+        self.edge = edge
+        self.target = edge.target
+        self.factors = factors
+        self.replication = replication
 
 
 def edge_transfers(edges: list[Edge]) -> tuple[dict[str, list[Transfer]], dict[str, dict[int, float]]]:
     """Per source: its edges with per-class factors. Also the explicit share sum per source and class."""
     by_source: dict[str, list[Edge]] = {}
     for edge in edges:
-        if edge.link.kind != "health":
+        if edge.kind != "health":
             by_source.setdefault(edge.source, []).append(edge)
     transfers: dict[str, list[Transfer]] = {}
     share_sums: dict[str, dict[int, float]] = {}
@@ -164,7 +167,7 @@ def emit(node: NodeLoad, plan: Plan, client_users: float) -> None:
 def deliver(node: NodeLoad, transfers: list[Transfer], nodes: dict[str, NodeLoad]) -> None:
     """Add node's emitted flows to its targets' inflows."""
     for transfer in transfers:
-        target = nodes[transfer.edge.target]
+        target = nodes[transfer.target]
         if transfer.replication:
             avg, peak, byt = target.repl_avg, target.repl_peak, target.repl_bytes
         else:

@@ -307,3 +307,12 @@ def test_what_if_multiplier_scales_users():
     assert compute(chain().plan, multiplier=10)["svc"].reads_avg == pytest.approx(10_000)
     with pytest.raises(ValueError):
         compute(chain().plan, multiplier=float("nan"))
+
+
+def test_figures_render_as_latex_with_numbers_substituted():
+    svc = compute(chain().plan)["svc"]
+    latex = svc.figures["instances_throughput"].latex()
+    assert latex == r"n_{throughput} = \left\lceil{\frac{load}{u}}\right\rceil = " \
+                    r"\left\lceil{\frac{1.1}{0.7}}\right\rceil = 2"
+    cost = svc.figures["monthly_cost"].latex()
+    assert cost.count(r"\cdot") == 8  # four products, none merged even where numbers repeat
