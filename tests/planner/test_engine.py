@@ -316,4 +316,4 @@ def test_figures_render_as_latex_with_numbers_substituted():
                     r"\left\lceil{\frac{1.1}{0.7}}\right\rceil = 2"
     cost = svc.figures["monthly_cost"].latex()
     assert cost.count(r"\cdot") == 4  # four products, none merged even where numbers repeat
-    assert cost.count(r"0 \cdot 0") == 2
+    assert cost.count(r"+ 0 \cdot 0 ") == 2
