@@ -170,8 +170,8 @@ def _component_availability(node: NodeLoad, s: Sizing, a: float, plan: Plan) -> 
     behaviour = node.kind.behaviour
     if behaviour is Behaviour.CLIENT:
         return 1.0
-    if node.kind.managed and behaviour is not Behaviour.PARTITIONED:
-        return a
+    if node.kind.managed:
+        return a  # the provider's SLA covers the whole service, however many partitions it uses
     if behaviour is Behaviour.PARTITIONED:
         rf = node.component.param("replication_factor") or plan.traffic.replication_factor
         fig = fx.AVAILABILITY_SHARDED.figure(a=a, rf=min(rf, max(1, s.count)), shards=max(1.0, s.count / rf))
