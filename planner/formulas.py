@@ -156,9 +156,9 @@ def _fmt(value: Any) -> str:
         return str(value)
     if math.isinf(value):
         return "∞"
-    if value == int(value) and abs(value) < 1e15:
+    if value == int(value) and abs(value) < 1e12:
         return f"{int(value):,}"
-    if abs(value) >= 1e15 or abs(value) < 1e-4:
+    if abs(value) >= 1e12 or abs(value) < 1e-4:
         return f"{value:.4g}"
     return f"{value:,.6g}" if abs(value) >= 1 else f"{value:.6g}"
 
