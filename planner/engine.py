@@ -110,7 +110,7 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
                   if r.count <= 1 and not nodes[cid].kind.managed and cid not in client_set}
     spofs = {k: tuple(v) for k, v in single_points_of_failure(clients, edges, candidates).items()}
     bottleneck = _bottleneck(results, client_set)
-    breaking = _breaking_point(plan, results, client_set, bottleneck, dau)
+    breaking = _breaking_point(plan, results, client_set, dau)
 
     findings += _findings(plan, nodes, results, client_set, share_sums, spofs, sizings)
     totals = Totals(
@@ -120,7 +120,7 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
         storage_per_day=sum(r.storage_per_day for r in results.values()),
         storage_total=sum(r.storage_total for r in results.values()),
         storage_replicated=sum(r.storage_replicated for r in results.values()),
-        instances=sum(r.count for r in results.values()),
+        instances=sum(r.count for cid, r in results.items() if not nodes[cid].kind.managed),
         monthly_cost=sum(r.monthly_cost for r in results.values()),
         availability=min((c.availability for c in client_results.values()), default=1.0),
     )
@@ -201,7 +201,8 @@ def _cost(node: NodeLoad, s: Sizing) -> float:
 
 
 def _details(node: NodeLoad, s: Sizing) -> dict[str, float]:
-    out: dict[str, float] = {"active": float(s.active)}
+    out: dict[str, float] = {"active": float(s.active), "traffic_utilisation": s.traffic_utilisation,
+                             "traffic_ceiling": s.traffic_ceiling}
     behaviour, comp = node.kind.behaviour, node.component
     if s.resource_loads:
         out.update({f"load_{k}": v for k, v in s.resource_loads.items()})
@@ -275,14 +276,24 @@ def _bottleneck(results: dict[str, ComponentResult], clients: frozenset[str]) ->
     return max(ranked)[2] if ranked else None
 
 
-def _breaking_point(plan: Plan, results, clients, bottleneck: str | None, dau: float) -> BreakingPoint:
-    """Load is linear in traffic, so component i stays under its ceiling up to x ceiling_i / rho_i."""
-    if bottleneck is None:
+def _breaking_point(plan: Plan, results, clients, dau: float) -> BreakingPoint:
+    """Load is linear in traffic, so component i stays under its ceiling up to x ceiling_i / rho_i.
+
+    Only resources that scale with traffic count (requests, bytes, cache memory); stored data grows
+    with time and is reported by the storage figures instead."""
+    worst, worst_headroom, saturation = None, 0.0, 0.0
+    for cid, r in results.items():
+        rho = r.details["traffic_utilisation"]
+        if cid in clients or rho <= 0:
+            continue
+        headroom = rho / r.details["traffic_ceiling"]
+        if headroom > worst_headroom:
+            worst, worst_headroom = r, headroom
+        saturation = max(saturation, rho)
+    if worst is None:
         return BreakingPoint(None, math.inf, math.inf, math.inf, math.inf)
-    worst = results[bottleneck]
-    fig = fx.BREAKING.figure(u=worst.ceiling, rho=worst.utilisation)
-    saturation = 1.0 / max(r.utilisation for cid, r in results.items() if cid not in clients)
-    return BreakingPoint(worst.id, fig.value, dau * fig.value, saturation, dau * saturation, fig)
+    fig = fx.BREAKING.figure(u=worst.details["traffic_ceiling"], rho=worst.details["traffic_utilisation"])
+    return BreakingPoint(worst.id, fig.value, dau * fig.value, 1.0 / saturation, dau / saturation, fig)
 
 
 def _findings(plan, nodes, results, clients, share_sums, spofs, sizings) -> list[Finding]:

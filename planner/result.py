@@ -125,7 +125,7 @@ class Totals:
     storage_per_day: float
     storage_total: float
     storage_replicated: float
-    instances: int
+    instances: int                  # servers you run (managed services and clients not counted)
     monthly_cost: float
     availability: float             # the worst client's
 

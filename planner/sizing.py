@@ -43,6 +43,8 @@ class Sizing:
     active: int = 1
     utilisation: float = 0.0
     ceiling: float = 1.0
+    traffic_utilisation: float = 0.0  # on the scarcest resource that scales with traffic (not stored data)
+    traffic_ceiling: float = 1.0
     storage_per_day: float = 0.0
     storage_total: float = 0.0
     storage_replicated: float = 0.0
@@ -180,6 +182,11 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
         divisor = 1 if s.binding in per_node else s.active
         figs["utilisation"] = fx.UTILISATION.figure(load=s.load, count=divisor)
         s.utilisation = figs["utilisation"].value
+        # stored data grows with time, not with the traffic multiplier: the breaking point ignores it
+        traffic = {name: share for name, share in shares.items() if name != "storage"}
+        if traffic:
+            name = max(traffic, key=lambda n: traffic[n] / ceilings[n])
+            s.traffic_utilisation, s.traffic_ceiling = traffic[name], ceilings[name]
     _latency(node, cap, s, resources.get("throughput", 0.0))
     return s
 

@@ -240,5 +240,7 @@ def format_availability(value: float) -> str:
     """Availability with enough nines to tell designs apart: 0.999954 -> '99.9954 %'."""
     if value >= 1:
         return "100 %"
-    nines = max(2, min(8, int(-math.log10(max(1 - value, 1e-12)))))
+    nines = max(2, int(-math.log10(max(1 - value, 1e-15))))
+    if nines > 7:
+        return "> 99.99999 %"
     return f"{value * 100:.{nines}f} %"

@@ -249,10 +249,15 @@ def test_breaking_point_drives_the_bottleneck_to_its_ceiling():
          .add("db", "db.postgres").link("web", "svc").link("svc", "db", classes=["write"]))
     result = compute(b.plan)
     bp = result.breaking_point
-    assert bp.component == result.bottleneck
+    assert bp.component == "svc"  # 4 fixed instances; the primary's stored data does not scale with traffic
     at_break = compute(b.plan, multiplier=bp.multiplier_at_target)
-    assert at_break[bp.component].utilisation == pytest.approx(at_break[bp.component].ceiling)
+    broken = at_break[bp.component]
+    assert broken.details["traffic_utilisation"] == pytest.approx(broken.details["traffic_ceiling"])
+    assert broken.utilisation == pytest.approx(0.7)
     assert bp.dau_at_target == pytest.approx(result.totals.dau * bp.multiplier_at_target)
+    # traffic x m: 2,200 x m / (4 x 2,000) = 0.7 -> m = 2.545
+    assert bp.multiplier_at_target == pytest.approx(0.7 * 8_000 / 2_200)
+    assert bp.multiplier_at_saturation == pytest.approx(8_000 / 2_200)
 
 
 def test_external_api_retries_multiply_calls_and_hit_the_provider_limit():
