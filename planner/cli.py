@@ -95,6 +95,20 @@ def build_parser(extensions: Iterable[Callable[[Any], None]] = ()) -> argparse.A
     p.add_argument("--json", action="store_true", help="one JSON object, numbers in base units (per second, bytes)")
     p.set_defaults(handler=cmd_estimate)
 
+    p = sub.add_parser("templates", help="list the templates a new plan can start from")
+    p.set_defaults(handler=cmd_templates_list, json=False)
+    tsub = p.add_subparsers(dest="templates_command", parser_class=_Parser, metavar="ACTION")
+    t = tsub.add_parser("list", help="built-in, user and team templates with their key figures")
+    t.add_argument("--json", action="store_true", help="print the list as JSON (numbers in base units)")
+    t.set_defaults(handler=cmd_templates_list)
+
+    p = sub.add_parser("new", help="write a new plan file from a template")
+    p.add_argument("--from", dest="template", required=True, metavar="NAME",
+                   help="template name (see `templates list`), source:name, or a template file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the plan file to write")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(handler=cmd_new)
+
     for extend in extensions:
         extend(sub)
     return parser
@@ -244,3 +258,53 @@ def render_plan(plan, result, explain: bool = False) -> str:
 
 def figure_lines(figs: dict[str, Figure]) -> list[str]:
     return [f"{name}: {fig.text()}" for name, fig in figs.items()]
+
+
+# ------------------------------------------------------------------------------------------ templates
+
+def cmd_templates_list(args, out) -> int:
+    """Name, source, title and key figures of every template; unreadable files are warnings on stderr."""
+    from planner.library import list_templates, load_template, template_summary
+
+    infos, problems = list_templates()
+    for problem in problems:
+        print(f"archplan: warning: {problem.path}: {problem.message}", file=sys.stderr)
+    rows = []
+    for info in infos:
+        summary = template_summary(load_template(info.path))
+        rows.append((info, summary))
+    if args.json:
+        json.dump([{"name": i.name, "source": i.source, "title": i.title, "summary": i.summary,
+                    "path": str(i.path), "shadows": list(i.shadows), "peak_qps": s["peak_qps"],
+                    "monthly_cost": s["monthly_cost"], "components": s["components"], "error": s["error"]}
+                   for i, s in rows], out, indent=2, allow_nan=False)
+        out.write("\n")
+        return 0
+    table = []
+    for info, summary in rows:
+        source = info.source + (f" (over {', '.join(info.shadows)})" if info.shadows else "")
+        qps = "-" if summary["peak_qps"] is None else units.format_qps(summary["peak_qps"])
+        cost = "-" if summary["monthly_cost"] is None else units.format_money(summary["monthly_cost"]) + "/mo"
+        table.append((info.name, source, info.title, qps, cost))
+    out.write(_table(("name", "source", "title", "peak", "cost"), table))
+    return 0
+
+
+def cmd_new(args, out) -> int:
+    """Copy a template into a new plan file; never overwrites without --force."""
+    from pathlib import Path
+
+    from planner.io import save_plan
+    from planner.library import load_template
+
+    target = Path(args.output).expanduser()
+    if target.exists() and not args.force:
+        raise CliError(f"{target} already exists; use --force to overwrite it")
+    if target.is_dir():
+        raise CliError(f"{target} is a folder; give a file name such as {target / 'plan.json'}")
+    if not target.parent.is_dir():
+        raise CliError(f"folder {target.parent} does not exist")
+    plan = load_template(args.template)
+    save_plan(plan, target)
+    print(f"wrote {target} from template {args.template} ({len(plan.components)} components)", file=out)
+    return 0

@@ -135,6 +135,8 @@ def new_link(plan: Plan, source: str, target: str, kind: str | None = None, **fi
     """A link with a fresh id; its kind is chosen by context when not given (see `default_link_kind`)."""
     kind = kind or default_link_kind(plan, source, target)
     lid = new_id(fields.pop("id", None) or f"{source}-to-{target}", all_ids(plan))
+    if kind == "event" and "classes" not in fields:
+        fields["classes"] = ["write", "media_write"]  # a service emits an event per write it handles
     return _validated(Link, {"id": lid, "source": source, "target": target, "kind": kind, **fields}, "new link")
 
 
@@ -239,6 +241,16 @@ def update_group(plan: Plan, group_id: str, dry_run: bool = False, **changes: An
         raise EditError("a group's id cannot change")
     old = {k: data[k] for k in changes if k in data}
     updated = _validated(Group, {**data, **changes}, f"group {group_id}")
+    parents = {g.id: g.parent for g in plan.groups}
+    parents[group_id] = updated.parent
+    if updated.parent is not None and updated.parent not in parents:
+        raise EditError(f"unknown parent group {updated.parent!r}")
+    current, seen = updated.parent, {group_id}
+    while current is not None:
+        if current in seen:
+            raise EditError(f"group {group_id!r} cannot be nested inside itself")
+        seen.add(current)
+        current = parents.get(current)
     if not dry_run:
         plan.groups[index] = updated
     return old

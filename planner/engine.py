@@ -308,7 +308,7 @@ def _findings(plan, nodes, results, clients, share_sums, spofs, sizings) -> list
         name = r.name
         if cid in clients:
             continue
-        if r.utilisation >= 1.0:
+        if r.saturated:
             out.append(Finding("error", "saturated", f"{name} is saturated: {units.format_percent(r.utilisation)} "
                                f"of its {r.binding} at peak with {r.count} instance(s).", cid,
                                _advice(behaviour, r)))

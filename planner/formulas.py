@@ -270,6 +270,9 @@ NEEDED = F("instances_needed", "n", "Max(n_throughput, n_bandwidth, n_storage, n
            "Instances needed", "instances", "The scarcest resource decides.", "capacity-model.md: sizing",
            {"n_throughput": "for requests", "n_bandwidth": "for bytes", "n_storage": "for data",
             "n_memory": "for memory"})
+AT_LEAST_COPIES = F("instances_copies", "n", "Max(n, rf)", "Nodes needed to keep every copy", "nodes",
+                    "Each copy of an item lives on a different node.", "capacity-model.md: shard group",
+                    {"n": "nodes needed for load and data", "rf": "copies kept"})
 WITH_HA = F("instances_ha", "count", "Max(n, 2)", "Instances with high availability", "instances",
             "High availability keeps at least two instances.", "capacity-model.md: sizing", {"n": "instances needed"})
 WITH_SPARE = F("instances_n_plus_1", "count", "n + 1", "Instances with one spare (N+1)", "instances",

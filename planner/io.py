@@ -142,6 +142,11 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        try:  # mkstemp creates 0600; give the file the mode a normal open() would (or keep the old file's)
+            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+            os.chmod(tmp, mode)
+        except OSError:
+            pass
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -161,6 +166,12 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
             os.close(dir_fd)
     except OSError:
         pass
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:

@@ -79,7 +79,7 @@ class TrafficProfile(_Model):
     active_ratio: Fraction = Field(0.2, description="Share of monthly users active on a given day.")
     reads_per_user: NonNegative = Field(10, description="Reads (page views, queries, downloads) per user per day.")
     writes_per_user: NonNegative = Field(1, description="Writes (posts, uploads, updates) per user per day.")
-    peak_factor: NonNegative = Field(2.0, ge=1, description="Peak rate / average rate (average = daily volume / 86,400 s).")
+    peak_factor: Finite = Field(2.0, ge=1, description="Peak rate / average rate (average = daily volume / 86,400 s).")
     request_size: Size = Field(1_000, description="Bytes a client sends per write request.")
     response_size: Size = Field(10_000, description="Bytes returned per read.")
     record_size: Size = Field(1_000, description="Bytes stored per write (the database row or document).")
@@ -87,9 +87,9 @@ class TrafficProfile(_Model):
     media_size: Size = Field(0, description="Bytes of one media object.")
     media_read_fraction: Fraction = Field(0.0, description="Share of reads that fetch a media object.")
     retention: Duration = Field(5 * units.YEAR, description="How long data is kept (storage is sized for it).")
-    yearly_growth: NonNegative = Field(0.0, le=100, description="Growth of traffic per year (0.5 = +50 %/year), compounding.")
-    replication_factor: NonNegative = Field(1, ge=1, le=100, description="Copies of stored data (storage x this).")
-    target_utilisation: NonNegative = Field(0.7, gt=0, le=1, description="Planned ceiling of utilisation per instance at peak.")
+    yearly_growth: Finite = Field(0.0, ge=0, le=100, description="Growth of traffic per year (0.5 = +50 %/year), compounding.")
+    replication_factor: Finite = Field(1, ge=1, le=100, description="Copies of stored data (storage x this).")
+    target_utilisation: Finite = Field(0.7, gt=0, le=1, description="Planned ceiling of utilisation per instance at peak.")
 
     @model_validator(mode="after")
     def _users_given(self) -> TrafficProfile:
@@ -125,8 +125,9 @@ class Component(_Model):
     redundancy: Redundancy = Field("default", description="none; ha = at least 2; n+1 = one spare beyond need.")
     capacity: dict[str, float] = Field(default_factory=dict, description="Overrides of the kind's per-instance figures.")
     params: dict[str, float] = Field(default_factory=dict, description="Overrides of the kind's behaviour parameters.")
-    peak_factor: NonNegative | None = Field(None, ge=1, description="Overrides the profile's peak factor here.")
+    peak_factor: Finite | None = Field(None, ge=1, description="Overrides the profile's peak factor here.")
     record_size: Size | None = Field(None, description="Bytes this component keeps per write (empty = the profile's).")
+    retention: Duration | None = Field(None, description="How long this component keeps data (empty = the profile's).")
     group: Identifier | None = Field(None, description="Id of the group (zone / region / tier) holding it.")
     notes: str = Field("", max_length=20_000)
     endpoints: list[Endpoint] = Field(default_factory=list)
@@ -177,9 +178,17 @@ class Link(_Model):
     target: Identifier
     kind: LinkKind = "request"
     share: Fraction | None = None
-    fanout: NonNegative | None = Field(None, le=1e6)
+    fanout: Finite | None = Field(None, ge=0, le=1e6)
     classes: list[TrafficClass] = Field(default_factory=lambda: list(TRAFFIC_CLASSES))
+    deliver_as: Literal["read", "write"] | None = Field(
+        None, description="What the traffic becomes at the target: an event or a log line is a write to the index "
+                          "that receives it, whatever request caused it. Empty: as sent (events: write).")
     label: str = Field("", max_length=200)
+
+    @property
+    def delivered_as(self) -> str | None:
+        """The effective conversion: events are writes to whatever consumes them."""
+        return self.deliver_as or ("write" if self.kind == "event" else None)
 
     @model_validator(mode="after")
     def _check(self) -> Link:
@@ -204,7 +213,7 @@ class Group(_Model):
 class Settings(_Model):
     default_redundancy: Literal["none", "ha", "n+1"] = Field(
         "none", description="Redundancy for components that keep 'default'.")
-    network_hop_ms: NonNegative = Field(0.5, le=10_000, description="Added per synchronous hop (datacenter round trip).")
+    network_hop_ms: Finite = Field(0.5, ge=0, le=10_000, description="Added per synchronous hop (datacenter round trip).")
     manual_detection_s: NonNegative = Field(
         1_800, description="Time to notice a failure where no health check watches the component.")
     currency: Literal["USD"] = "USD"
@@ -266,9 +275,17 @@ def consistency_problems(plan: Plan) -> list[str]:
     for component in plan.components:
         if component.group is not None and component.group not in group_ids:
             problems.append(f"component {component.id!r} is in unknown group {component.group!r}")
+    parents = {g.id: g.parent for g in plan.groups}
     for group in plan.groups:
         if group.parent is not None and group.parent not in group_ids:
             problems.append(f"group {group.id!r} has unknown parent {group.parent!r}")
+        seen, current = {group.id}, group.parent
+        while current in parents:
+            if current in seen:
+                problems.append(f"group {group.id!r} is nested inside itself (parent chain loops)")
+                break
+            seen.add(current)
+            current = parents[current]
     return problems
 
 

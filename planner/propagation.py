@@ -10,7 +10,9 @@ and its outgoing links split the result:
 - a link with ``fanout`` k carries k times it (each request becomes k downstream requests);
 - request links with neither split, equally, what explicit shares leave unclaimed;
 - async, event and replication links with neither carry all of it (fan-out 1: every message is
-  delivered to every subscriber); health links carry no traffic.
+  delivered to every subscriber); health links carry no traffic;
+- a link may convert what it carries (``deliver_as``): an event link delivers writes, since an event
+  or a log line is a write to the index or store that consumes it, whatever request caused it.
 
 Replication links deliver the write stream into a separate "replicated" inflow (replicas replay it).
 Loops through async links are solved by iteration (they must shrink: total gain below 1).
@@ -64,13 +66,14 @@ class NodeLoad:
 class Transfer:
     """One edge with its per-class multipliers, computed once before propagation."""
 
-    __slots__ = ("edge", "target", "factors", "replication")
+    __slots__ = ("edge", "target", "factors", "replication", "convert")
 
-    def __init__(self, edge: Edge, factors: tuple[float, ...], replication: bool):
+    def __init__(self, edge: Edge, factors: tuple[float, ...], replication: bool, convert: int | None = None):
         self.edge = edge
         self.target = edge.target
         self.factors = factors
         self.replication = replication
+        self.convert = convert  # class index everything is delivered as, or None
 
 
 def edge_transfers(edges: list[Edge]) -> tuple[dict[str, list[Transfer]], dict[str, dict[int, float]]]:
@@ -109,7 +112,9 @@ def edge_transfers(edges: list[Edge]) -> tuple[dict[str, list[Transfer]], dict[s
                     factors[c] = rest[c] * edge.split
                 else:
                     factors[c] = edge.split
-            items.append(Transfer(edge, tuple(factors), link.kind == "replication"))
+            delivered = link.delivered_as
+            items.append(Transfer(edge, tuple(factors), link.kind == "replication",
+                                  None if delivered is None else CLASS_INDEX[delivered]))
         transfers[source] = items
     return transfers, share_sums
 
@@ -174,11 +179,13 @@ def deliver(node: NodeLoad, transfers: list[Transfer], nodes: dict[str, NodeLoad
             avg, peak, byt = target.in_avg, target.in_peak, target.in_bytes
             if node.kind.behaviour is Behaviour.CLIENT:
                 target.client_fed = True
+        into = transfer.convert
         for c, factor in enumerate(transfer.factors):
             if factor:
-                avg[c] += node.out_avg[c] * factor
-                peak[c] += node.out_peak[c] * factor
-                byt[c] += node.out_bytes[c] * factor
+                d = c if into is None else into
+                avg[d] += node.out_avg[c] * factor
+                peak[d] += node.out_peak[c] * factor
+                byt[d] += node.out_bytes[c] * factor
 
 
 def propagate(plan: Plan, nodes: dict[str, NodeLoad], order: list[list[str]],

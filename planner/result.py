@@ -80,6 +80,9 @@ class ComponentResult(NamedTuple):
 
     @property
     def saturated(self) -> bool:
+        """Requests or bytes at 100 % (queues grow without bound), or data / hot set beyond what fits."""
+        if self.binding in ("storage", "memory"):
+            return self.utilisation > 1.0 + 1e-9
         return self.utilisation >= 1.0
 
     def as_dict(self) -> dict[str, Any]:

@@ -154,6 +154,10 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
                                   n_memory=n_memory)
         figs["instances_needed"] = needed
         s.needed = int(needed.value)
+        copies = _copies(node, plan)
+        if copies > s.needed and not kind.managed:
+            figs["instances_copies"] = fx.AT_LEAST_COPIES.figure(n=s.needed, rf=copies)
+            s.needed = int(figs["instances_copies"].value)
 
     redundancy = comp.redundancy if comp.redundancy != "default" else default_redundancy
     if kind.managed and behaviour not in (Behaviour.PARTITIONED, Behaviour.OBJECT_STORE):
@@ -189,6 +193,16 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
             s.traffic_utilisation, s.traffic_ceiling = traffic[name], ceilings[name]
     _latency(node, cap, s, resources.get("throughput", 0.0))
     return s
+
+
+def _copies(node: NodeLoad, plan: Plan) -> int:
+    """Copies of each item a replicated store keeps: it needs at least that many nodes."""
+    behaviour = node.kind.behaviour
+    if behaviour is Behaviour.PUBSUB:
+        return int(node.component.param("replication_factor"))
+    if behaviour is Behaviour.PARTITIONED:
+        return int(node.component.param("replication_factor") or plan.traffic.replication_factor)
+    return 1
 
 
 def _throughput_load(node: NodeLoad, cap: Capacity, s: Sizing, plan: Plan) -> fx.Figure | None:
@@ -246,11 +260,11 @@ def _storage(node: NodeLoad, plan: Plan, s: Sizing) -> None:
     per_day = fx.STORAGE_PER_DAY.figure(writes=writes, record_size=record, media_writes=media,
                                         media_size=profile.media_size, day_s=fx.DAY_S)
     figs["storage_per_day"] = per_day
-    years = profile.retention / units.YEAR
-    if profile.yearly_growth > 0:
-        total = fx.STORAGE_GROWTH.figure(per_day=per_day.value, g=profile.yearly_growth, years=years)
+    retention = comp.retention if comp.retention is not None else profile.retention
+    if profile.yearly_growth > 0 and retention > 0:
+        total = fx.STORAGE_GROWTH.figure(per_day=per_day.value, g=profile.yearly_growth, years=retention / units.YEAR)
     else:
-        total = fx.STORAGE_TOTAL.figure(per_day=per_day.value, days=profile.retention / units.DAY)
+        total = fx.STORAGE_TOTAL.figure(per_day=per_day.value, days=retention / units.DAY)
     figs["storage_total"] = total
     if behaviour is Behaviour.SEARCH:
         repl = fx.INDEX_SIZE.figure(stored=total.value, overhead=comp.param("index_overhead"),

@@ -27,7 +27,7 @@ class Editor(QObject):
         super().__init__(parent)
         self.document = Document(plan, self, debounce_ms=debounce_ms)
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.state_changed.emit())
+        self.undo_stack.cleanChanged.connect(self.state_changed)
         self.path: str | None = None
 
     @property

@@ -322,3 +322,46 @@ def test_figures_render_as_latex_with_numbers_substituted():
     cost = svc.figures["monthly_cost"].latex()
     assert cost.count(r"\cdot") == 4  # four products, none merged even where numbers repeat
     assert cost.count(r"+ 0 \cdot 0 ") == 2
+
+
+def test_event_links_deliver_writes_to_the_index():
+    # every request logged into a search index: 1,100 events/s become indexing writes, none are queries
+    b = (PlanBuilder().add("web", "client.web").add("svc", "service.go").add("idx", "search.elasticsearch")
+         .link("web", "svc").link("svc", "idx", "event", classes=["read", "write"]))
+    idx = compute(b.plan)["idx"]
+    assert idx.reads_avg == 0
+    assert idx.writes_avg == pytest.approx(1_100)
+    assert idx.storage_per_day == pytest.approx(1_100 * 1_000 * DAY)
+
+
+def test_new_event_links_carry_writes_by_default():
+    b = (PlanBuilder().add("web", "client.web").add("svc", "service.go").add("idx", "search.elasticsearch")
+         .link("web", "svc").link("svc", "idx"))
+    assert b.plan.links[1].kind == "event"
+    assert compute(b.plan)["idx"].writes_avg == pytest.approx(100)
+
+
+def test_component_retention_overrides_the_profile():
+    b = (PlanBuilder(retention="5y").add("web", "client.web").add("logs", "search.elasticsearch", retention="3d")
+         .link("web", "logs", "event", classes=["write"]))
+    assert compute(b.plan)["logs"].storage_total == pytest.approx(100 * 1_000 * DAY * 3)
+
+
+def test_replicated_stores_keep_at_least_one_node_per_copy():
+    b = (PlanBuilder(dau=1_000).add("web", "client.web").add("log", "pubsub.kafka")
+         .add("kv", "wide.cassandra").link("web", "log", classes=["write"]).link("web", "kv", classes=["write"]))
+    result = compute(b.plan)
+    assert result["log"].count >= 3 and result["kv"].count >= 3
+    assert result["log"].figures["instances_copies"].text() == "n = max(n, rf) = max(1, 3) = 3"
+
+
+def test_data_exactly_filling_its_nodes_is_not_saturated():
+    b = (PlanBuilder(retention="100d", writes_per_user=1, dau=86_400).add("web", "client.web")
+         .add("kv", "kv.dynamodb").link("web", "kv", classes=["write"]))
+    kv = compute(b.plan)["kv"]  # 1 write/s x 1 KB x 86,400 s x 100 d = 8.64 GB < one 10 GB partition
+    assert kv.binding == "storage" and not kv.saturated
+    plan = b.plan
+    plan.components[1] = plan.components[1].model_copy(update={"record_size": 10e9 / (86_400 * 100)})
+    full = compute(plan)["kv"]
+    assert full.utilisation == pytest.approx(1.0)
+    assert not full.saturated  # exactly full fits; one byte more would not

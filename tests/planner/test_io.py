@@ -120,3 +120,48 @@ def test_atomic_save_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch
         save_plan(plan, path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["p.json"]  # no temporary file left behind
+
+
+def test_saved_files_get_normal_permissions(tmp_path):
+    import stat
+
+    path = tmp_path / "p.json"
+    save_plan(sample(), path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    assert mode == 0o666 & ~_current_umask()
+    os.chmod(path, 0o640)
+    save_plan(sample(), path)  # an existing file keeps its mode
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def _current_umask():
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def test_group_parent_cycles_are_refused():
+    raw = io.plan_to_dict(sample())
+    raw["plan"]["groups"] = [{"id": "a", "name": "A", "parent": "b"}, {"id": "b", "name": "B", "parent": "a"}]
+    with pytest.raises(PlanFileError, match="nested inside itself"):
+        io.plan_from_dict(raw)
+    from planner import edit
+    from planner.model import Group
+
+    plan = sample()
+    edit.add_group(plan, Group(id="a", name="A"))
+    edit.add_group(plan, Group(id="b", name="B", parent="a"))
+    with pytest.raises(edit.EditError, match="inside itself"):
+        edit.update_group(plan, "a", parent="b")
+
+
+@pytest.mark.parametrize("field, value", [
+    ("peak_factor", 0.5), ("replication_factor", 0.5), ("target_utilisation", 0), ("target_utilisation", 1.5),
+    ("yearly_growth", -0.1), ("reads_per_user", float("nan")), ("dau", float("inf")),
+])
+def test_traffic_bounds_are_enforced(field, value):
+    from planner.model import TrafficProfile
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        TrafficProfile(**{field: value})

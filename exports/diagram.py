@@ -1,0 +1,124 @@
+"""
+PNG and SVG diagrams of a plan, drawn by graphviz with mingrammer `diagrams` icons.
+
+The graph itself is built in exports/diagram_graph.py. Rendering pipes the DOT source to graphviz
+(``dot``, or ``neato -n2`` for the canvas positions) and reads the image back from its standard
+output, so nothing is written to the working directory or a temp folder; the result is written
+atomically beside the target.
+
+- PNG: `scale` sets the resolution, DPI = 96 x scale (1 = screen size, 2 = retina / print).
+- SVG: self-contained. Graphviz links icons by absolute file path; every ``<image>`` href is replaced
+  by a ``data:image/png;base64`` URI, so the file can be mailed or committed and still shows its icons.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from exports import ExportError
+
+GRAPHVIZ_MISSING = "graphviz is not installed: run `apt-get install graphviz` (or `make setup`)"
+MAX_SCALE = 8.0
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+
+
+def write_png(plan, result, out: Path, scale: float = 1.0, as_drawn: bool = False, **options) -> Path:
+    """Write the diagram as a PNG at 96 x `scale` DPI; `as_drawn` keeps the canvas positions."""
+    _no_other_options("png", options)
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) \
+            or not 0 < scale <= MAX_SCALE:
+        raise ExportError(f"PNG scale {scale!r} must be a number above 0 and at most {MAX_SCALE:g}")
+    data = render(plan, result, "png", scale=float(scale), as_drawn=as_drawn)
+    _write_bytes(Path(out), data)
+    return Path(out)
+
+
+def write_svg(plan, result, out: Path, as_drawn: bool = False, **options) -> Path:
+    """Write the diagram as a self-contained SVG (icons embedded as data URIs)."""
+    _no_other_options("svg", options)
+    data = embed_images(render(plan, result, "svg", as_drawn=as_drawn))
+    _write_bytes(Path(out), data)
+    return Path(out)
+
+
+def render(plan, result, fmt: str, scale: float = 1.0, as_drawn: bool = False) -> bytes:
+    """Run graphviz on the plan's graph and return the image bytes (png or svg)."""
+    if shutil.which("dot") is None:
+        raise ExportError(GRAPHVIZ_MISSING)
+    from exports.diagram_graph import build_graph
+
+    graph = build_graph(plan, result, as_drawn=as_drawn)
+    if fmt == "png":
+        graph.graph_attr["dpi"] = f"{96 * scale:g}"
+    engine = "neato" if as_drawn else "dot"
+    try:
+        return graph.pipe(format=fmt, engine=engine, neato_no_op=2 if as_drawn else None, quiet=True)
+    except subprocess.CalledProcessError as exc:
+        detail = " ".join((exc.stderr or b"").decode("utf-8", "replace").split())[:300]
+        raise ExportError(f"graphviz could not draw this plan: {detail or exc}") from None
+    except OSError as exc:  # e.g. `dot` vanished between the check and the run
+        raise ExportError(f"{GRAPHVIZ_MISSING} ({exc.strerror or exc})") from None
+
+
+def embed_images(svg: bytes) -> bytes:
+    """Replace every <image> file reference in graphviz's SVG by a base64 data URI."""
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    root = ET.fromstring(svg)
+    cache: dict[str, str] = {}
+    for element in root.iter(f"{{{SVG_NS}}}image"):
+        for attr in (f"{{{XLINK_NS}}}href", "href"):
+            href = element.get(attr)
+            if href is None or href.startswith("data:"):
+                continue
+            if href not in cache:
+                path = Path(href.removeprefix("file://"))
+                try:
+                    cache[href] = "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+                except OSError:
+                    raise ExportError(f"icon {path.name} could not be read; reinstall the diagrams package") from None
+            element.set(attr, cache[href])
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def _no_other_options(fmt: str, options: dict) -> None:
+    if options:
+        known = "scale, as_drawn" if fmt == "png" else "as_drawn"
+        raise ExportError(f"option {sorted(options)[0]!r} does not apply to {fmt} (known: {known})")
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would, briefly, for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Temporary file beside the target, then rename: never a half-written image. The file gets the
+    usual permissions (0666 less the umask), not mkstemp's private 0600."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,227 @@
+"""
+AWS resources for the edge (CloudFront, Route 53), messaging (SQS, Amazon MQ, MSK, SNS) and health
+checks (CloudWatch alarms), plus the notes written for what is bought rather than provisioned.
+"""
+
+from __future__ import annotations
+
+import math
+
+from exports.iac import one_line
+from exports.iac.hcl import Expr, ref
+from exports.iac.roles import behaviour, kind_label, sizing_lines
+from exports.iac.terraform_kinds import (
+    CLOUDWATCH_PERIODS,
+    INSTANCE_TYPES,
+    _gb,
+    _instance_vars,
+    _note,
+    _resource,
+)
+from planner import units
+from planner.catalog import Behaviour
+
+SQS_RETENTION = (60, 1_209_600)
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy "CachingOptimized"
+
+
+def _targets(ctx, cid: str) -> list[str]:
+    return [dst for src, dst in ctx.rel.requests if src == cid]
+
+
+# ------------------------------------------------------------------------------------------ edge
+
+def cdn(ctx, comp, r) -> None:
+    ident = ctx.ids[comp.id]
+    lines = sizing_lines(ctx.plan, comp, r) + [
+        f"edge offload {units.format_percent(comp.param('offload'))} of cacheable reads"]
+    origin_id = ctx.slugs[comp.id] + "-origin"
+    origins = [t for t in _targets(ctx, comp.id)
+               if behaviour(ctx.plan.component(t)) in (Behaviour.OBJECT_STORE, Behaviour.LOAD_BALANCER)]
+    dist = _resource(ctx, "aws_cloudfront_distribution", ident, lines)
+    dist.attr("enabled", True)
+    dist.attr("comment", comp.name[:128])
+    dist.attr("price_class", "PriceClass_100")
+    origin = dist.block("origin")
+    origin.attr("origin_id", origin_id)
+    target = ctx.plan.component(origins[0]) if origins else None
+    if target is not None and behaviour(target) is Behaviour.OBJECT_STORE:
+        oac = _resource(ctx, "aws_cloudfront_origin_access_control", ident)
+        oac.attr("name", ctx.name(comp.id, "oac"))
+        oac.attr("origin_access_control_origin_type", "s3")
+        oac.attr("signing_behavior", "always")
+        oac.attr("signing_protocol", "sigv4")
+        origin.attr("domain_name", ref("aws_s3_bucket", ctx.ids[target.id], "bucket_regional_domain_name"))
+        origin.attr("origin_access_control_id", ref("aws_cloudfront_origin_access_control", ident, "id"))
+    else:
+        if target is not None:
+            origin.attr("domain_name", ref("aws_lb", ctx.ids[target.id], "dns_name"))
+        else:
+            origin.attr("domain_name", ctx.var(comp.id, "origin_domain", "string", None,
+                                               f"Origin host name behind {comp.name}."))
+        custom = origin.block("custom_origin_config")
+        custom.attr("http_port", 80)
+        custom.attr("https_port", 443)
+        custom.attr("origin_protocol_policy", "http-only" if target is not None else "https-only")
+        custom.attr("origin_ssl_protocols", ["TLSv1.2"])
+    behaviour_block = dist.block("default_cache_behavior")
+    behaviour_block.attr("target_origin_id", origin_id)
+    behaviour_block.attr("allowed_methods", ["GET", "HEAD"])
+    behaviour_block.attr("cached_methods", ["GET", "HEAD"])
+    behaviour_block.attr("viewer_protocol_policy", "redirect-to-https")
+    behaviour_block.attr("cache_policy_id", CACHING_OPTIMIZED, "managed policy CachingOptimized")
+    dist.block("restrictions").block("geo_restriction").attr("restriction_type", "none")
+    dist.block("viewer_certificate").attr("cloudfront_default_certificate", True)
+    dist.attr("tags", ctx.tags(comp))
+
+
+def dns(ctx, comp, r) -> None:
+    ident = ctx.ids[comp.id]
+    domain = ctx.var(comp.id, "domain", "string", None, f"Domain name served by {comp.name}.")
+    zone = _resource(ctx, "aws_route53_zone", ident, sizing_lines(ctx.plan, comp, r))
+    zone.attr("name", domain)
+    zone.attr("tags", ctx.tags(comp))
+    for target_id in _targets(ctx, comp.id)[:1]:
+        target = ctx.plan.component(target_id)
+        kind = behaviour(target)
+        if kind is Behaviour.LOAD_BALANCER:
+            name, zone_id = ref("aws_lb", ctx.ids[target_id], "dns_name"), ref("aws_lb", ctx.ids[target_id], "zone_id")
+        elif kind is Behaviour.CDN:
+            name = ref("aws_cloudfront_distribution", ctx.ids[target_id], "domain_name")
+            zone_id = ref("aws_cloudfront_distribution", ctx.ids[target_id], "hosted_zone_id")
+        else:
+            continue
+        record = _resource(ctx, "aws_route53_record", ident, (f"the domain points at {one_line(target.name, 80)}",))
+        record.attr("zone_id", ref("aws_route53_zone", ident, "zone_id"))
+        record.attr("name", domain)
+        record.attr("type", "A")
+        alias = record.block("alias")
+        alias.attr("name", name)
+        alias.attr("zone_id", zone_id)
+        alias.attr("evaluate_target_health", True)
+
+
+# ------------------------------------------------------------------------------------------ messaging
+
+def _queue_lines(ctx, comp, r) -> list[str]:
+    lines = sizing_lines(ctx.plan, comp, r)
+    if r.details.get("backlog"):
+        lines.append(f"backlog at the end of a peak: {units.format_count(r.details['backlog'])} messages")
+    if "drain_time" in r.details:
+        lines.append(f"drained in {units.format_duration(r.details['drain_time'])} after the peak")
+    return lines
+
+
+def queue(ctx, comp, r) -> None:
+    ident = ctx.ids[comp.id]
+    retention = round(comp.param("retention_s"))
+    if comp.kind == "queue.sqs":
+        q = _resource(ctx, "aws_sqs_queue", ident, _queue_lines(ctx, comp, r))
+        q.attr("name", ctx.name(comp.id))
+        q.attr("message_retention_seconds", min(SQS_RETENTION[1], max(SQS_RETENTION[0], retention)),
+               f"the plan keeps messages {units.format_duration(retention)} (SQS allows 1 min to 14 d)")
+        q.attr("tags", ctx.tags(comp))
+        return
+    count = ctx.var(comp.id, "count", "number", r.count, f"Broker nodes of {comp.name} (the plan needs {r.needed}).")
+    itype = ctx.var(comp.id, "instance_type", "string", INSTANCE_TYPES["mq"], f"Broker instance type of {comp.name}.")
+    password = ctx.var(comp.id, "password", "string", None, f"Broker password of {comp.name}.", sensitive=True)
+    broker = _resource(ctx, "aws_mq_broker", ident, _queue_lines(ctx, comp, r) + [
+        "Amazon MQ runs RabbitMQ as one instance or a cluster of three"])
+    broker.attr("broker_name", ctx.name(comp.id))
+    broker.attr("engine_type", "RabbitMQ")
+    broker.attr("engine_version", "3.13")
+    broker.attr("host_instance_type", itype)
+    broker.attr("deployment_mode", Expr(f'{count} >= 3 ? "CLUSTER_MULTI_AZ" : "SINGLE_INSTANCE"'))
+    broker.attr("subnet_ids", Expr(f"{count} >= 3 ? var.subnet_ids : [var.subnet_ids[0]]"))
+    broker.attr("security_groups", ref("var", "security_group_ids"))
+    broker.attr("auto_minor_version_upgrade", True)
+    broker.attr("publicly_accessible", False)
+    user = broker.block("user")
+    user.attr("username", "archplan")
+    user.attr("password", password)
+    broker.attr("tags", ctx.tags(comp))
+
+
+def kafka(ctx, comp, r) -> None:
+    count, itype = _instance_vars(ctx, comp, r, "kafka", "brokers")
+    per_broker = _gb(r.storage_replicated / max(1, r.count), 1.0, 1, 16_384)
+    cluster = _resource(ctx, "aws_msk_cluster", ctx.ids[comp.id], _queue_lines(ctx, comp, r) + [
+        "MSK wants the broker count to be a multiple of the client subnets"])
+    cluster.attr("cluster_name", ctx.name(comp.id))
+    cluster.attr("kafka_version", "3.6.0")
+    cluster.attr("number_of_broker_nodes", count)
+    nodes = cluster.block("broker_node_group_info")
+    nodes.attr("instance_type", itype)
+    nodes.attr("client_subnets", ref("var", "subnet_ids"))
+    nodes.attr("security_groups", ref("var", "security_group_ids"))
+    nodes.block("storage_info").block("ebs_storage_info").attr(
+        "volume_size", per_broker, "GB per broker: the log over its retention with every copy, over the brokers")
+    cluster.attr("tags", ctx.tags(comp))
+
+
+def notification(ctx, comp, r) -> None:
+    lines = sizing_lines(ctx.plan, comp, r)
+    if "messages" in r.details:
+        lines.append(f"{units.format_count(r.details['messages'])} messages/s on average; subscribe the "
+                     f"{kind_label(comp)} endpoints to this topic")
+    topic = _resource(ctx, "aws_sns_topic", ctx.ids[comp.id], lines)
+    topic.attr("name", ctx.name(comp.id))
+    topic.attr("tags", ctx.tags(comp))
+
+
+# ------------------------------------------------------------------------------------------ observability
+
+def _period(interval: float) -> int:
+    """CloudWatch accepts 10, 20 or 30 s (high resolution) or a multiple of 60 s."""
+    for p in CLOUDWATCH_PERIODS:
+        if interval <= p:
+            return p
+    return 60 * math.ceil(interval / 60 - 1e-9)
+
+
+def health_alarms(ctx, comp, r) -> None:
+    """One alarm per component this health check watches: down after `misses` missed heartbeats."""
+    targets = [cid for cid, monitors in ctx.rel.watched_by.items() if comp.id in monitors]
+    topics = [ref("aws_sns_topic", ctx.ids[t], "arn") for t in _targets(ctx, comp.id)
+              + [dst for src, dst in ctx.rel.messages if src == comp.id]
+              if behaviour(ctx.plan.component(t)) is Behaviour.NOTIFICATION]
+    interval, misses = comp.param("interval_s"), max(1, round(comp.param("misses")))
+    period = _period(interval)
+    if not targets:
+        _note(ctx, f"{one_line(comp.name, 80)} ({kind_label(comp)}) watches nothing: link it to components "
+                   "with health links to get alarms")
+    for target_id in targets:
+        target = ctx.plan.component(target_id)
+        lines = [f"{one_line(comp.name, 80)} probes {one_line(target.name, 80)} every "
+                 f"{units.format_duration(interval)}; down after {misses} missed heartbeat(s)"]
+        if period != round(interval):
+            lines.append(f"CloudWatch period rounded up to {units.format_duration(period)}")
+        alarm = _resource(ctx, "aws_cloudwatch_metric_alarm", ctx.new_ident(f"{target.name} down"), lines)
+        alarm.attr("alarm_name", ctx.name(target_id, "down"))
+        alarm.attr("alarm_description", f"{target.name} missed {misses} heartbeat(s) from {comp.name}")
+        alarm.attr("namespace", "Archplan/Health")
+        alarm.attr("metric_name", "Heartbeat")
+        alarm.attr("dimensions", {"Component": ctx.slugs[target_id]})
+        alarm.attr("statistic", "SampleCount")
+        alarm.attr("period", period)
+        alarm.attr("evaluation_periods", misses)
+        alarm.attr("threshold", 1)
+        alarm.attr("comparison_operator", "LessThanThreshold")
+        alarm.attr("treat_missing_data", "breaching", "no heartbeat is a missed heartbeat")
+        if topics:
+            alarm.attr("alarm_actions", topics)
+        alarm.attr("tags", ctx.tags(target))
+
+
+def bought(ctx, comp, r) -> None:
+    """External providers: nothing to provision; say what the plan expects of them."""
+    calls = r.details.get("calls", r.qps_avg)
+    _note(ctx, f"{one_line(comp.name, 80)} ({kind_label(comp)}) is a third-party service: nothing to provision.",
+          f"The plan sends it {units.format_qps(r.qps_peak)} at peak ({units.format_qps(calls)} on average with "
+          "retries); check the provider's rate limit.")
+
+
+def client(ctx, comp, r) -> None:
+    users = ctx.result.clients.get(comp.id)
+    who = f"{units.format_count(users.users)} daily users" if users else "users"
+    _note(ctx, f"Client {one_line(comp.name, 80)} ({kind_label(comp)}): {who} enter here.")

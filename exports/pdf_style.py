@@ -1,0 +1,187 @@
+"""
+The look of the PDF design document: fonts, colours, paragraph styles, tables, and the one function
+that turns user text into safe reportlab markup.
+
+Fonts: DejaVu Sans / Sans Condensed / Sans Mono (fonts-dejavu-core) so accented and most non-Latin
+names render; Helvetica / Courier when DejaVu is missing. DejaVu has no CJK glyphs: runs of CJK text
+are set in the Adobe CID font STSong-Light (not embedded: viewers with Asian font support draw it and
+the text stays searchable). Emoji have no font and show as missing glyphs.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+CJK_FONT = "STSong-Light"
+
+# colours: a navy ink, a teal accent, quiet greys; severities as traffic lights
+INK = colors.HexColor("#1F2933")
+NAVY = colors.HexColor("#1F3A5F")
+TEAL = colors.HexColor("#2A7F8F")
+MUTED = colors.HexColor("#5F6B7A")
+RULE = colors.HexColor("#D5DCE3")
+ZEBRA = colors.HexColor("#F3F6F9")
+PANEL = colors.HexColor("#EAF2F5")
+SEVERITY = {"error": colors.HexColor("#B83227"), "warning": colors.HexColor("#C76A12"),
+            "info": colors.HexColor("#2E6DA4")}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CJK = re.compile(r"([\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+                  r"\uf900-\ufaff\uff00-\uffef]+)")
+
+
+@lru_cache(maxsize=1)
+def fonts() -> dict[str, str]:
+    """Register the fonts once; returns the names to use for sans, bold, italic, condensed, mono."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    names = {"sans": "Helvetica", "bold": "Helvetica-Bold", "italic": "Helvetica-Oblique",
+             "cond": "Helvetica", "cond_bold": "Helvetica-Bold", "mono": "Courier", "cjk": ""}
+    files = {"ArchSans": "DejaVuSans.ttf", "ArchSans-Bold": "DejaVuSans-Bold.ttf",
+             "ArchSans-Italic": "DejaVuSans-Oblique.ttf", "ArchSans-BoldItalic": "DejaVuSans-BoldOblique.ttf",
+             "ArchCond": "DejaVuSansCondensed.ttf", "ArchCond-Bold": "DejaVuSansCondensed-Bold.ttf",
+             "ArchCond-Italic": "DejaVuSansCondensed-Oblique.ttf",
+             "ArchCond-BoldItalic": "DejaVuSansCondensed-BoldOblique.ttf", "ArchMono": "DejaVuSansMono.ttf",
+             "ArchMono-Bold": "DejaVuSansMono-Bold.ttf"}
+    if all((DEJAVU / f).is_file() for f in files.values()):
+        try:
+            for name, file in files.items():
+                if name not in pdfmetrics.getRegisteredFontNames():
+                    pdfmetrics.registerFont(TTFont(name, str(DEJAVU / file)))
+            for family in ("ArchSans", "ArchCond"):
+                addMapping(family, 0, 0, family)
+                addMapping(family, 1, 0, f"{family}-Bold")
+                addMapping(family, 0, 1, f"{family}-Italic")
+                addMapping(family, 1, 1, f"{family}-BoldItalic")
+            addMapping("ArchMono", 0, 0, "ArchMono")
+            addMapping("ArchMono", 1, 0, "ArchMono-Bold")
+            addMapping("ArchMono", 0, 1, "ArchMono")
+            addMapping("ArchMono", 1, 1, "ArchMono-Bold")
+            names = {"sans": "ArchSans", "bold": "ArchSans-Bold", "italic": "ArchSans-Italic", "cond": "ArchCond",
+                     "cond_bold": "ArchCond-Bold", "mono": "ArchMono", "cjk": ""}
+        except Exception:  # noqa: BLE001 - a broken font file must not stop the document: use the built-ins
+            pass
+    try:
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+        if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+        names["cjk"] = CJK_FONT
+    except Exception:  # noqa: BLE001 - CJK support is a bonus
+        pass
+    return names
+
+
+def esc(text: object) -> str:
+    """Text as reportlab markup: XML-escaped, control characters dropped, CJK runs in a CJK font, and a
+    number kept on one line with its "%" or "×"."""
+    safe = escape(_CONTROL.sub(" ", str(text))).replace(" %", "\u00a0%").replace("× ", "×\u00a0")
+    cjk = fonts()["cjk"]
+    if cjk:
+        safe = _CJK.sub(lambda m: f'<font name="{cjk}">{m.group(1)}</font>', safe)
+    return safe
+
+
+def esc_lines(text: object) -> str:
+    """Like esc, keeping line breaks."""
+    return "<br/>".join(esc(line) for line in str(text).splitlines())
+
+
+@lru_cache(maxsize=1)
+def styles() -> dict[str, ParagraphStyle]:
+    f = fonts()
+    base = ParagraphStyle("body", fontName=f["sans"], fontSize=9.5, leading=13.5, textColor=INK, spaceAfter=5)
+    s = {
+        "body": base,
+        "small": ParagraphStyle("small", base, fontSize=8, leading=10.5, textColor=MUTED),
+        "note": ParagraphStyle("note", base, fontSize=8.5, leading=11.5, textColor=MUTED, spaceBefore=2),
+        "h1": ParagraphStyle("h1", base, fontName=f["bold"], fontSize=17, leading=21, textColor=NAVY,
+                             spaceBefore=18, spaceAfter=10),
+        "h2": ParagraphStyle("h2", base, fontName=f["bold"], fontSize=12.5, leading=16, textColor=NAVY,
+                             spaceBefore=12, spaceAfter=5),
+        "h3": ParagraphStyle("h3", base, fontName=f["bold"], fontSize=10.5, leading=13.5, textColor=INK,
+                             spaceBefore=10, spaceAfter=4),
+        "title": ParagraphStyle("title", base, fontName=f["bold"], fontSize=30, leading=36, textColor=NAVY,
+                                spaceAfter=8),
+        "subtitle": ParagraphStyle("subtitle", base, fontSize=13, leading=17, textColor=TEAL, spaceAfter=18),
+        "cell": ParagraphStyle("cell", base, fontName=f["cond"], fontSize=7.6, leading=9.4, spaceAfter=0),
+        "cell_sub": ParagraphStyle("cell_sub", base, fontName=f["cond"], fontSize=6.6, leading=8.2,
+                                   textColor=MUTED, spaceAfter=0),
+        "cell_note": ParagraphStyle("cell_note", base, fontName=f["cond"], fontSize=7.2, leading=9,
+                                    textColor=MUTED, spaceAfter=0),
+        "head": ParagraphStyle("head", base, fontName=f["cond_bold"], fontSize=7.6, leading=9.2,
+                               textColor=colors.white, spaceAfter=0),
+        "head_r": ParagraphStyle("head_r", base, fontName=f["cond_bold"], fontSize=7.6, leading=9.2,
+                                 textColor=colors.white, spaceAfter=0, alignment=TA_RIGHT),
+        "mono": ParagraphStyle("mono", base, fontName=f["mono"], fontSize=7.2, leading=9.4, spaceAfter=0,
+                               textColor=INK),
+        "figure_label": ParagraphStyle("figure_label", base, fontSize=8, leading=10, textColor=MUTED,
+                                       alignment=TA_CENTER, spaceAfter=0),
+        "figure_value": ParagraphStyle("figure_value", base, fontName=f["cond_bold"], fontSize=14, leading=18,
+                                       textColor=NAVY, alignment=TA_CENTER, spaceAfter=0),
+        "toc0": ParagraphStyle("toc0", base, fontName=f["bold"], fontSize=10.5, leading=17, leftIndent=0),
+        "toc1": ParagraphStyle("toc1", base, fontSize=9.5, leading=14, leftIndent=14, textColor=MUTED),
+        "left": ParagraphStyle("left", base, alignment=TA_LEFT),
+    }
+    return s
+
+
+def P(markup: str, style: str = "body") -> Paragraph:
+    """A paragraph from markup that is already safe (built with esc())."""
+    return Paragraph(markup, styles()[style])
+
+
+def subheading(text: str, room: float = 90) -> list:
+    """A sub-section title that never ends a page: it moves to the next page unless `room` points
+    (the title and a few rows of what follows) still fit."""
+    return [CondPageBreak(room), Paragraph(esc(text), styles()["h3"])]
+
+
+def cell(text: object, style: str = "cell") -> Paragraph:
+    """A table cell from plain text (escaped here)."""
+    return Paragraph(esc(text), styles()[style])
+
+
+def data_table(header: list[str], rows: list[list], widths: list[float], right: set[int] = frozenset(),
+               total_row: bool = False) -> Table:
+    """A zebra-striped table whose header repeats on every page it spans.
+
+    Cells are flowables (cell(), for text that may wrap, user text above all) or short plain strings
+    such as formatted numbers, which are drawn as they are (no markup, no wrapping: much faster than
+    a paragraph per cell). Columns in `right` are right-aligned."""
+    f = fonts()
+    head = [Paragraph(esc(h), styles()["head_r" if i in right else "head"]) for i, h in enumerate(header)]
+    table = Table([head, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+        ("FONT", (0, 1), (-1, -1), f["cond"], 7.6, 9.4),
+        ("TEXTCOLOR", (0, 1), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    commands += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i in sorted(right)]
+    if total_row and rows:
+        commands += [("BACKGROUND", (0, -1), (-1, -1), PANEL), ("LINEABOVE", (0, -1), (-1, -1), 0.8, NAVY),
+                     ("FONT", (0, -1), (-1, -1), f["cond_bold"], 7.6, 9.4)]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+PAGE_MARGIN = 18 * mm

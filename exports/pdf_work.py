@@ -1,0 +1,181 @@
+"""
+The capacity tables of the PDF design document and "show your work": the formula behind each
+headline figure with the values substituted (Figure.text(), computed by planner.formulas).
+
+The wide per-component table is split in two so both fit an A4 portrait page: load and sizing, then
+storage, network, latency, availability and cost. Both repeat their header on every page they span.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Table, TableStyle
+
+from exports.pdf_parts import Heading
+from exports.pdf_style import RULE, ZEBRA, P, cell, data_table, esc, fonts, styles, subheading
+from planner import units
+from planner.catalog import default_catalog
+
+#: Figures shown per component, in reading order (then any others the engine produced).
+FIGURE_ORDER = ("load", "load_bandwidth", "instances_throughput", "instances_storage", "instances_memory",
+                "instances_needed", "instances_recommended", "utilisation", "storage_per_day", "storage_total",
+                "storage_replicated", "memory", "latency", "instance_availability", "availability", "monthly_cost",
+                "backlog", "drain_time", "detection_time", "probes", "messages", "calls", "samples")
+_AVAILABILITY_KEYS = {"instance_availability", "availability"}
+_PLURAL_UNITS = {"instances", "nodes", "shards", "replicas", "users"}
+
+
+def format_figure(name: str, figure) -> str:
+    """A figure's value with its unit, through planner.units."""
+    v, unit = figure.value, figure.formula.unit
+    if name in _AVAILABILITY_KEYS or figure.formula.key.startswith("availability"):
+        return units.format_availability(v)
+    if name == "utilisation":
+        return units.format_percent(v)
+    if unit == "req/s":
+        return units.format_qps(v)
+    if unit == "B":
+        return units.format_size(v)
+    if unit == "B/day":
+        return units.format_size_rate(v / units.DAY, "day")
+    if unit == "s":
+        return units.format_duration(v)
+    if unit == "USD/month":
+        return f"{units.format_money(v)}/month"
+    if unit == "x":
+        return f"× {units.format_count(v)}"
+    if unit:
+        if v == 1 and unit in _PLURAL_UNITS:
+            unit = unit[:-1]
+        return f"{units.format_count(v)} {unit}"
+    return units.format_count(v)
+
+
+def _name_cell(plan, r) -> list:
+    kind = default_catalog()[r.kind].label
+    comp = plan.component(r.id)
+    sub = kind if not comp.group else f"{kind} · {plan.group(comp.group).name}"
+    return [cell(r.name), cell(sub, "cell_sub")]
+
+
+def capacity_section(plan, result, width: float) -> list:
+    comps = [result.components[c.id] for c in plan.components if result.components[c.id].behaviour != "client"]
+    story: list = [Heading("Capacity per component"),
+                   P("Rates at the daily average and at peak; counts deployed against what the peak needs; the "
+                     "binding resource is the one closest to its ceiling. Utilisation marked ! is above the "
+                     "component's ceiling. Latency is the component's mean response time at peak (∞: saturated).")]
+    if not comps:
+        return story + [P("The plan has no components besides clients.", "note")]
+    rows = []
+    for r in comps:
+        flag = " !" if r.headroom > 1 + 1e-9 else ""
+        rows.append([_name_cell(plan, r), units.format_qps(r.reads_avg), units.format_qps(r.writes_avg),
+                     units.format_qps(r.reads_peak), units.format_qps(r.writes_peak), str(r.count), str(r.needed),
+                     r.binding, units.format_percent(r.utilisation) + flag])
+    w = width
+    story += [*subheading("Load and sizing"), data_table(
+        ["Component", "Reads avg", "Writes avg", "Reads peak", "Writes peak", "Count", "Needed", "Binding",
+         "Utilisation"], rows,
+        [w * .23, w * .09, w * .09, w * .1, w * .1, w * .07, w * .08, w * .12, w * .12], right={1, 2, 3, 4, 5, 6, 8})]
+    rows = []
+    for r in comps:
+        rows.append([_name_cell(plan, r), _or_dash(r.storage_per_day / units.DAY, _per_day),
+                     _or_dash(r.storage_total, units.format_size), _or_dash(r.storage_replicated, units.format_size),
+                     units.format_size_rate(r.bandwidth_in), units.format_size_rate(r.bandwidth_out),
+                     units.format_duration(r.latency), units.format_availability(r.availability),
+                     units.format_money(r.monthly_cost)])
+    story += [*subheading("Storage, network, latency, availability and cost"), data_table(
+        ["Component", "Stored per day", "Over retention", "With copies", "In (peak)", "Out (peak)", "Latency",
+         "Availability", "Cost / month"], rows,
+        [w * .19, w * .11, w * .1, w * .1, w * .1, w * .1, w * .08, w * .13, w * .09], right=set(range(1, 9)))]
+    return story
+
+
+def _per_day(bytes_per_s: float) -> str:
+    return units.format_size_rate(bytes_per_s, "day")
+
+
+def _or_dash(value: float, fmt) -> str:
+    """Zero as a dash: a column of "0 B" hides the few components that do store data."""
+    return "–" if value == 0 else fmt(value)
+
+
+def _figure_table(rows: list[tuple[str, str, str]], width: float) -> Table:
+    s = styles()
+    data = [[Paragraph(esc(label), s["cell"]), Paragraph(esc(text), s["mono"]), value] for label, text, value in rows]
+    table = Table(data, colWidths=[width * 0.22, width * 0.6, width * 0.18], repeatRows=0, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (2, 0), (2, -1), fonts()["cond"], 7.6, 9.4), ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ROWBACKGROUNDS", (0, 0), (-1, -1), [ZEBRA, None]),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE), ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return table
+
+
+def _ordered(figures: dict) -> list[tuple[str, object]]:
+    known = [(k, figures[k]) for k in FIGURE_ORDER if k in figures]
+    rest = [(k, f) for k, f in figures.items() if k not in FIGURE_ORDER]
+    return known + rest
+
+
+def work_section(plan, result, width: float) -> list:
+    """Formulas with values substituted for every component, every client and the breaking point."""
+    story: list = [Heading("Show your work"), P(
+        "Each line is the formula the engine evaluated, with the values it used and the result. The appendix "
+        "lists every formula with its symbols, assumption and source.")]
+    catalog = default_catalog()
+    for comp in plan.components:
+        r = result.components[comp.id]
+        if r.behaviour == "client" or not r.figures:
+            continue
+        rows = [(f.formula.meaning, f.text(), format_figure(name, f)) for name, f in _ordered(r.figures)]
+        title = P(f"{esc(comp.name)} <font color='#5F6B7A' size='8.5'>· {esc(catalog[comp.kind].label)}</font>",
+                  "h3")
+        story.append(KeepTogether([title, _figure_table(rows[:3], width)]))
+        if len(rows) > 3:
+            story.append(_figure_table(rows[3:], width))
+    if result.clients:
+        rows = []
+        for c in result.clients.values():
+            for name in ("read_latency", "write_latency", "availability"):
+                f = c.figures.get(name)
+                if f is not None:
+                    label = f"{c.name}: {name.replace('_', ' ')}"
+                    rows.append((label, f.text(), format_figure(name, f)))
+        if rows:
+            story.append(KeepTogether([P("Clients", "h3"), _figure_table(rows[:3], width)]))
+            if len(rows) > 3:
+                story.append(_figure_table(rows[3:], width))
+    bp = result.breaking_point
+    if bp.figure is not None:
+        who = result.components[bp.component].name if bp.component in result.components else "the bottleneck"
+        story.append(KeepTogether([
+            P("Breaking point", "h3"),
+            P(f"{esc(who)} reaches its ceiling first; traffic may grow by the factor below before it does."),
+            _figure_table([("Traffic multiplier at the ceiling", bp.figure.text(),
+                            format_figure("breaking_point", bp.figure))], width)]))
+    return story
+
+
+def formulas_reference(result, width: float) -> list:
+    """Every formula the document shows, once: expression, meaning, symbols, assumption and source."""
+    seen: dict[str, dict] = {}
+    for _owner, _name, figure in result.all_figures():
+        if figure.formula.key not in seen:
+            seen[figure.formula.key] = figure.explain()
+    if not seen:
+        return []
+    s = styles()
+    rows = []
+    for info in seen.values():
+        symbols = "; ".join(f"<b>{esc(k)}</b> {esc(v)}" for k, v in info["symbols"].items() if v)
+        notes = [symbols] if symbols else []
+        if info["assumption"]:
+            notes.append(esc(info["assumption"]))
+        if info["source"]:
+            notes.append(f"<i>Source: {esc(info['source'])}</i>")
+        left = [Paragraph(f"<b>{esc(info['meaning'])}</b>", s["cell"]), Paragraph(esc(info["formula"]), s["mono"])]
+        rows.append([left, Paragraph("<br/>".join(notes), s["cell_sub"])])
+    table = data_table(["Formula", "Symbols, assumption and source"], rows, [width * 0.45, width * 0.55])
+    return [CondPageBreak(150), Heading("Formulas used", level=1), table]

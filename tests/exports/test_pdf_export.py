@@ -1,0 +1,203 @@
+"""PDF design document: read back with pypdf (text, outline, metadata, images), not string-matched in
+the generator. The document is built once from a 12-component plan, with its diagram."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from iac_pdf_plans import builtin_templates, computed, realistic_plan
+from pypdf import PdfReader
+from reportlab import rl_config
+
+from exports import ExportError, export
+from planner import units
+from planner.model import TrafficProfile
+
+DATE = dt.date(2025, 3, 14)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: table cells and wrapped lines compare regardless of line breaks."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory):
+    plan, result = computed(realistic_plan())
+    out = export(plan, result, "pdf", tmp_path_factory.mktemp("pdf") / "design.pdf", date=DATE)
+    reader = PdfReader(out)
+    pages = [page.extract_text() for page in reader.pages]
+    return plan, result, out, reader, pages
+
+
+def test_title_page_and_key_figures(document):
+    plan, result, _out, reader, pages = document
+    assert len(reader.pages) > 3
+    first = squash(pages[0])
+    assert squash(plan.name) in first and "2025-03-14" in first
+    for figure in (units.format_count(result.totals.dau), units.format_qps(result.totals.entry_qps_peak),
+                   units.format_money(result.totals.monthly_cost),
+                   units.format_availability(result.totals.availability)):
+        assert squash(figure) in first
+    assert reader.metadata.title == plan.name
+
+
+def test_every_component_is_in_the_document(document):
+    plan, _result, _out, _reader, pages = document
+    text = squash("\n".join(pages))
+    for component in plan.components:
+        assert squash(component.name) in text, component.name
+
+
+def test_page_numbers_in_the_footer(document):
+    _plan, _result, _out, reader, pages = document
+    total = len(reader.pages)
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {total}" in text
+
+
+def test_table_of_contents_points_at_the_right_pages(document):
+    _plan, _result, _out, reader, pages = document
+    contents = reader.pages[1].extract_text(extraction_mode="layout")
+    assert contents.lstrip().startswith("Contents")
+    entries = dict(re.findall(r"^\s*([A-Z][A-Za-z :]+?)\s*(?:\.\s*)+(\d+)\s*$", contents, re.M))
+    for heading in ("Architecture diagram", "Summary", "Traffic assumptions", "Capacity per component", "Findings",
+                    "API endpoints", "Cost", "Show your work", "Appendix: units and conventions", "Formulas used"):
+        page = int(entries[heading])
+        assert squash(heading) in squash(pages[page - 1]), heading
+
+
+def test_outline_lists_the_sections(document):
+    _plan, _result, _out, reader, _pages = document
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert {"Summary", "Findings", "Cost", "Show your work"} <= set(titles)
+
+
+def test_formulas_are_shown_with_their_values(document):
+    plan, result, _out, _reader, pages = document
+    text = squash("\n".join(pages))
+    api = next(c for c in plan.components if c.name == "API service")
+    for name in ("instances_needed", "utilisation", "latency", "availability", "monthly_cost"):
+        figure = result[api.id].figures[name]
+        assert "=" in figure.text() and squash(figure.text()) in text, name
+    assert squash(result.breaking_point.figure.text()) in text
+    client = next(iter(result.clients.values()))
+    assert squash(client.figures["availability"].text()) in text
+
+
+def test_traffic_assumptions_explain_every_field(document):
+    _plan, _result, _out, _reader, pages = document
+    text = squash("\n".join(pages))
+    for name, field in TrafficProfile.model_fields.items():
+        assert squash(field.description) in text, name
+
+
+def test_endpoints_with_their_derived_peak(document):
+    plan, result, _out, _reader, pages = document
+    text = squash("\n".join(pages))
+    api = next(c for c in plan.components if c.name == "API service")
+    r = result[api.id]
+    for endpoint in api.endpoints:
+        peak = endpoint.share * (r.reads_peak if endpoint.operation == "read" else r.writes_peak)
+        assert squash(f"{endpoint.path}") in text
+        assert squash(units.format_qps(peak)) in text
+
+
+def test_cost_summary_with_price_date_and_region(document):
+    _plan, result, _out, _reader, pages = document
+    text = squash("\n".join(pages))
+    assert "2024-07-01" in text and "us-east-1" in text
+    assert squash(f"Total{units.format_count(result.totals.instances)}{units.format_money(result.totals.monthly_cost)}") \
+        in text
+    costliest = max(result.components.values(), key=lambda r: r.monthly_cost)
+    cost_page = next(p for p in pages if "Per month" in p)
+    assert cost_page.index(costliest.name) < cost_page.index("Total")
+
+
+def test_findings_come_with_advice(document):
+    _plan, result, _out, _reader, pages = document
+    text = squash("\n".join(pages))
+    assert result.spofs, "the realistic plan has a single point of failure"
+    findings_page = squash(next(p for p in pages if "Single points of failure" in p))
+    for finding in result.findings:
+        assert squash(finding.advice) in text
+        if finding.code == "spof":  # listed with what its failure cuts off
+            assert squash(result[finding.component].name + "the data and work it holds") in findings_page
+        else:
+            assert squash(finding.message) in text
+    bottleneck = result[result.bottleneck]
+    assert squash(f"{bottleneck.name} is the component closest to its ceiling") in text
+    breaks_first = result[result.breaking_point.component]
+    assert squash(f"{breaks_first.name} is the first to reach its ceiling as traffic grows") in text or (
+        breaks_first.id == bottleneck.id and squash("It is the first to reach its ceiling") in text)
+
+
+@pytest.mark.graphviz
+def test_the_diagram_is_embedded(document):
+    _plan, _result, _out, reader, pages = document
+    page = next(i for i, text in enumerate(pages) if "Architecture diagram" in text and "Contents" not in text)
+    assert len(reader.pages[page].images) == 1
+
+
+def test_same_input_same_bytes_and_invariant_restored(document, tmp_path):
+    plan, result, out, _reader, _pages = document
+    before = rl_config.invariant
+    again = export(plan, result, "pdf", tmp_path / "again.pdf", date=DATE)
+    assert again.read_bytes() == out.read_bytes()
+    assert rl_config.invariant == before
+
+
+def test_missing_graphviz_gives_a_note_not_a_failure(tmp_path, monkeypatch):
+    import exports.pdf_diagram as page
+
+    monkeypatch.setattr(page.shutil, "which", lambda name: None)
+    plan, result = computed(realistic_plan())
+    out = export(plan, result, "pdf", tmp_path / "nodot.pdf", date=DATE)
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "graphviz" in text and "not installed" in text
+
+
+def test_a_failing_diagram_exporter_gives_a_note(tmp_path, monkeypatch):
+    import exports.diagram
+
+    def broken(*_args, **_kwargs):
+        raise ExportError("layout exploded\nsecond line is not shown")
+
+    monkeypatch.setattr(exports.diagram, "write_png", broken)
+    plan, result = computed(realistic_plan())
+    out = export(plan, result, "pdf", tmp_path / "broken.pdf", date=DATE)
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "The diagram could not be drawn: layout exploded" in text and "second line" not in text
+
+
+def test_write_problems_are_one_line_user_errors(tmp_path):
+    plan, result = computed(realistic_plan())
+    target = tmp_path / "taken"
+    target.mkdir()
+    with pytest.raises(ExportError, match="cannot write"):
+        export(plan, result, "pdf", target, diagram=False)
+    with pytest.raises(ExportError, match="no option"):
+        export(plan, result, "pdf", tmp_path / "x.pdf", colour="red")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"], "no temporary file is left behind"
+
+
+def test_exported_files_are_shareable(document):
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert document[2].stat().st_mode & 0o777 == 0o666 & ~mask  # not the 0600 of a temporary file
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("template", builtin_templates(), ids=lambda p: p.stem)
+def test_every_builtin_template_gives_a_document(template, tmp_path):
+    from planner.io import load_plan
+
+    plan, result = computed(load_plan(template))
+    out = export(plan, result, "pdf", tmp_path / "t.pdf", date=DATE, diagram=False)
+    text = squash(" ".join(page.extract_text() for page in PdfReader(out).pages))
+    for component in plan.components:
+        assert squash(component.name) in text, component.name

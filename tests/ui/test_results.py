@@ -1,0 +1,171 @@
+"""The results dock: table, summary, findings, show-your-work, and the what-if control."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from planner import units
+from ui.results import ResultsPanel
+from ui.results_model import HEADERS, ID_ROLE, SORT_ROLE, UTILISATION_COLUMN, OK_BG, SATURATED_BG
+from ui.whatif import STEPS, WhatIfControl
+
+
+@pytest.fixture
+def results(qtbot, editor):
+    panel = ResultsPanel(editor.document)
+    qtbot.addWidget(panel)
+    panel.resize(1200, 320)
+    panel.show()
+    return panel
+
+
+def _column(name: str) -> int:
+    return HEADERS.index(name)
+
+
+def _cell(panel: ResultsPanel, component_id: str, column: int, role=Qt.ItemDataRole.DisplayRole):
+    model = panel.model
+    return model.data(model.index(model.row_of(component_id), column), role)
+
+
+def test_one_row_per_component_following_the_plan(results, editor):
+    assert results.model.rowCount() == len(editor.plan.components)
+    editor.add_component("cache.memcached", 0, 300)
+    editor.document.recompute_now()
+    assert results.model.rowCount() == len(editor.plan.components)
+    editor.delete(["redis"])
+    editor.document.recompute_now()
+    assert results.model.rowCount() == len(editor.plan.components)
+    assert results.model.row_of("redis") == -1
+
+
+def test_cells_show_the_engine_figures_formatted_by_units(results, editor):
+    r = editor.document.result.components["python"]
+    assert _cell(results, "python", 0) == "App service"
+    assert _cell(results, "python", _column("Peak QPS")) == units.format_qps(r.qps_peak)
+    assert _cell(results, "python", _column("Inst.")).startswith(f"{r.count} / {r.needed}")
+    assert _cell(results, "python", _column("$ / month")) == units.format_money(r.monthly_cost)
+    assert _cell(results, "python", _column("Peak QPS"), SORT_ROLE) == pytest.approx(r.qps_peak)
+
+
+def test_utilisation_is_coloured_by_headroom(results, editor):
+    assert _cell(results, "python", UTILISATION_COLUMN, Qt.ItemDataRole.BackgroundRole).color() == OK_BG
+    editor.set_component("python", instances=1, redundancy="none", capacity={"read_qps": 10, "write_qps": 10})
+    editor.document.recompute_now()
+    assert editor.document.result.components["python"].saturated
+    assert _cell(results, "python", UTILISATION_COLUMN, Qt.ItemDataRole.BackgroundRole).color() == SATURATED_BG
+
+
+def test_sorting_is_numeric(results, editor):
+    column = _column("Peak QPS")
+    results.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    proxy = results.proxy
+    ids = [proxy.data(proxy.index(row, 0), ID_ROLE) for row in range(proxy.rowCount())]
+    peaks = [editor.document.result.components[cid].qps_peak for cid in ids]
+    assert peaks == sorted(peaks, reverse=True)
+
+
+def test_summary_names_bottleneck_breaking_point_and_clients(results, editor):
+    result = editor.document.result
+    text = results.summary.text()
+    assert editor.plan.component(result.bottleneck).name in text
+    assert "Breaks at" in text
+    assert "Web client" in text and "availability" in text
+    for cid in result.spofs:
+        assert editor.plan.component(cid).name in text
+
+
+def test_selecting_a_row_shows_its_work_with_formulas(results, editor, qtbot):
+    with qtbot.waitSignal(results.component_selected) as blocker:
+        index = results.proxy.mapFromSource(results.model.index(results.model.row_of("python"), 0))
+        results.table.selectionModel().setCurrentIndex(index, results.table.selectionModel().SelectionFlag.ClearAndSelect)
+    assert blocker.args == ["python"]
+    work = results.work
+    figures = editor.document.result.components["python"].figures
+    assert work.figure_names() == list(figures)
+    work.select_figure("instances_needed")
+    detail = work.detail.toPlainText()
+    assert "=" in detail
+    assert figures["instances_needed"].text() in detail
+    assert figures["instances_needed"].formula.meaning in detail
+
+
+def test_canvas_selection_selects_the_row_without_echo(results, qtbot):
+    with qtbot.assertNotEmitted(results.component_selected):
+        results.select_component("redis")
+    assert results.selected_component() == "redis"
+    assert results.work.component_id == "redis"
+    results.select_component(None)
+    assert results.selected_component() is None
+
+
+def test_copy_latex(results, editor):
+    results.select_component("redis")
+    results.work.select_figure("memory")
+    latex = results.work.copy_latex_to_clipboard()
+    assert latex and "=" in latex
+    assert QGuiApplication.clipboard().text() == latex
+
+
+def test_findings_listed_with_severity_and_click_selects(results, editor, qtbot):
+    findings = editor.document.result.findings
+    assert results.findings.count() == len(findings)
+    spof = next(i for i in range(results.findings.count())
+                if results.findings.item(i).data(Qt.ItemDataRole.UserRole) == "postgres")
+    with qtbot.waitSignal(results.select_requested) as blocker:
+        results.findings.itemClicked.emit(results.findings.item(spof))
+    assert blocker.args == [["postgres"]]
+    assert results.selected_component() == "postgres"
+    assert f"Findings ({len(findings)})" in results.tabs.tabText(1)
+
+
+def test_compute_error_is_shown_and_rows_stay(results, editor):
+    editor.connect("postgres", "python", kind="request")  # a request cycle
+    editor.document.recompute_now()
+    assert editor.document.result is None
+    assert "cannot be computed" in results.summary.text()
+    assert results.model.rowCount() == len(editor.plan.components)
+    assert _cell(results, "python", _column("Peak QPS")) == "—"
+    assert editor.document.result_error in results.findings.item(0).text()
+
+
+def test_whatif_scales_traffic_and_results(results, editor, qtbot):
+    control = WhatIfControl(editor.document)
+    qtbot.addWidget(control)
+    base_peak = editor.document.result.totals.entry_qps_peak
+    control.slider.setValue(STEPS.index(10.0))
+    assert editor.document.multiplier == 10.0
+    editor.document.recompute_now()
+    assert editor.document.result.totals.entry_qps_peak == pytest.approx(base_peak * 10)
+    assert _cell(results, "web", _column("Peak QPS")) == units.format_qps(
+        editor.document.result.components["web"].qps_peak)
+    assert "×10" in control.value.text()
+    assert "what-if" in results.summary.text()
+    assert "breaks at" in control.breaking.text()
+    assert editor.plan.component("python").name in control.breaking.text() or \
+        any(c.name in control.breaking.text() for c in editor.plan.components)
+    control.reset.click()
+    assert editor.document.multiplier == 1.0
+    assert control.slider.value() == STEPS.index(1.0)
+
+
+def test_whatif_breaking_point_is_relative_to_plan_traffic(editor, qtbot):
+    """With fixed counts, the absolute breaking traffic does not move with the what-if multiplier."""
+    result = editor.document.result
+    for cid, r in result.components.items():
+        if cid not in result.clients:
+            editor.set_component(cid, instances=r.count)
+    editor.document.recompute_now()
+    control = WhatIfControl(editor.document)
+    qtbot.addWidget(control)
+    bp = editor.document.result.breaking_point
+    name = editor.plan.component(bp.component).name
+    expected = (f"breaks at {units.format_count(bp.dau_at_target)} DAU "
+                f"(×{units.format_count(bp.multiplier_at_target)}): {name}")
+    assert control.breaking.text() == expected
+    control.set_multiplier(2.0)
+    editor.document.recompute_now()
+    assert editor.document.result.breaking_point.multiplier_at_target == pytest.approx(bp.multiplier_at_target / 2)
+    assert control.breaking.text() == expected

@@ -1,0 +1,150 @@
+"""
+What a component card shows from the latest result: peak QPS, instance count, utilisation level,
+bottleneck and single-point-of-failure marks, and the tooltip with the key figures.
+
+Pure data (no painting) so the scene can compare the new badge with the old one and repaint only the
+cards whose figures changed. Every number is formatted by planner.units.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planner import units
+from planner.catalog import Behaviour, ComponentKind
+from planner.model import Component
+from planner.result import PlanResult
+
+#: Utilisation below this share of the planned ceiling is comfortable (green); up to it, amber.
+COMFORT = 0.8
+
+
+@dataclass(frozen=True)
+class Badge:
+    """The live figures of one card. `level` is none / ok / warn / over."""
+
+    qps_text: str = "–"
+    count_text: str = ""
+    need_text: str = ""            # "need 5" when a fixed count is below the recommended one
+    utilisation: float | None = None
+    util_text: str = ""
+    level: str = "none"
+    bottleneck: bool = False
+    spof: tuple[str, ...] = ()     # names cut off when this single instance fails
+
+    @property
+    def text(self) -> str:
+        """Everything the badge row says, as one line (tests, accessibility)."""
+        parts = [self.qps_text, self.count_text, self.need_text, self.util_text]
+        if self.bottleneck:
+            parts.append("bottleneck")
+        return " ".join(p for p in parts if p)
+
+
+EMPTY = Badge()
+
+
+def level_of(utilisation: float, ceiling: float) -> str:
+    """green below 80 % of the ceiling, amber up to it, red above; grey with no load."""
+    if not utilisation or math.isnan(utilisation) or utilisation <= 0:
+        return "none"
+    if ceiling <= 0:
+        return "over"
+    if utilisation < ceiling * COMFORT:
+        return "ok"
+    if utilisation <= ceiling * (1 + 1e-9):
+        return "warn"
+    return "over"
+
+
+def _spof_names(component: Component, result: PlanResult) -> tuple[str, ...]:
+    cut = result.spofs.get(component.id)
+    if cut is None:
+        return ()
+    return tuple(result.components[c].name if c in result.components else c for c in cut) or (component.name,)
+
+
+def badge_for(component: Component, kind: ComponentKind, result: PlanResult | None) -> Badge:
+    """The badge of one component under `result` (an empty badge when nothing is computed)."""
+    if result is None:
+        return EMPTY
+    spof = _spof_names(component, result)
+    if kind.behaviour is Behaviour.CLIENT:
+        client = result.clients.get(component.id)
+        if client is None:
+            return EMPTY
+        return Badge(units.format_qps(_client_peak(client)), f"{units.format_count(client.users)} users",
+                     spof=spof)
+    r = result.components.get(component.id)
+    if r is None:
+        return EMPTY
+    level = level_of(r.utilisation, r.ceiling)
+    if kind.managed and kind.behaviour not in (Behaviour.PARTITIONED, Behaviour.OBJECT_STORE):
+        count_text = "managed"
+    else:
+        count_text = f"x{units.format_count(r.count)}"
+    need_text = f"need {units.format_count(r.recommended)}" if r.fixed and r.count < r.recommended else ""
+    util_text = _percent(r.utilisation) if level != "none" else ""
+    utilisation = r.utilisation if level != "none" else None
+    return Badge(units.format_qps(r.qps_peak), count_text, need_text, utilisation, util_text, level,
+                 result.bottleneck == component.id, spof)
+
+
+def tooltip_for(component: Component, kind: ComponentKind, result: PlanResult | None) -> str:
+    """The key figures of a component, one per line (built only when a tooltip is shown)."""
+    lines = [f"{component.name} — {kind.label}"]
+    if result is None:
+        return "\n".join(lines + ["No figures: the plan cannot be computed."])
+    spof = _spof_names(component, result)
+    client = result.clients.get(component.id)
+    r = result.components.get(component.id)
+    if kind.behaviour is Behaviour.CLIENT and client is not None:
+        lines += [
+            f"Users: {units.format_count(client.users)} a day",
+            f"Peak: {units.format_qps(_client_peak(client))}",
+            f"Read latency: {units.format_duration(client.read_latency)}",
+            f"Write latency: {units.format_duration(client.write_latency)}",
+            f"Availability: {units.format_availability(client.availability)}",
+        ]
+    elif r is not None:
+        lines += [
+            f"Peak: {units.format_qps(r.qps_peak)} ({units.format_qps(r.reads_peak)} reads, "
+            f"{units.format_qps(r.writes_peak)} writes)",
+            f"Instances: {r.count} deployed, {r.needed} needed, {r.recommended} recommended",
+        ]
+        if r.binding != "none":
+            lines.append(f"Utilisation: {units.format_percent(r.utilisation)} of {r.binding} "
+                         f"(ceiling {units.format_percent(r.ceiling, 0)})")
+        lines.append(f"Latency at peak: {units.format_duration(r.latency)}")
+        if r.storage_total > 0:
+            lines.append(f"Storage: {units.format_size(r.storage_replicated)} with every copy")
+        if r.memory > 0:
+            lines.append(f"Memory: {units.format_size(r.memory)}")
+        lines.append(f"Availability: {units.format_availability(r.availability)}")
+        lines.append(f"Cost: {units.format_money(r.monthly_cost)} / month")
+        if result.bottleneck == component.id:
+            lines.append("Bottleneck: the first component to run out of headroom.")
+    if spof:
+        lines.append(spof_text(component, spof))
+    return "\n".join(lines)
+
+
+def _percent(value: float) -> str:
+    """Whole percent; a load that rounds to 0 % still reads as some load ("<1 %")."""
+    if 0 < value < 0.005:
+        return f"<{units.format_percent(0.01, 0)}"
+    return units.format_percent(value, 0)
+
+
+def _client_peak(client) -> float:
+    peak = client.figures.get("peak_qps")
+    return peak.value if peak is not None else 0.0
+
+
+def spof_text(component: Component, cut: tuple[str, ...]) -> str:
+    others = [name for name in cut if name != component.name]
+    if others:
+        shown = ", ".join(others[:4]) + (" and more" if len(others) > 4 else "")
+        return f"Single point of failure: if its one instance fails, clients lose {shown}."
+    return "Single point of failure: if its one instance fails, clients lose what it holds."

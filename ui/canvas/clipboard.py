@@ -1,0 +1,58 @@
+"""
+Copy and paste of canvas items through the system clipboard.
+
+The payload is JSON ({"archplan": "items", "components": [...], "links": [...]}) stored under the
+MIME type ITEMS_MIME and as plain text, so a selection can be pasted into another Archplan window or
+inspected in a text editor. Pasting validates every object with the plan model first.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import ValidationError
+from PySide6.QtCore import QMimeData
+
+from planner.io import describe_validation_error
+from planner.model import Component, Link
+
+ITEMS_MIME = "application/x-archplan-items"
+#: What the palette drags onto the canvas: the UTF-8 bytes of a catalog kind id.
+KIND_MIME = "application/x-archplan-kind"
+
+
+def encode_items(components: list[Component], links: list[Link]) -> QMimeData:
+    payload = {"archplan": "items",
+               "components": [c.model_dump(mode="json") for c in components],
+               "links": [lk.model_dump(mode="json") for lk in links]}
+    text = json.dumps(payload, indent=2, ensure_ascii=False)
+    mime = QMimeData()
+    mime.setData(ITEMS_MIME, text.encode("utf-8"))
+    mime.setText(text)
+    return mime
+
+
+def decode_items(mime: QMimeData | None) -> tuple[list[Component], list[Link]]:
+    """Components and links from clipboard data; ValueError with a one-line reason if there are none."""
+    if mime is None:
+        raise ValueError("the clipboard is empty")
+    if mime.hasFormat(ITEMS_MIME):
+        text = bytes(mime.data(ITEMS_MIME).data()).decode("utf-8", errors="replace")
+    elif mime.hasText():
+        text = mime.text()
+    else:
+        raise ValueError("the clipboard holds no Archplan components")
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError:
+        raise ValueError("the clipboard holds no Archplan components") from None
+    if not isinstance(payload, dict) or payload.get("archplan") != "items":
+        raise ValueError("the clipboard holds no Archplan components")
+    try:
+        components = [Component.model_validate(c) for c in payload.get("components", [])]
+        links = [Link.model_validate(lk) for lk in payload.get("links", [])]
+    except ValidationError as exc:
+        raise ValueError(f"cannot paste: {describe_validation_error(exc)}") from None
+    if not components:
+        raise ValueError("the clipboard holds no Archplan components")
+    return components, links

@@ -1,0 +1,291 @@
+"""
+Canvas items: read-only views of a Component, a Link and a Group.
+
+Items never change the plan. The scene creates them from document signals, feeds them the current
+model object (`set_component`, `set_link`, `set_group`) and the computed badge (`set_badge`), and
+turns gestures on them into Editor calls. Painting and geometry live in painting.py.
+
+Z order: groups (beneath, nested ones above their parents) < links < cards < gesture feedback.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLineF, QPointF, QRectF
+from PySide6.QtGui import QPainterPath, QPainterPathStroker
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsObject,
+    QGraphicsPathItem,
+    QStyleOptionGraphicsItem,
+)
+
+from planner import units
+from planner.catalog import ComponentKind
+from planner.model import Component, Group, Link
+from ui.canvas import arrows, painting, style
+from ui.canvas.badges import EMPTY, Badge
+
+Z_GROUP = -100.0
+Z_LINK = -10.0
+Z_CARD = 0.0
+Z_FEEDBACK = 1000.0
+#: Below this zoom a card's text is unreadable: it is drawn as a simplified overview.
+OVERVIEW_LOD = 0.4
+
+
+def _plain(item: QGraphicsItem) -> bool:
+    """True while the scene renders an image: no hover or selection decorations."""
+    return bool(getattr(item.scene(), "exporting", False))
+
+
+class ComponentItem(QGraphicsObject):
+    """A component card centred on the component's position, with its live badge row."""
+
+    def __init__(self, component: Component, kind: ComponentKind):
+        super().__init__()
+        self.component_id = component.id
+        self.component = component
+        self.kind = kind
+        self.badge: Badge = EMPTY
+        self._state = painting.CardState()
+        # Not ItemIsMovable: the scene runs drags itself so a whole drag becomes one undo step.
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(Z_CARD)
+        self.set_component(component, kind)
+
+    # ------------------------------------------------------------------ data
+    def set_component(self, component: Component, kind: ComponentKind) -> None:
+        self.component, self.kind = component, kind
+        s = self._state
+        shown = (component.name, kind.label, kind.category, kind.icon)
+        if shown != (s.name, s.kind_label, s.category, s.icon):
+            s.name, s.kind_label, s.category, s.icon = shown
+            self.update()
+        pos = QPointF(component.position.x, component.position.y)
+        if self.pos() != pos:
+            self.setPos(pos)
+
+    def set_badge(self, badge: Badge) -> bool:
+        """Show new figures; returns whether anything visible changed (then the card repaints)."""
+        if badge == self.badge:
+            return False
+        self.badge = badge
+        self._state.badge = badge
+        self.update()
+        return True
+
+    @property
+    def badge_text(self) -> str:
+        return self.badge.text
+
+    @property
+    def is_bottleneck(self) -> bool:
+        return self.badge.bottleneck
+
+    @property
+    def is_spof(self) -> bool:
+        return bool(self.badge.spof)
+
+    def set_drop_target(self, on: bool) -> None:
+        if self._state.drop_target != on:
+            self._state.drop_target = on
+            self.update()
+
+    # ------------------------------------------------------------------ geometry
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return painting.CARD_BOUNDS
+
+    def shape(self) -> QPainterPath:
+        path = painting.card_path()
+        if self._state.hovered:
+            path.addEllipse(painting.HANDLE_CENTRE, painting.HANDLE_RADIUS + 2, painting.HANDLE_RADIUS + 2)
+        return path
+
+    def card_rect(self) -> QRectF:
+        """The card in scene coordinates (links attach to it)."""
+        return painting.CARD_RECT.translated(self.pos())
+
+    def on_handle(self, scene_pos: QPointF) -> bool:
+        """Is `scene_pos` on the connection handle (right edge)?"""
+        d = self.mapFromScene(scene_pos) - painting.HANDLE_CENTRE
+        return (d.x() ** 2 + d.y() ** 2) <= (painting.HANDLE_RADIUS + 3) ** 2
+
+    def on_spof_marker(self, scene_pos: QPointF) -> bool:
+        marker = painting.SPOF_RECT.adjusted(-3, -3, 3, 3)
+        return self.is_spof and marker.contains(self.mapFromScene(scene_pos))
+
+    # ------------------------------------------------------------------ Qt
+    def itemChange(self, change, value):  # noqa: N802 - Qt API
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            scene = self.scene()
+            if scene is not None and hasattr(scene, "component_item_moved"):
+                scene.component_item_moved(self)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._state.selected = bool(value)
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event):  # noqa: N802 - Qt API
+        self._set_hovered(True)
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event):  # noqa: N802 - Qt API
+        self._set_hovered(False)
+        super().hoverLeaveEvent(event)
+
+    def _set_hovered(self, on: bool) -> None:
+        if self._state.hovered != on:
+            self._state.hovered = on
+            self.update()
+
+    def paint(self, painter, option, widget=None) -> None:
+        self._state.selected = self.isSelected()
+        self._state.plain = _plain(self)
+        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < OVERVIEW_LOD:
+            painting.paint_card_overview(painter, self._state)
+        else:
+            painting.paint_card(painter, self._state)
+
+
+def link_label(link: Link) -> str:
+    """What the arrow says: its label, and its share ("50 %") or fan-out ("x3")."""
+    parts = [link.label] if link.label else []
+    if link.share is not None:
+        parts.append(units.format_percent(link.share, 0))
+    if link.fanout is not None:
+        parts.append(f"x{units.format_count(link.fanout)}")
+    return " · ".join(parts)
+
+
+class LinkItem(QGraphicsPathItem):
+    """An arrow from the source's border to the target's, styled by link kind."""
+
+    def __init__(self, link: Link):
+        super().__init__()
+        self.link_id = link.id
+        self.link = link
+        self.label = link_label(link)
+        self._kind = link.kind
+        self.offset = 0.0
+        self._line: QLineF | None = None
+        self._shape: arrows.LinkShape | None = None
+        self._bounds = QRectF()
+        # extended style option: paint gets the exposed rectangle, to stroke only the visible shaft
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        self.setZValue(Z_LINK)
+
+    def set_link(self, link: Link) -> None:
+        self.link = link
+        label = link_label(link)
+        if label != self.label or link.kind != self._kind:
+            self.prepareGeometryChange()
+            self.label = label
+            self._reshape()
+        self._kind = link.kind
+        self.update()
+
+    @property
+    def line(self) -> QLineF | None:
+        return self._line
+
+    def update_geometry(self, source: QRectF | None, target: QRectF | None) -> None:
+        """Re-route between the ends' rectangles (scene coordinates); hidden when they overlap."""
+        line = None
+        if source is not None and target is not None:
+            line = arrows.link_line(source, target, self.offset)
+        if line == self._line:
+            return
+        self.prepareGeometryChange()
+        self._line = line
+        path = QPainterPath()
+        if line is not None:
+            path.moveTo(line.p1())
+            path.lineTo(line.p2())
+        self.setPath(path)
+        self._reshape()
+        self.setVisible(line is not None)
+
+    def _reshape(self) -> None:
+        """Recompute the arrow's drawing and bounds (after its ends moved or its label changed)."""
+        if self._line is None:
+            self._shape, self._bounds = None, QRectF()
+            return
+        self._shape = arrows.LinkShape(self._line, self.link.kind, self.label)
+        pad = arrows.ARROW + 3
+        rect = QRectF(self._line.p1(), self._line.p2()).normalized().adjusted(-pad, -pad, pad, pad)
+        if self._shape.label_rect is not None:
+            rect = rect.united(self._shape.label_rect.adjusted(-2, -2, 2, 2))
+        self._bounds = rect
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(10)
+        shape = stroker.createStroke(self.path())
+        if self._shape is not None and self._shape.label_rect is not None:
+            shape.addRect(self._shape.label_rect)
+        return shape
+
+    def paint(self, painter, option, widget=None) -> None:
+        if self._shape is not None:
+            lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+            arrows.paint_link(painter, self._shape, self.link.kind, self.label,
+                                self.isSelected() and not _plain(self), option.exposedRect, lod)
+
+
+class GroupItem(QGraphicsObject):
+    """A translucent rounded rectangle around its members, with a title band.
+
+    Only the title band and the border are hit targets, so dragging on the group's empty inside still
+    draws a rubber band. Dragging the title moves the members (the scene does it)."""
+
+    EMPTY_RECT = QRectF(-110, -70, 220, 140)
+
+    def __init__(self, group: Group):
+        super().__init__()
+        self.group_id = group.id
+        self.group = group
+        self._rect = QRectF(self.EMPTY_RECT)
+        self._drop_target = False
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(Z_GROUP)
+
+    def set_group(self, group: Group, depth: int = 0) -> None:
+        self.group = group
+        self.setZValue(Z_GROUP + depth)
+        self.update()
+
+    def rect(self) -> QRectF:
+        return QRectF(self._rect)
+
+    def set_rect(self, rect: QRectF) -> bool:
+        if rect == self._rect:
+            return False
+        self.prepareGeometryChange()
+        self._rect = QRectF(rect)
+        return True
+
+    def set_drop_target(self, on: bool) -> None:
+        if self._drop_target != on:
+            self._drop_target = on
+            self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self._rect.adjusted(-2, -2, 2, 2)
+
+    def shape(self) -> QPainterPath:
+        outer = QPainterPath()
+        outer.addRoundedRect(self._rect.adjusted(-3, -3, 3, 3), 14, 14)
+        inner = QPainterPath()
+        inner.addRect(self._rect.adjusted(6, style.GROUP_TITLE_H, -6, -6))
+        return outer.subtracted(inner)
+
+    def paint(self, painter, option, widget=None) -> None:
+        plain = _plain(self)
+        painting.paint_group(painter, self._rect, self.group.name, self.group.kind, self.isSelected(), plain,
+                             self._drop_target)
