@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from planner import availability as _availability
 from planner import units
@@ -119,9 +119,8 @@ class Formula:
                                 for k, v in values.items()}).evalf(30))
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """A computed number with the formula and inputs that produced it."""
+class Figure(NamedTuple):
+    """A computed number with the formula and inputs that produced it (a NamedTuple: cheap to make)."""
 
     formula: Formula
     inputs: dict[str, Any]

@@ -20,8 +20,6 @@ Loops through async links are solved by iteration (they must shrink: total gain 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from planner import formulas as fx
 from planner.catalog import Behaviour, ComponentKind
 from planner.graph import Edge
@@ -38,25 +36,23 @@ class AmplifyingLoopError(ValueError):
     """Async links form a loop that multiplies traffic: it never settles."""
 
 
-@dataclass(slots=True)
 class NodeLoad:
-    """What reaches one component and what it emits, per traffic class."""
+    """What reaches one component and what it emits, per traffic class (average, peak, bytes/s)."""
 
-    component: Component
-    kind: ComponentKind
-    in_avg: list[float] = field(default_factory=lambda: [0.0] * N_CLASSES)
-    in_peak: list[float] = field(default_factory=lambda: [0.0] * N_CLASSES)
-    in_bytes: list[float] = field(default_factory=lambda: [0.0] * N_CLASSES)
-    repl_avg: list[float] = field(default_factory=lambda: [0.0] * N_CLASSES)
-    repl_peak: list[float] = field(default_factory=lambda: [0.0] * N_CLASSES)
-    repl_bytes: list[float] = field(default_factory=lambda: [0.0] * N_CLASSES)
-    out_avg: list[float] = field(default_factory=lambda: [0.0] * N_CLASSES)
-    out_peak: list[float] = field(default_factory=lambda: [0.0] * N_CLASSES)
-    out_bytes: list[float] = field(default_factory=lambda: [0.0] * N_CLASSES)
-    users: float = 0.0
-    client_fed: bool = False     # a client links to it directly: its responses leave to the internet
-    monitored_by: list[str] = field(default_factory=list)
-    figures: dict = field(default_factory=dict)
+    __slots__ = ("component", "kind", "in_avg", "in_peak", "in_bytes", "repl_avg", "repl_peak", "repl_bytes",
+                 "out_avg", "out_peak", "out_bytes", "users", "client_fed", "monitored_by", "figures")
+
+    def __init__(self, component: Component, kind: ComponentKind):
+        self.component = component
+        self.kind = kind
+        zeros = [0.0] * N_CLASSES
+        self.in_avg, self.in_peak, self.in_bytes = zeros[:], zeros[:], zeros[:]
+        self.repl_avg, self.repl_peak, self.repl_bytes = zeros[:], zeros[:], zeros[:]
+        self.out_avg, self.out_peak, self.out_bytes = zeros[:], zeros[:], zeros
+        self.users = 0.0
+        self.client_fed = False  # a client links to it directly: its responses leave to the internet
+        self.monitored_by: list[str] = []
+        self.figures: dict = {}
 
     def reset_inflow(self) -> None:
         for vec in (self.in_avg, self.in_peak, self.in_bytes, self.repl_avg, self.repl_peak, self.repl_bytes):
