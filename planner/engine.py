@@ -271,8 +271,17 @@ def _clients(plan, nodes, results, clients, edges: list[Edge], succ, client_user
 # ------------------------------------------------------------------------------------------ plan level
 
 def _bottleneck(results: dict[str, ComponentResult], clients: frozenset[str]) -> str | None:
-    """The component closest to (or furthest past) its planned ceiling."""
-    ranked = [(r.headroom, r.utilisation, cid) for cid, r in results.items() if cid not in clients and r.utilisation > 0]
+    """The component that limits the plan.
+
+    A component past its ceiling on any resource (requests, bytes, data, memory) comes first: the
+    most overloaded one. Otherwise it is the component closest to its ceiling on a resource that grows
+    with traffic: stored data fills auto-sized stores to their fill ratio by construction, so it
+    would always win without telling anything."""
+    over = [(r.headroom, cid) for cid, r in results.items() if cid not in clients and r.headroom > 1 + 1e-9]
+    if over:
+        return max(over)[1]
+    ranked = [(r.details["traffic_utilisation"] / r.details["traffic_ceiling"], r.utilisation, cid)
+              for cid, r in results.items() if cid not in clients and r.details["traffic_utilisation"] > 0]
     return max(ranked)[2] if ranked else None
 
 

@@ -97,7 +97,11 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
     s = Sizing()
     s.reads_avg, s.writes_avg, s.reads_peak, s.writes_peak = served(node)
     figs = node.figures
-    if behaviour is Behaviour.CLIENT:
+    if behaviour is Behaviour.CLIENT:  # what it sends (it serves nothing)
+        s.reads_avg = sum(node.out_avg[c] for c in READ_CLASSES)
+        s.writes_avg = sum(node.out_avg[c] for c in WRITE_CLASSES)
+        s.reads_peak = sum(node.out_peak[c] for c in READ_CLASSES)
+        s.writes_peak = sum(node.out_peak[c] for c in WRITE_CLASSES)
         s.count = s.needed = s.recommended = 0
         s.bandwidth_out = sum(node.out_bytes[c] * _ratio(node.out_peak[c], node.out_avg[c]) for c in WRITE_CLASSES)
         s.bandwidth_in = sum(node.out_avg[c] and node.out_bytes[c] * _ratio(node.out_peak[c], node.out_avg[c])

@@ -365,3 +365,24 @@ def test_data_exactly_filling_its_nodes_is_not_saturated():
     full = compute(plan)["kv"]
     assert full.utilisation == pytest.approx(1.0)
     assert not full.saturated  # exactly full fits; one byte more would not
+
+
+def test_bottleneck_is_the_tightest_traffic_resource_unless_something_is_over_its_ceiling():
+    # the shard group is sized by its data (fill 100 % by construction); the service runs at 55 %
+    b = (PlanBuilder().add("web", "client.web").add("svc", "service.go")
+         .add("kv", "db.sharded_sql", params={"fill_ratio": 1.0}).link("web", "svc")
+         .link("svc", "kv", classes=["write"]))
+    result = compute(b.plan)
+    assert result["kv"].binding == "storage" and result["kv"].headroom == pytest.approx(1.0, abs=0.05)
+    assert result.bottleneck == "svc"
+    # a single primary whose data outgrows its disk is over its ceiling: it is the bottleneck
+    b.add("db", "db.postgres").link("svc", "db", classes=["write"], fanout=50)
+    result = compute(b.plan)
+    assert result["db"].headroom > 1 and result.bottleneck == "db"
+
+
+def test_client_rows_report_what_they_send():
+    result = compute(chain().plan)
+    web = result["web"]
+    assert (web.reads_avg, web.writes_avg) == (pytest.approx(1_000), pytest.approx(100))
+    assert web.qps_peak == pytest.approx(2_200)
