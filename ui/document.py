@@ -44,6 +44,9 @@ class Document(QObject):
     plan_reset = Signal()
     #: Anything in the plan changed.
     changed = Signal()
+    #: Fields that never change a computed figure: editing only these skips the recompute (a drag of a
+    #: card over a 1,000-component plan must not recompute the plan on release).
+    LAYOUT_FIELDS = frozenset({"position", "notes"})
     #: A new result (or a compute error) is available: read `result` / `result_error`.
     result_changed = Signal()
     #: The what-if traffic multiplier changed.
@@ -59,7 +62,6 @@ class Document(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.recompute_now)
-        self.changed.connect(self._timer.start)
         self.recompute_now()
 
     # ------------------------------------------------------------------ state
@@ -102,6 +104,11 @@ class Document(QObject):
             self._result_error = f"internal error while computing: {exc}"
         self.result_changed.emit()
 
+    def _changed(self, computes: bool = True) -> None:
+        self.changed.emit()
+        if computes:
+            self._timer.start()
+
     def set_plan(self, plan: Plan) -> None:
         """Replace the whole plan (new / open / recover). The caller clears the undo stack."""
         self._plan = plan
@@ -113,7 +120,7 @@ class Document(QObject):
     def add_component(self, component: Component, index: int | None = None) -> int:
         index = edit.add_component(self._plan, component, index)
         self.component_added.emit(component.id)
-        self.changed.emit()
+        self._changed()
         return index
 
     def remove_component(self, component_id: str) -> tuple[int, Component, list[tuple[int, Link]]]:
@@ -121,7 +128,7 @@ class Document(QObject):
         for _i, link in removed[2]:
             self.link_removed.emit(link.id)
         self.component_removed.emit(component_id)
-        self.changed.emit()
+        self._changed()
         return removed
 
     def restore_component(self, index: int, component: Component, links: list[tuple[int, Link]]) -> None:
@@ -129,37 +136,37 @@ class Document(QObject):
         self.component_added.emit(component.id)
         for _i, link in links:
             self.link_added.emit(link.id)
-        self.changed.emit()
+        self._changed()
 
     def update_component(self, component_id: str, **changes: Any) -> dict[str, Any]:
         old = edit.update_component(self._plan, component_id, **changes)
         self.component_changed.emit(component_id)
-        self.changed.emit()
+        self._changed(computes=not set(changes) <= self.LAYOUT_FIELDS)
         return old
 
     def move_components(self, positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
         old = edit.move_components(self._plan, positions)
         for cid in positions:
             self.component_changed.emit(cid)
-        self.changed.emit()
+        self._changed(computes=False)
         return old
 
     def add_link(self, link: Link, index: int | None = None) -> int:
         index = edit.add_link(self._plan, link, index)
         self.link_added.emit(link.id)
-        self.changed.emit()
+        self._changed()
         return index
 
     def remove_link(self, link_id: str) -> tuple[int, Link]:
         removed = edit.remove_link(self._plan, link_id)
         self.link_removed.emit(link_id)
-        self.changed.emit()
+        self._changed()
         return removed
 
     def update_link(self, link_id: str, **changes: Any) -> dict[str, Any]:
         old = edit.update_link(self._plan, link_id, **changes)
         self.link_changed.emit(link_id)
-        self.changed.emit()
+        self._changed()
         return old
 
     def add_group(self, group: Group, members: list[str] = (), index: int | None = None) -> dict[str, Any]:
@@ -167,7 +174,7 @@ class Document(QObject):
         self.group_added.emit(group.id)
         for cid in previous:
             self.component_changed.emit(cid)
-        self.changed.emit()
+        self._changed()
         return previous
 
     def remove_group(self, group_id: str):
@@ -180,7 +187,7 @@ class Document(QObject):
         for gid in children:
             self.group_changed.emit(gid)
         self.group_removed.emit(group_id)
-        self.changed.emit()
+        self._changed()
         return removed
 
     def restore_group(self, index, group, members, links, children) -> None:
@@ -192,28 +199,28 @@ class Document(QObject):
             self.component_changed.emit(cid)
         for _i, link in links:
             self.link_added.emit(link.id)
-        self.changed.emit()
+        self._changed()
 
     def update_group(self, group_id: str, **changes: Any) -> dict[str, Any]:
         old = edit.update_group(self._plan, group_id, **changes)
         self.group_changed.emit(group_id)
-        self.changed.emit()
+        self._changed()
         return old
 
     def update_traffic(self, **changes: Any) -> dict[str, Any]:
         old = edit.update_traffic(self._plan, **changes)
         self.traffic_changed.emit()
-        self.changed.emit()
+        self._changed()
         return old
 
     def update_settings(self, **changes: Any) -> dict[str, Any]:
         old = edit.update_settings(self._plan, **changes)
         self.plan_info_changed.emit()
-        self.changed.emit()
+        self._changed()
         return old
 
     def update_plan(self, **changes: Any) -> dict[str, Any]:
         old = edit.update_plan(self._plan, **changes)
         self.plan_info_changed.emit()
-        self.changed.emit()
+        self._changed()
         return old
