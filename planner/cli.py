@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from typing import Any, Callable, Iterable
 
@@ -126,6 +127,12 @@ def run_cli(argv: list[str], extensions: Iterable[Callable[[Any], None]] = (), o
         return args.handler(args, out) or 0
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
+    except BrokenPipeError:  # `archplan ... | head`: the reader has all it wanted
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
+        except OSError:
+            pass
+        return 0
     except (CliError, ValueError, OSError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"archplan: error: {message}", file=err)
