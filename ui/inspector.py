@@ -52,6 +52,8 @@ LINK_KINDS = [("Request (synchronous)", "request"), ("Async message", "async"), 
               ("Event", "event"), ("Health check", "health")]
 GROUP_KINDS = [("Zone", "zone"), ("Region", "region"), ("Tier", "tier"), ("Group", "group")]
 CLASS_LABELS = {"read": "Reads", "write": "Writes", "media_read": "Media reads", "media_write": "Media uploads"}
+#: Link.deliver_as -> what the link page's "Delivered as" list says
+DELIVER_LABELS = {"read": "reads", "write": "writes"}
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -116,8 +118,16 @@ class PlanPage(QWidget):
         self.manual_detection_s.set_value(plan.settings.manual_detection_s)
 
 
+def deliver_choices(link: Link) -> list[tuple[str, str | None]]:
+    """The "Delivered as" entries for a link; "as sent" names what it means where the kind converts
+    anyway (an event link delivers writes), so leaving it empty is not a surprise."""
+    default = link.model_copy(update={"deliver_as": None}).delivered_as
+    as_sent = "as sent" if default is None else f"as sent ({link.kind}s: {DELIVER_LABELS[default]})"
+    return [(as_sent, None)] + [(label, value) for value, label in DELIVER_LABELS.items()]
+
+
 class LinkPage(QWidget):
-    """Kind, share or fan-out, traffic classes and label of one link."""
+    """Kind, share or fan-out, traffic classes, what the traffic is delivered as, and label of one link."""
 
     def __init__(self, editor: Editor, parent: QWidget | None = None):
         super().__init__(parent)
@@ -135,6 +145,8 @@ class LinkPage(QWidget):
                                    "Fraction of what the source emits (per class) that takes this link.")
         self.fanout = QuantityField(NUMBER, lambda v: self._set(fanout=v), optional=True, placeholder="none",
                                     tooltip="Downstream requests each upstream request becomes (fan-out).")
+        self.deliver_as = ChoiceField([("as sent", None)], lambda v: self._set(deliver_as=v),
+                                      tooltip=describe(Link, "deliver_as"))
         self.label = QuantityField(TEXT, lambda v: self._set(label=v or ""), optional=True, placeholder="(none)",
                                    tooltip="Text shown on the arrow.")
         classes = QWidget()
@@ -149,7 +161,8 @@ class LinkPage(QWidget):
             grid.addWidget(box_, i // 2, i % 2)
         self.classes_error = FieldError()
         for label, widget in (("Kind", self.kind), ("Share", self.share), ("Fan-out", self.fanout),
-                              ("Label", self.label), ("Carries", classes), ("", self.classes_error)):
+                              ("Label", self.label), ("Carries", classes), ("", self.classes_error),
+                              ("Delivered as", self.deliver_as)):
             form.addRow(label, widget)
         layout.addWidget(box)
         layout.addStretch(1)
@@ -184,6 +197,8 @@ class LinkPage(QWidget):
         self.kind.set_value(link.kind)
         self.share.set_value(link.share)
         self.fanout.set_value(link.fanout)
+        self.deliver_as.set_choices(deliver_choices(link))
+        self.deliver_as.set_value(link.deliver_as)
         self.label.set_value(link.label or None)
         self._updating = True
         for name, box_ in self.classes.items():

@@ -1,6 +1,6 @@
 """
-The inspector page of one component: name, kind, flavour, instances, redundancy, per-instance capacity
-overrides, behaviour parameters, endpoints and notes.
+The inspector page of one component: name, kind, flavour, instances, redundancy, record size and
+retention, per-instance capacity overrides, behaviour parameters, endpoints and notes.
 
 Capacity overrides and parameters show the kind's default as the placeholder: an empty field means
 "use the default" and the reset button empties it. Tooltips come from the pydantic field descriptions
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner import units
-from planner.catalog import CAPACITY_FIELDS, Capacity, default_catalog
+from planner.catalog import CAPACITY_FIELDS, Behaviour, Capacity, ComponentKind, default_catalog
 from planner.model import Component
 from ui.editor import Editor
 from ui.endpoints import EndpointsEditor
@@ -52,6 +52,11 @@ CAPACITY_UI: dict[str, tuple[str, Quantity]] = {
     "egress_price_gb": ("USD / GB egress", NUMBER),
     "request_price_per_million": ("USD / M requests", NUMBER),
 }
+
+
+def keeps_data(kind: ComponentKind) -> bool:
+    """Whether a retention override means something for this kind: it stores data, or indexes it."""
+    return kind.stores_data or kind.behaviour is Behaviour.SEARCH
 
 
 def describe(model, name: str) -> str:
@@ -123,6 +128,7 @@ class ComponentPage(QWidget):
         layout.addWidget(self.summary)
 
         box, form = make_section("Component")
+        self.component_form = form
         self.name = QuantityField(TEXT, lambda v: self._set(name=v), tooltip="Shown on the canvas and in reports.")
         kinds = [(f"{k.label}  ({k.id})", k.id) for k in self.catalog]
         self.kind = ChoiceField(kinds, self._set_kind, tooltip=describe(Component, "kind"))
@@ -135,11 +141,13 @@ class ComponentPage(QWidget):
                                          tooltip=describe(Component, "peak_factor"))
         self.record_size = QuantityField(SIZE, lambda v: self._set(record_size=v), optional=True,
                                          tooltip=describe(Component, "record_size"))
+        self.retention = QuantityField(DURATION, lambda v: self._set(retention=v), optional=True,
+                                       tooltip=describe(Component, "retention"))
         self.group = ChoiceField([("(none)", None)], lambda v: self._set(group=v), tooltip=describe(Component, "group"))
         for label, widget in (("Name", self.name), ("Kind", self.kind), ("Flavour", self.flavour),
                               ("Instances", self.instances), ("Redundancy", self.redundancy),
                               ("Peak factor", self.peak_factor), ("Record size", self.record_size),
-                              ("Group", self.group)):
+                              ("Retention", self.retention), ("Group", self.group)):
             form.addRow(label, widget)
         layout.addWidget(box)
 
@@ -223,6 +231,7 @@ class ComponentPage(QWidget):
             self._kind = comp.kind
             self._rebuild_params(comp.kind)
             self._capacity_placeholders(kind)
+            self.component_form.setRowVisible(self.retention, keeps_data(kind))  # harmless elsewhere: hidden
         self.icon.setPixmap(kind_icon(kind.icon).pixmap(40, 40))
         self.title.setText(f"<b style='font-size:12pt'>{_escape(comp.name)}</b><br>"
                            f"<span style='color:#5f6b7a'>{_escape(kind.label)} · <code>{comp.id}</code></span>")
@@ -237,6 +246,8 @@ class ComponentPage(QWidget):
         self.peak_factor.set_value(comp.peak_factor)
         self.record_size.set_placeholder(f"profile: {SIZE.exact(traffic.record_size)}")
         self.record_size.set_value(comp.record_size)
+        self.retention.set_placeholder(f"profile: {DURATION.exact(traffic.retention)}")
+        self.retention.set_value(comp.retention)
         groups = [("(none)", None)] + [(g.name, g.id) for g in self.editor.plan.groups]
         self.group.set_choices(groups)
         self.group.set_value(comp.group)

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from planner.catalog import default_catalog
-from planner.model import Component, TrafficProfile
+from planner.model import Component, Link, TrafficProfile
 from ui.inspector import Inspector
 
 
@@ -256,3 +256,98 @@ def test_enter_key_in_field_commits(inspector, editor, qtbot):
     qtbot.keyClicks(field, "25")
     qtbot.keyClick(field, Qt.Key.Key_Enter)
     assert editor.plan.traffic.reads_per_user == 25
+
+
+def test_retention_override_changes_storage_and_clears_back(inspector, editor, type_text, qtbot):
+    """Typing "3d" keeps three days in this store only; the storage follows; empty is the profile's again."""
+    inspector.show_selection(["postgres"])
+    page = inspector.component_page
+    field = page.retention
+    assert page.component_form.isRowVisible(field)
+    assert field.edit.toolTip() == Component.model_fields["retention"].description
+    assert field.edit.placeholderText() == f"profile: {field.quantity.exact(editor.plan.traffic.retention)}"
+    editor.document.recompute_now()
+    profile_storage = editor.document.result.components["postgres"].storage_total
+    assert profile_storage > 0
+    steps = editor.undo_stack.count()
+
+    type_text(field.edit, "3d")
+    assert editor.plan.component("postgres").retention == 259_200
+    assert editor.undo_stack.count() == steps + 1
+    assert not field.has_error()
+    editor.document.recompute_now()
+    short_storage = editor.document.result.components["postgres"].storage_total
+    assert 0 < short_storage < profile_storage  # three days instead of the profile's year
+    editor.undo_stack.undo()
+    assert editor.plan.component("postgres").retention is None
+    assert field.edit.text() == ""  # the field follows undo and redo
+    editor.undo_stack.redo()
+    assert editor.plan.component("postgres").retention == 259_200
+    assert field.quantity.parse(field.edit.text()) == 259_200
+
+    field.edit.selectAll()
+    qtbot.keyClick(field.edit, Qt.Key.Key_Backspace)
+    qtbot.keyClick(field.edit, Qt.Key.Key_Return)
+    assert editor.plan.component("postgres").retention is None
+    assert field.edit.text() == ""
+    editor.document.recompute_now()
+    assert editor.document.result.components["postgres"].storage_total == pytest.approx(profile_storage)
+
+
+def test_retention_placeholder_follows_the_profile(inspector, editor):
+    inspector.show_selection(["postgres"])
+    field = inspector.component_page.retention
+    editor.set_traffic(retention=30 * 86_400)
+    assert field.edit.placeholderText() == f"profile: {field.quantity.exact(30 * 86_400)}"
+    assert field.edit.text() == ""
+
+
+def test_retention_shown_only_for_kinds_that_keep_data(inspector, editor):
+    page = inspector.component_page
+    catalog = default_catalog()
+    assert not catalog["cache.redis"].stores_data
+    inspector.show_selection(["redis"])
+    assert not page.component_form.isRowVisible(page.retention)
+    assert not page.retention.isVisibleTo(inspector)
+    inspector.show_selection(["postgres"])
+    assert page.retention.isVisibleTo(inspector)
+    editor.set_component("postgres", kind="search.elasticsearch")  # the row follows the kind
+    assert page.retention.isVisibleTo(inspector)
+    editor.set_component("postgres", kind="service.go")
+    assert not page.retention.isVisibleTo(inspector)
+
+
+def test_delivered_as_choice_is_one_undo_step(inspector, editor, qtbot):
+    link_id = "python-to-redis"
+    inspector.show_selection([], [link_id])
+    combo = inspector.link_page.deliver_as.combo
+    assert combo.toolTip() == Link.model_fields["deliver_as"].description
+    assert [combo.itemText(i) for i in range(combo.count())] == ["as sent", "reads", "writes"]
+    assert combo.currentText() == "as sent"
+    steps = editor.undo_stack.count()
+    combo.setFocus()
+    qtbot.keyClicks(combo, "w")  # keyboard search picks "writes", as a user choosing it would
+    assert combo.currentText() == "writes"
+    assert editor.plan.link(link_id).deliver_as == "write"
+    assert editor.undo_stack.count() == steps + 1
+    editor.undo_stack.undo()
+    assert editor.plan.link(link_id).deliver_as is None
+    assert combo.currentText() == "as sent"
+    editor.undo_stack.redo()
+    assert combo.currentText() == "writes"
+
+
+def test_event_link_says_what_as_sent_means(inspector, editor):
+    link_id = "python-to-redis"
+    inspector.show_selection([], [link_id])
+    page = inspector.link_page
+    page.kind.combo.activated.emit(page.kind.combo.findData("event"))
+    assert editor.plan.link(link_id).kind == "event"
+    assert page.deliver_as.combo.currentText() == "as sent (events: writes)"
+    page.deliver_as.combo.activated.emit(page.deliver_as.combo.findData("read"))
+    assert editor.plan.link(link_id).deliver_as == "read"
+    assert editor.plan.link(link_id).delivered_as == "read"
+    assert page.deliver_as.combo.currentText() == "reads"
+    editor.undo_stack.undo()
+    editor.undo_stack.undo()  # back to a request link: nothing is converted
+    assert page.deliver_as.combo.currentText() == "as sent"
