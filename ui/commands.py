@@ -6,6 +6,7 @@ Typing in one field merges into one command (id() + mergeWith()).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -100,14 +101,19 @@ class MoveComponents(QUndoCommand):
 
 
 class _SetFields(QUndoCommand):
-    """Change some fields of one object; consecutive edits of the same fields merge."""
+    """Change some fields of one object; edits of the same fields in quick succession merge.
+
+    Only edits less than MERGE_WINDOW_S apart merge (one typing or dragging session is one undo step);
+    the same field edited again later is a step of its own."""
 
     merge_id = -1
+    MERGE_WINDOW_S = 2.0
 
     def __init__(self, doc: Document, target: str | None, changes: dict[str, Any], text: str):
         super().__init__(text)
         self.doc, self.target, self.changes = doc, target, dict(changes)
         self.old: dict[str, Any] | None = None
+        self.last_edit = time.monotonic()
 
     def apply(self, changes: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError
@@ -126,7 +132,10 @@ class _SetFields(QUndoCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
         if not isinstance(other, type(self)) or other.target != self.target or set(other.changes) != set(self.changes):
             return False
+        if other.last_edit - self.last_edit > self.MERGE_WINDOW_S:
+            return False
         self.changes = dict(other.changes)
+        self.last_edit = other.last_edit
         return True
 
 

@@ -38,3 +38,23 @@ def test_what_if_multiplier_recomputes_without_touching_the_plan(qtbot):
         editor.document.set_multiplier(10)
     assert editor.document.result["svc"].reads_avg == 10_000
     assert editor.plan.model_dump() == dump and not editor.is_modified()
+
+
+def test_quick_edits_of_one_field_merge_but_later_ones_do_not(qtbot, monkeypatch):
+    import ui.commands as commands
+
+    clock = [100.0]
+    monkeypatch.setattr(commands.time, "monotonic", lambda: clock[0])
+    editor = make_editor()
+    for value in (1_000, 2_000, 3_000):  # typing / spinning: one step
+        editor.set_traffic(dau=value)
+        clock[0] += 0.5
+    assert editor.undo_stack.count() == 1
+    clock[0] += 10
+    editor.set_traffic(dau=4_000)  # the same field, much later: a new step
+    assert editor.undo_stack.count() == 2
+    editor.undo_stack.undo()
+    assert editor.plan.traffic.dau == 3_000
+    editor.undo_stack.undo()
+    assert editor.plan.traffic.dau == 8_640_000
+    editor.undo_stack.setClean()
