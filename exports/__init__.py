@@ -34,6 +34,14 @@ class ExportError(ValueError):
     """An export cannot be written; the message says why and what to do, in one line."""
 
 
+def refuse_options(fmt: str, options: dict[str, Any], known: str = "") -> None:
+    """ExportError for an option `fmt` does not take (a typo should not pass silently); `known`, when
+    given, lists the options it does take."""
+    if options:
+        hint = f" (known: {known})" if known else ""
+        raise ExportError(f"option {sorted(options)[0]!r} does not apply to {fmt}{hint}")
+
+
 def exporter(fmt: str):
     try:
         target = FORMATS[fmt][0]

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import base64
 import math
-import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from exports import ExportError
+from exports import ExportError, refuse_options
+from planner.io import atomic_write_bytes
 
 GRAPHVIZ_MISSING = "graphviz is not installed: run `apt-get install graphviz` (or `make setup`)"
 MAX_SCALE = 8.0
@@ -32,20 +31,20 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 
 def write_png(plan, result, out: Path, scale: float = 1.0, as_drawn: bool = False, **options) -> Path:
     """Write the diagram as a PNG at 96 x `scale` DPI; `as_drawn` keeps the canvas positions."""
-    _no_other_options("png", options)
+    refuse_options("png", options, known="scale, as_drawn")
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) \
             or not 0 < scale <= MAX_SCALE:
         raise ExportError(f"PNG scale {scale!r} must be a number above 0 and at most {MAX_SCALE:g}")
     data = render(plan, result, "png", scale=float(scale), as_drawn=as_drawn)
-    _write_bytes(Path(out), data)
+    atomic_write_bytes(out, data)
     return Path(out)
 
 
 def write_svg(plan, result, out: Path, as_drawn: bool = False, **options) -> Path:
     """Write the diagram as a self-contained SVG (icons embedded as data URIs)."""
-    _no_other_options("svg", options)
+    refuse_options("svg", options, known="as_drawn")
     data = embed_images(render(plan, result, "svg", as_drawn=as_drawn))
-    _write_bytes(Path(out), data)
+    atomic_write_bytes(out, data)
     return Path(out)
 
 
@@ -87,38 +86,3 @@ def embed_images(svg: bytes) -> bytes:
                     raise ExportError(f"icon {path.name} could not be read; reinstall the diagrams package") from None
             element.set(attr, cache[href])
     return b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + ET.tostring(root, encoding="utf-8")
-
-
-def _no_other_options(fmt: str, options: dict) -> None:
-    if options:
-        known = "scale, as_drawn" if fmt == "png" else "as_drawn"
-        raise ExportError(f"option {sorted(options)[0]!r} does not apply to {fmt} (known: {known})")
-
-
-def _umask() -> int:
-    """The process umask, read without changing it (os.umask would, briefly, for every thread)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Temporary file beside the target, then rename: never a half-written image. The file gets the
-    usual permissions (0666 less the umask), not mkstemp's private 0600."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

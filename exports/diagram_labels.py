@@ -12,6 +12,7 @@ import textwrap
 from dataclasses import dataclass
 
 from exports.escaping import html_text
+from exports.labels import link_figures
 from planner import units
 from planner.model import Plan
 from planner.result import PlanResult
@@ -136,13 +137,7 @@ def edge_label(link) -> str:
     parts = []
     if link.label:
         parts.append(dot_text(link.label))
-    figures = []
-    if link.share is not None:
-        figures.append(units.format_percent(link.share, 0))
-    if link.fanout is not None:
-        figures.append(f"fan-out ×{units.format_count(link.fanout)}")
-    if link.kind != "request":
-        figures.append(link.kind)
+    figures = link_figures(link)
     if figures:
         parts.append(" · ".join(figures))
     return f"<{'<BR/>'.join(parts)}>" if parts else ""

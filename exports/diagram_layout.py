@@ -21,6 +21,7 @@ from itertools import combinations
 from exports.diagram_labels import Box
 from exports.grouping import depth as group_depth
 from exports.grouping import effective_parents
+from planner.graph import back_edges
 from planner.model import Plan
 
 
@@ -36,7 +37,8 @@ def stagger_edges(nodes: list[str], edges: list[tuple[str, str]], width: int) ->
     for tail, head in edges:
         if tail in succ and head in succ and tail != head and head not in succ[tail]:
             succ[tail].append(head)
-    forward = _drop_back_edges(nodes, succ)
+    back = back_edges(nodes, succ)     # dropped: the rest is acyclic
+    forward = {n: [head for head in succ[n] if (n, head) not in back] for n in nodes}
     preds: dict[str, list[str]] = {n: [] for n in nodes}
     for tail, heads in forward.items():
         for head in heads:
@@ -67,31 +69,6 @@ def stagger_edges(nodes: list[str], edges: list[tuple[str, str]], width: int) ->
             for i, node in enumerate(spread[after]):
                 chains.append((spread[before][i % len(spread[before])], node))
     return chains
-
-
-def _drop_back_edges(nodes: list[str], succ: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The graph without the edges that close a cycle (iterative DFS in plan order)."""
-    state: dict[str, int] = {}          # 1 = on the stack, 2 = done
-    forward: dict[str, list[str]] = {n: [] for n in nodes}
-    for root in nodes:
-        if root in state:
-            continue
-        stack = [(root, iter(succ[root]))]
-        state[root] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(child) == 1:
-                continue                 # back edge: dropped
-            else:
-                forward[node].append(child)
-                if child not in state:
-                    state[child] = 1
-                    stack.append((child, iter(succ[child])))
-    return forward
 
 
 def _topological(nodes: list[str], forward: dict[str, list[str]], preds: dict[str, list[str]]) -> list[str]:

@@ -18,9 +18,10 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from exports import refuse_options
 from exports.escaping import one_line
 from exports.grouping import children_by_parent, depth, effective_parents
-from planner import units
+from exports.labels import figures_line, link_text
 from planner.catalog import default_catalog
 from planner.graph import members_by_group
 from planner.io import atomic_write_text
@@ -55,10 +56,7 @@ EDGE_BASE = ("edgeStyle=orthogonalEdgeStyle;rounded=1;html=0;endArrow=block;endF
 
 def write_drawio(plan, result, out: Path, **options) -> Path:
     """Write `plan` as an uncompressed draw.io file."""
-    if options:
-        from exports import ExportError
-
-        raise ExportError(f"option {sorted(options)[0]!r} does not apply to drawio")
+    refuse_options("drawio", options)
     tree = ET.ElementTree(build_mxfile(plan, result))
     ET.indent(tree, space="  ")
     text = ET.tostring(tree.getroot(), encoding="unicode", xml_declaration=False)
@@ -111,7 +109,7 @@ def build_mxfile(plan, result) -> ET.Element:
         _geometry(cell, x - px, y - py, CARD_W, CARD_H)
 
     for link in plan.links:
-        cell = ET.SubElement(root, "mxCell", id=f"link-{link.id}", value=link_label(link),
+        cell = ET.SubElement(root, "mxCell", id=f"link-{link.id}", value=link_text(link),
                              style=EDGE_BASE + LINK_STYLES[link.kind], edge="1", parent="1",
                              source=cell_ids[link.source], target=cell_ids[link.target])
         ET.SubElement(cell, "mxGeometry", relative="1", **{"as": "geometry"})
@@ -122,27 +120,10 @@ def component_label(component, result) -> str:
     """Name, kind, and the key figures (numbers via planner.units), one per line."""
     catalog = default_catalog()
     lines = [one_line(component.name), catalog[component.kind].label if component.kind in catalog else component.kind]
-    client = result.clients.get(component.id)
-    r = result.components.get(component.id)
-    if client is not None:
-        lines.append(f"{units.format_count(client.users)} users")
-    elif r is not None:
-        figures = [units.format_qps(r.qps_peak), f"×{units.format_count(r.count)}"]
-        if r.ceiling > 0 and r.binding != "none":
-            figures.append(f"{units.format_percent(r.utilisation, 0)} util")
-        lines.append(" · ".join(figures))
+    figures = figures_line(component, result)
+    if figures:
+        lines.append(figures)
     return "\n".join(lines)
-
-
-def link_label(link) -> str:
-    parts = [one_line(link.label)] if link.label else []
-    if link.share is not None:
-        parts.append(units.format_percent(link.share, 0))
-    if link.fanout is not None:
-        parts.append(f"fan-out ×{units.format_count(link.fanout)}")
-    if link.kind != "request":
-        parts.append(link.kind)
-    return " · ".join(parts)
 
 
 def group_rects(plan) -> dict[str, tuple[float, float, float, float]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from exports import ExportError
+from exports import refuse_options
 from exports.escaping import clean, one_line
 from planner import units
 from planner.catalog import default_catalog
@@ -36,8 +36,7 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 def write_openapi(plan, result, out: Path, **options) -> Path:
     """Write the OpenAPI 3.0.3 skeleton as YAML."""
-    if options:
-        raise ExportError(f"option {sorted(options)[0]!r} does not apply to openapi")
+    refuse_options("openapi", options)
     text = yaml.safe_dump(openapi_document(plan, result), sort_keys=False, allow_unicode=True, width=100)
     atomic_write_text(out, text)
     return Path(out)

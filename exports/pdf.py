@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -48,6 +47,7 @@ from exports.pdf_parts import (
 from exports.pdf_style import MUTED, PAGE_MARGIN, RULE, TEAL, esc, fonts, styles
 from exports.pdf_work import capacity_section, formulas_reference, work_section
 from planner.catalog import CATALOG_PATH
+from planner.io import atomic_write_bytes
 
 __all__ = ["write_pdf"]
 
@@ -160,16 +160,6 @@ def _footer_text(plan_name: str, date_text: str) -> str:
     return f"{name} · capacity plan · {date_text}"
 
 
-def _file_mode(out: Path) -> int:
-    """The replaced file's mode, or what a plain open() would give a new file (0644 under umask 022)."""
-    try:
-        return out.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
 def write_pdf(plan, result, out: Path, date: _dt.date | None = None, diagram: bool = True,
               diagram_dpi: float = 180, **options) -> Path:
     """Write the design document for `plan` (computed as `result`) to `out`.
@@ -183,21 +173,17 @@ def write_pdf(plan, result, out: Path, date: _dt.date | None = None, diagram: bo
     date_text = (date or _dt.date.today()).isoformat()
     fonts()
     saved = rl_config.invariant, rl_config.useA85
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent or ".")
-    os.close(fd)
     try:
         rl_config.invariant = 1
         rl_config.useA85 = 0  # binary streams: smaller, and ASCII85-encoding the diagram costs seconds
         with tempfile.TemporaryDirectory(prefix="archplan-pdf-") as workdir:
-            doc = _Document(tmp_name, plan.name, invariant=1)
+            built = Path(workdir) / "document.pdf"
+            doc = _Document(str(built), plan.name, invariant=1)
             story = _story(plan, result, doc, Path(workdir), date_text, diagram, diagram_dpi)
             doc.multiBuild(story, canvasmaker=_canvas_maker(_footer_text(plan.name, date_text)))
-        os.chmod(tmp_name, _file_mode(out))  # mkstemp files are private (0600); a document is meant to be shared
-        os.replace(tmp_name, out)
+            atomic_write_bytes(out, built.read_bytes())  # shareable mode, never a half-written document
     except OSError as exc:
         raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
         rl_config.invariant, rl_config.useA85 = saved
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
     return out

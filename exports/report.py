@@ -20,7 +20,7 @@ import io
 import math
 from pathlib import Path
 
-from exports import ExportError
+from exports import refuse_options
 from exports.escaping import markdown_block, markdown_text, one_line
 from planner import units
 from planner.catalog import default_catalog
@@ -35,16 +35,11 @@ CSV_COLUMNS = ("id", "name", "kind", "group", "peak_qps", "instances", "needed",
                "latency_ms", "availability", "monthly_cost_usd")
 
 
-def _no_options(fmt: str, options: dict) -> None:
-    if options:
-        raise ExportError(f"option {sorted(options)[0]!r} does not apply to {fmt}")
-
-
 # ---------------------------------------------------------------------------------------- Markdown
 
 def write_markdown(plan, result, out: Path, **options) -> Path:
     """Write the Markdown design report."""
-    _no_options("markdown", options)
+    refuse_options("markdown", options)
     atomic_write_text(out, markdown_report(plan, result))
     return Path(out)
 
@@ -196,7 +191,7 @@ def _work(plan, result) -> list[str]:
 
 def write_csv(plan, result, out: Path, **options) -> Path:
     """Write one CSV row per component with raw numbers (see the module docstring for units)."""
-    _no_options("csv", options)
+    refuse_options("csv", options)
     atomic_write_text(out, csv_table(plan, result))
     return Path(out)
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from exports import ExportError
+from exports import ExportError, refuse_options
 from exports.escaping import UniqueIds, mermaid_text, one_line, plantuml_text
 from exports.grouping import children_by_parent
+from exports.labels import figures_line, link_text
 from exports.report import write_csv, write_markdown  # noqa: F401  (registered as exports.text:...)
-from planner import units
 from planner.catalog import Behaviour, default_catalog
 from planner.io import atomic_write_text
 
@@ -67,32 +67,6 @@ PLANTUML_GROUPS = {"region": "rectangle", "zone": "rectangle", "tier": "package"
 
 # ---------------------------------------------------------------------------------------- shared
 
-def figures(component, result) -> str:
-    """One line of key figures: peak QPS, instances, utilisation (or the users of a client)."""
-    client = result.clients.get(component.id)
-    if client is not None:
-        return f"{units.format_count(client.users)} users"
-    r = result.components.get(component.id)
-    if r is None:
-        return ""
-    parts = [units.format_qps(r.qps_peak), f"×{units.format_count(r.count)}"]
-    if r.ceiling > 0 and r.binding != "none":
-        parts.append(f"{units.format_percent(r.utilisation, 0)} util")
-    return " · ".join(parts)
-
-
-def link_text(link) -> str:
-    """The user's label, share %, fan-out ×k and the kind of a non-request link."""
-    parts = [one_line(link.label)] if link.label else []
-    if link.share is not None:
-        parts.append(units.format_percent(link.share, 0))
-    if link.fanout is not None:
-        parts.append(f"fan-out ×{units.format_count(link.fanout)}")
-    if link.kind != "request":
-        parts.append(link.kind)
-    return " · ".join(parts)
-
-
 def _ids(plan) -> dict[str, str]:
     unique = UniqueIds()
     ids = {c.id: unique("c_" + c.id) for c in plan.components}
@@ -113,16 +87,11 @@ def _behaviour(component) -> str:
     return catalog[component.kind].behaviour.value if component.kind in catalog else Behaviour.SERVICE.value
 
 
-def _no_options(fmt: str, options: dict) -> None:
-    if options:
-        raise ExportError(f"option {sorted(options)[0]!r} does not apply to {fmt}")
-
-
 # ---------------------------------------------------------------------------------------- Mermaid
 
 def write_mermaid(plan, result, out: Path, **options) -> Path:
     """Write a Mermaid flowchart (``.mmd``); ExportError if Mermaid could not render it."""
-    _no_options("mermaid", options)
+    refuse_options("mermaid", options)
     atomic_write_text(out, mermaid_source(plan, result))
     return Path(out)
 
@@ -140,7 +109,7 @@ def mermaid_source(plan, result) -> str:
         for component in members.get(parent, []):
             opening, closing = MERMAID_SHAPES.get(_behaviour(component), ('["', '"]'))
             label = mermaid_text(component.name)
-            summary = figures(component, result)
+            summary = figures_line(component, result)
             if summary:
                 label += "<br/>" + mermaid_text(summary)
             lines.append(f"{indent}{ids[component.id]}{opening}{label}{closing}")
@@ -180,7 +149,7 @@ def mermaid_source(plan, result) -> str:
 
 def write_plantuml(plan, result, out: Path, **options) -> Path:
     """Write a PlantUML component/deployment diagram (``.puml``)."""
-    _no_options("plantuml", options)
+    refuse_options("plantuml", options)
     atomic_write_text(out, plantuml_source(plan, result))
     return Path(out)
 
@@ -196,7 +165,7 @@ def plantuml_source(plan, result) -> str:
         for component in members.get(parent, []):
             keyword = PLANTUML_SHAPES.get(_behaviour(component), "component")
             label = plantuml_text(component.name)
-            summary = figures(component, result)
+            summary = figures_line(component, result)
             if summary:
                 label += "\\n" + plantuml_text(summary)
             tag = " #ffe4e6" if component.id == result.bottleneck else ""

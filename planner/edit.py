@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from planner.io import describe_validation_error
-from planner.model import Component, Group, Link, Plan, Settings, TrafficProfile, new_id
+from planner.model import Component, Group, Link, Plan, new_id
 
 
 class EditError(ValueError):
@@ -25,6 +25,18 @@ def _validated(model_cls, data: dict[str, Any], what: str):
         return model_cls.model_validate(data)
     except ValidationError as exc:
         raise EditError(f"{what}: {describe_validation_error(exc)}") from None
+
+
+def _changed(current, changes: dict[str, Any], no_field: str, what: str) -> tuple[dict[str, Any], Any]:
+    """(the changed fields' previous values, `current` with `changes` applied and validated as a whole).
+
+    EditError "<no_field> 'x'" for a field the model does not have, "<what>: ..." for a value it refuses;
+    `current` itself is never touched."""
+    data = current.model_dump()
+    unknown = set(changes) - set(data)
+    if unknown:
+        raise EditError(f"{no_field} {sorted(unknown)[0]!r}")
+    return {k: data[k] for k in changes}, _validated(type(current), {**data, **changes}, what)
 
 
 def all_ids(plan: Plan) -> set[str]:
@@ -93,12 +105,7 @@ def update_component(plan: Plan, component_id: str, dry_run: bool = False, **cha
     current = plan.components[index]
     if "id" in changes and changes["id"] != component_id:
         raise EditError("a component's id cannot change")
-    data = current.model_dump()
-    old = {k: data[k] for k in changes if k in data}
-    unknown = set(changes) - set(data)
-    if unknown:
-        raise EditError(f"component has no field {sorted(unknown)[0]!r}")
-    updated = _validated(Component, {**data, **changes}, current.name)
+    old, updated = _changed(current, changes, "component has no field", current.name)
     if updated.group is not None and updated.group not in {g.id for g in plan.groups}:
         raise EditError(f"unknown group {updated.group!r}")
     if not dry_run:
@@ -259,24 +266,14 @@ def update_group(plan: Plan, group_id: str, dry_run: bool = False, **changes: An
 # ------------------------------------------------------------------------------------ plan-wide
 
 def update_traffic(plan: Plan, dry_run: bool = False, **changes: Any) -> dict[str, Any]:
-    data = plan.traffic.model_dump()
-    unknown = set(changes) - set(data)
-    if unknown:
-        raise EditError(f"traffic profile has no field {sorted(unknown)[0]!r}")
-    old = {k: data[k] for k in changes}
-    updated = _validated(TrafficProfile, {**data, **changes}, "traffic profile")
+    old, updated = _changed(plan.traffic, changes, "traffic profile has no field", "traffic profile")
     if not dry_run:
         plan.traffic = updated
     return old
 
 
 def update_settings(plan: Plan, dry_run: bool = False, **changes: Any) -> dict[str, Any]:
-    data = plan.settings.model_dump()
-    unknown = set(changes) - set(data)
-    if unknown:
-        raise EditError(f"settings have no field {sorted(unknown)[0]!r}")
-    old = {k: data[k] for k in changes}
-    updated = _validated(Settings, {**data, **changes}, "settings")
+    old, updated = _changed(plan.settings, changes, "settings have no field", "settings")
     if not dry_run:
         plan.settings = updated
     return old

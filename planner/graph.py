@@ -1,6 +1,6 @@
 """
-The plan as a graph (networkx): edges between components, evaluation order, request cycles and
-single points of failure.
+The plan as a graph (networkx): edges between components, evaluation order, request cycles,
+single points of failure, and the back edges a layout breaks cycles at.
 
 Links may start or end at a group (zone / tier): such a link is expanded to the group's members. A
 link into a group reaches its entry members (those no other member of the group links to) and splits
@@ -10,9 +10,14 @@ member), each sending its own output.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TypeVar
+
 import networkx as nx
 
 from planner.model import Link, Plan
+
+N = TypeVar("N", bound=Hashable)
 
 
 class RequestCycleError(ValueError):
@@ -171,3 +176,32 @@ def single_points_of_failure(clients: list[str], edges: list[Edge], candidates: 
                     cut.setdefault(dominator, set()).add(node)
                 dominator = idom[dominator]
     return {k: sorted(v) for k, v in cut.items()}
+
+
+def back_edges(nodes: Iterable[N], successors: Mapping[N, Iterable[N]]) -> set[tuple[N, N]]:
+    """The edges (tail, head) that close a cycle: depth-first search from each node in `nodes` order,
+    children in `successors` order, and an edge whose head is still on the search stack is a back edge.
+
+    Removing them (or reversing them) leaves the graph acyclic; the search order is the caller's, so
+    the result is stable for a given plan. Layouts use it to rank a cyclic graph (exports/diagram_layout.py
+    drops them, ui/canvas/layout.py reverses them). Every successor must itself be in `nodes`; a
+    self-loop is reported as a back edge. Iterative, so a long chain cannot hit the recursion limit."""
+    state: dict[N, int] = {}          # 1 = on the stack, 2 = done
+    back: set[tuple[N, N]] = set()
+    for root in nodes:
+        if root in state:
+            continue
+        stack = [(root, iter(successors[root]))]
+        state[root] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                back.add((node, child))
+            elif child not in state:
+                state[child] = 1
+                stack.append((child, iter(successors[child])))
+    return back

@@ -138,7 +138,16 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write to a temporary file beside the target, fsync, then rename over it: never a half-written file."""
+    """Write `text` as UTF-8 (no newline translation), atomically: see `atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write to a temporary file beside the target, fsync, then rename over it: never a half-written file.
+
+    The file gets the mode a plain open() would give it (0666 less the umask), or keeps the mode of the
+    file it replaces, not mkstemp's private 0600. On any error the temporary file is removed and the
+    target is left as it was. Every exporter and the plan files write through here."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -147,8 +156,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
             os.chmod(tmp, mode)
         except OSError:
             pass
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -169,6 +178,15 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
 
 def _umask() -> int:
+    """The process umask. Read from /proc where it can be (os.umask changes it, briefly, for every
+    thread); elsewhere set and restored at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
     current = os.umask(0o022)
     os.umask(current)
     return current

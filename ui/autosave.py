@@ -35,6 +35,17 @@ def autosave_dir() -> Path:
     return data_dir() / "autosave"
 
 
+def _remove(paths: list[Path]) -> None:
+    """Delete autosave files; one already gone is fine, one that cannot be removed is logged, not raised."""
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("cannot remove %s: %s", path, exc)
+
+
 @dataclass(frozen=True)
 class Recovery:
     """An autosave left behind by a session that is no longer running."""
@@ -55,13 +66,7 @@ class Recovery:
         return f"“{self.plan_name}” ({where}), autosaved {when}"
 
     def discard(self) -> None:
-        for path in self.files():
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                log.warning("cannot remove %s: %s", path, exc)
+        _remove(self.files())
 
 
 class Autosave(QObject):
@@ -121,13 +126,7 @@ class Autosave(QObject):
 
     def discard(self) -> None:
         """Delete this session's autosave (the plan was saved, or went back to its saved state)."""
-        for path in (self.plan_path, self.meta_path):
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                log.warning("cannot remove %s: %s", path, exc)
+        _remove([self.plan_path, self.meta_path])
 
     def close(self) -> None:
         """End of the session (window closed): remove the autosave and release the lock."""

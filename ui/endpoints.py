@@ -144,13 +144,19 @@ class EndpointsEditor(QWidget):
                         "payload_size": payload})
         return out
 
+    def _rows_or_error(self) -> list[dict[str, Any]] | None:
+        """The table's rows, or None after showing why a cell cannot be read."""
+        try:
+            return self.rows()
+        except ValueError as exc:
+            self.message.show_error(str(exc))
+            return None
+
     def _on_changed(self, *_args) -> None:
         if self._updating:
             return
-        try:
-            rows = self.rows()
-        except ValueError as exc:
-            self.message.show_error(str(exc))
+        rows = self._rows_or_error()
+        if rows is None:
             return
         self._send(rows)
 
@@ -165,10 +171,8 @@ class EndpointsEditor(QWidget):
         return True
 
     def add_endpoint(self) -> None:
-        try:
-            rows = self.rows()
-        except ValueError as exc:
-            self.message.show_error(str(exc))
+        rows = self._rows_or_error()
+        if rows is None:
             return
         names = {r["name"] for r in rows}
         n = len(rows) + 1
@@ -186,10 +190,8 @@ class EndpointsEditor(QWidget):
             selected = [self.table.currentRow()]
         if not selected:
             return
-        try:
-            rows = self.rows()
-        except ValueError as exc:
-            self.message.show_error(str(exc))
+        rows = self._rows_or_error()
+        if rows is None:
             return
         kept = [r for i, r in enumerate(rows) if i not in selected]
         if self._send(kept):

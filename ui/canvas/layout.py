@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
+from planner.graph import back_edges
+
 Point = tuple[float, float]
 ALIGN_MODES = ("left", "right", "top", "bottom", "hcenter", "vcenter", "hdistribute", "vdistribute")
 
@@ -77,27 +79,10 @@ def layered_layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]], size:
 
 def _acyclic(graph: nx.DiGraph, order: list[str]) -> nx.DiGraph:
     """The graph with DFS back edges reversed (visiting in plan order, so results are stable)."""
+    back = back_edges(order, graph.succ)
     dag = nx.DiGraph()
     dag.add_nodes_from(order)
-    state: dict[str, int] = {}
-    for root in order:
-        if root in state:
-            continue
-        stack = [(root, iter(graph.successors(root)))]
-        state[root] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(child) == 1:       # back edge: reverse it
-                dag.add_edge(child, node)
-            else:
-                dag.add_edge(node, child)
-                if child not in state:
-                    state[child] = 1
-                    stack.append((child, iter(graph.successors(child))))
+    dag.add_edges_from((head, tail) if (tail, head) in back else (tail, head) for tail, head in graph.edges)
     return dag
 
 
