@@ -30,13 +30,13 @@ def figures_line(component, result) -> str:
 
 def link_figures(link) -> list[str]:
     """What a link adds to its arrow besides the user's label: share %, fan-out ×k, and its kind
-    when it is not a plain request."""
+    when it is not a plain request (unless the label already says it)."""
     parts = []
     if link.share is not None:
         parts.append(units.format_percent(link.share, 0))
     if link.fanout is not None:
         parts.append(f"fan-out ×{units.format_count(link.fanout)}")
-    if link.kind != "request":
+    if link.kind != "request" and link.kind not in link.label.lower():
         parts.append(link.kind)
     return parts
 

@@ -42,3 +42,11 @@ def test_every_text_format_shows_the_same_figures_line():
             assert line == f"{units.format_count(client.users)} users"
         else:
             assert line.startswith(units.format_qps(result.components[component.id].qps_peak))
+
+
+def test_link_kind_is_not_repeated_when_the_label_says_it():
+    from exports.labels import link_text
+    from planner.model import Link
+
+    assert link_text(Link(id="l", source="a", target="b", kind="replication", label="Replication")) == "Replication"
+    assert link_text(Link(id="l", source="a", target="b", kind="async", label="jobs")) == "jobs · async"
