@@ -285,10 +285,8 @@ def update_plan(plan: Plan, dry_run: bool = False, **changes: Any) -> dict[str, 
     if set(changes) - allowed:
         raise EditError(f"only {', '.join(sorted(allowed))} can be set here")
     old = {k: getattr(plan, k) for k in changes}
-    fields = Plan.model_fields
-    for key, value in changes.items():
+    for key, value in changes.items():  # validate on an empty plan: the real one is touched only if all pass
         try:
-            fields[key].annotation  # noqa: B018 - exists
             Plan.__pydantic_validator__.validate_assignment(Plan.model_construct(), key, value)
         except ValidationError as exc:
             raise EditError(describe_validation_error(exc)) from None

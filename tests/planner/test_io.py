@@ -165,3 +165,16 @@ def test_traffic_bounds_are_enforced(field, value):
 
     with pytest.raises(ValidationError):
         TrafficProfile(**{field: value})
+
+
+def test_plan_name_edits_are_validated_before_they_apply():
+    from planner import edit
+
+    plan = sample()
+    with pytest.raises(edit.EditError, match="at least 1 character"):
+        edit.update_plan(plan, name="")
+    assert plan.name == "Test plan"
+    assert edit.update_plan(plan, name="Shop", description="d") == {"name": "Test plan", "description": ""}
+    assert (plan.name, plan.description) == ("Shop", "d")
+    with pytest.raises(edit.EditError, match="only description, name"):
+        edit.update_plan(plan, traffic={})
