@@ -179,6 +179,10 @@ def _tail(start: int, stop: int, step: int, n: int, a: float, b: float) -> float
     return math.exp(log_first) * total
 
 
+#: Standard deviations of the up-count beyond which k_of_n uses the normal approximation.
+_EXACT_SPREAD = 10_000.0
+
+
 def k_of_n(a: float, k: int | float, n: int | float) -> float:
     """P(at least k of n independent instances are up), each up with probability a.
 
@@ -209,6 +213,11 @@ def k_of_n(a: float, k: int | float, n: int | float) -> float:
     if a == 0.0:
         return 0.0
     b = 1.0 - a
+    spread = math.sqrt(n * a * b)
+    if spread > _EXACT_SPREAD:
+        # Millions of instances: the binomial is normal to within ~1/spread (de Moivre-Laplace);
+        # P(X >= k) with a continuity correction. Summing ~10 spreads of terms would take too long.
+        return 0.5 * math.erfc((k - 0.5 - n * a) / (spread * math.sqrt(2)))
     if k > n * a:
         # Upper tail from j = k up. Terms fall while j >= (n + 1) a - 1, and k >= floor(n a) + 1 > n a
         # is past that, so they decrease from k on.

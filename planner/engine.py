@@ -44,6 +44,9 @@ from planner.sizing import SINGLE_ACTIVE, Sizing, capacity_of, size
 
 __all__ = ["compute"]
 
+#: What-if range: far past x0.1 - x100 of the GUI, small enough that every figure stays finite.
+MIN_MULTIPLIER, MAX_MULTIPLIER = 1e-6, 1e6
+
 
 def compute(plan: Plan, multiplier: float = 1.0, catalog: Catalog | None = None) -> PlanResult:
     """Propagate, size and assess the plan. ``multiplier`` scales the users (what-if).
@@ -61,8 +64,9 @@ def compute(plan: Plan, multiplier: float = 1.0, catalog: Catalog | None = None)
 
 
 def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResult:
-    if not (math.isfinite(multiplier) and multiplier > 0):
-        raise ValueError(f"traffic multiplier {multiplier!r} must be a positive finite number")
+    if not (math.isfinite(multiplier) and MIN_MULTIPLIER <= multiplier <= MAX_MULTIPLIER):
+        raise ValueError(f"traffic multiplier {multiplier!r} must be between {MIN_MULTIPLIER:g} and "
+                         f"{MAX_MULTIPLIER:g}")
     catalog = catalog or default_catalog()
     findings: list[Finding] = []
     edges = expand_links(plan)

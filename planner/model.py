@@ -51,6 +51,10 @@ NonNegative = Annotated[float, Field(ge=0), AfterValidator(_finite)]
 Fraction = Annotated[float, Field(ge=0, le=1), AfterValidator(_finite)]
 Size = Annotated[float, BeforeValidator(_parser(units.parse_size)), Field(ge=0)]
 Count = Annotated[float, BeforeValidator(_parser(units.parse_count)), Field(ge=0)]
+#: People: at most a trillion (a hundred times humanity) keeps every derived figure finite.
+Users = Annotated[float, BeforeValidator(_parser(units.parse_count)), Field(ge=0, le=1e12)]
+#: Requests per user per day: at most a million (one every 86 ms, all day).
+PerUser = Annotated[float, AfterValidator(_finite), Field(ge=0, le=1e6)]
 Duration = Annotated[float, BeforeValidator(_parser(units.parse_duration)), Field(ge=0)]
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -74,11 +78,11 @@ class Position(_Model):
 class TrafficProfile(_Model):
     """Who uses the system and how: the input every figure is derived from."""
 
-    dau: Count | None = Field(1_000_000, description="Daily active users. Leave empty to use MAU x active ratio.")
-    mau: Count | None = Field(None, description="Monthly active users (used with the active ratio when DAU is empty).")
+    dau: Users | None = Field(1_000_000, description="Daily active users. Leave empty to use MAU x active ratio.")
+    mau: Users | None = Field(None, description="Monthly active users (used with the active ratio when DAU is empty).")
     active_ratio: Fraction = Field(0.2, description="Share of monthly users active on a given day.")
-    reads_per_user: NonNegative = Field(10, description="Reads (page views, queries, downloads) per user per day.")
-    writes_per_user: NonNegative = Field(1, description="Writes (posts, uploads, updates) per user per day.")
+    reads_per_user: PerUser = Field(10, description="Reads (page views, queries, downloads) per user per day.")
+    writes_per_user: PerUser = Field(1, description="Writes (posts, uploads, updates) per user per day.")
     peak_factor: Finite = Field(2.0, ge=1, description="Peak rate / average rate (average = daily volume / 86,400 s).")
     request_size: Size = Field(1_000, description="Bytes a client sends per write request.")
     response_size: Size = Field(10_000, description="Bytes returned per read.")

@@ -3,6 +3,8 @@ respond monotonically where the model says they must."""
 
 import math
 
+import pytest
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -114,3 +116,46 @@ def test_back_links_either_compute_or_fail_cleanly(plan, i, j):
         compute(plan)
     except (RequestCycleError, AmplifyingLoopError) as exc:
         assert str(exc)
+
+
+def test_the_largest_accepted_inputs_stay_finite_and_fast():
+    """A trillion users, a million requests each, petabyte objects, x1e6 what-if: every figure finite, and
+    no loop that grows with the instance count (queueing and availability switch to their limits)."""
+    import time
+
+    plan = Plan(name="extreme")
+    for i, kind in enumerate(["client.web", "lb.nginx", "service.python", "cache.redis", "db.postgres",
+                              "db.postgres_replica", "pubsub.kafka", "compute.worker", "search.elasticsearch",
+                              "wide.cassandra", "storage.s3", "ext.payments"]):
+        edit.add_component(plan, edit.new_component(plan, kind, id=f"c{i}", redundancy="n+1"))
+    for src, dst in [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (2, 6), (6, 7), (7, 8), (2, 9), (0, 10), (2, 11)]:
+        edit.add_link(plan, edit.new_link(plan, f"c{src}", f"c{dst}"))
+    edit.update_traffic(plan, dau=1e12, reads_per_user=1e6, writes_per_user=1e6, media_fraction=1,
+                        media_size=1e15, response_size=1e15, request_size=1e15, record_size=1e15,
+                        media_read_fraction=1, yearly_growth=100, retention="20y", peak_factor=1e3)
+    started = time.perf_counter()
+    result = compute(plan, multiplier=1e6)
+    assert time.perf_counter() - started < 5
+    for r in result.components.values():
+        for value in (r.reads_peak, r.writes_peak, r.storage_replicated, r.monthly_cost, r.utilisation,
+                      r.availability, r.bandwidth_out):
+            assert math.isfinite(value)
+    import pytest
+
+    with pytest.raises(ValueError, match="between"):
+        compute(plan, multiplier=1e300)
+
+
+def test_queueing_and_availability_limits_agree_with_the_exact_sums_where_both_apply():
+    from planner.availability import k_of_n
+    from planner.queueing import _erlang_b, _erlang_b_halfin_whitt
+
+    # Halfin-Whitt against the exact recursion at a = 10^6 (beyond it only the limit is affordable)
+    for c in (1_000_500, 1_001_000, 1_003_000):
+        exact, limit = _erlang_b(c, 1e6), _erlang_b_halfin_whitt(c, 1e6)
+        assert limit == pytest.approx(exact, rel=0.05, abs=1e-9)
+    # normal approximation of the binomial tail vs the exact sum just below the switch
+    n = 10**9
+    a = 0.999
+    k = int(n * a - 2 * math.sqrt(n * a * (1 - a)))
+    assert k_of_n(a, k, n) == pytest.approx(0.9772, abs=2e-3)  # P(Z >= -2)
