@@ -115,15 +115,29 @@ def check_request_cycles(plan: Plan, edges: list[Edge]) -> None:
 def evaluation_order(plan: Plan, edges: list[Edge]) -> list[list[str]]:
     """Strongly connected blocks in topological order; a block of more than one node is an async loop.
 
-    Raises RequestCycleError when request links alone form a cycle."""
-    graph = nx.DiGraph()
-    graph.add_nodes_from(c.id for c in plan.components)
-    graph.add_edges_from((e.source, e.target) for e in edges if e.kind != "health")
-    try:
-        return [[n] for n in nx.topological_sort(graph)]
-    except nx.NetworkXUnfeasible:
-        pass
+    Raises RequestCycleError when request links alone form a cycle. The common acyclic case is a plain
+    Kahn sort (no graph object: it runs on every recompute); loops go through networkx."""
+    successors: dict[str, list[str]] = {c.id: [] for c in plan.components}
+    indegree = dict.fromkeys(successors, 0)
+    for e in edges:
+        if e.kind != "health":
+            successors[e.source].append(e.target)
+            indegree[e.target] += 1
+    ready = [n for n, d in indegree.items() if d == 0]
+    order: list[list[str]] = []
+    while ready:
+        node = ready.pop()
+        order.append([node])
+        for nxt in successors[node]:
+            indegree[nxt] -= 1
+            if indegree[nxt] == 0:
+                ready.append(nxt)
+    if len(order) == len(successors):
+        return order
     check_request_cycles(plan, edges)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(successors)
+    graph.add_edges_from((e.source, e.target) for e in edges if e.kind != "health")
     condensed = nx.condensation(graph)
     members = nx.get_node_attributes(condensed, "members")
     return [sorted(members[n]) for n in nx.topological_sort(condensed)]
