@@ -84,6 +84,9 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         add(f"align_{mode}", text, lambda m=mode: scene.align(m), (), None, text)
     add("auto_layout", "Auto &layout", scene.auto_layout, ["Ctrl+L"], glyph("auto_layout"),
         "Arrange the diagram left to right")
+    prefs = add("preferences", "Pre&ferences…", window.open_preferences, ["Ctrl+,"], None,
+                "Template folders (user and team)")
+    prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
     add("snap", "&Snap to grid", window.set_snap_to_grid, (), None, "Snap moved cards to the grid", checkable=True)
 
     view = window.view
@@ -127,6 +130,8 @@ def build_menus(window: MainWindow) -> None:
     edit_menu.addAction(a["auto_layout"])
     edit_menu.addSeparator()
     edit_menu.addAction(a["snap"])
+    edit_menu.addSeparator()
+    edit_menu.addAction(a["preferences"])
 
     view_menu = bar.addMenu("&View")
     for name in ("zoom_in", "zoom_out", "zoom_reset", "zoom_fit"):

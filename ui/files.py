@@ -205,27 +205,42 @@ class FileOps:
         return True
 
     def save_as_template(self) -> bool:
+        """Keep the plan as a template: in the user folder, or (asked when one is configured) the team folder."""
         try:
-            from planner.library import save_user_template
+            from planner.library import save_user_template, team_templates_dir
         except ImportError:
             self.window.warn("Save as template", "Saving user templates is not available in this build.")
             return False
+        self.window.inspector.commit_pending()
         name = self.window.ask_text("Save as template", "Template name:", self.editor.plan.name)
         if not name:
             return False
+        folder, where_label = None, "my templates"
+        team = team_templates_dir()
+        if team is not None:
+            mine, theirs = "My templates", f"Team templates ({team})"
+            choice = self.window.ask_choice("Save as template", f"Save “{name}” in:", [mine, theirs])
+            if choice is None:
+                return False
+            if choice == theirs:
+                if not team.is_dir():
+                    self.window.warn("Save as template", f"The team templates folder {team} does not exist; "
+                                                         "choose another one in Edit > Preferences.")
+                    return False
+                folder, where_label = team, "team templates"
         try:
-            where = save_user_template(self.editor.plan, name)
+            where = save_user_template(self.editor.plan, name, folder=folder)
         except (OSError, ValueError) as exc:
             if "already exists" not in str(exc) or not self.window.confirm(
                     "Save as template", f"A template named “{name}” already exists. Replace it?"):
                 self.window.warn("Save as template", str(exc))
                 return False
             try:
-                where = save_user_template(self.editor.plan, name, overwrite=True)
+                where = save_user_template(self.editor.plan, name, folder=folder, overwrite=True)
             except (OSError, ValueError) as again:
                 self.window.warn("Save as template", str(again))
                 return False
-        self.window.show_message(f"Template “{name}” saved" + (f" to {where}" if where else ""))
+        self.window.show_message(f"Template “{name}” saved to {where_label}: {where}", 10_000)
         return True
 
     # ------------------------------------------------------------------ export

@@ -7,7 +7,7 @@ editor's state and the latest result. Window geometry and dock layout are kept i
 
 Every question or message that would block (save changes?, open which file?, an error) goes through a
 replaceable callable (`_ask_save`, `_warn`, `_ask_open_path`, `_ask_save_path`, `_ask_text`,
-`_confirm`, `_ask_recovery`), so tests can answer without a modal dialog.
+`_ask_choice`, `_ask_directory`, `_confirm`, `_ask_recovery`), so tests can answer without a modal dialog.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         self._ask_open_path = self._default_ask_open_path
         self._ask_save_path = self._default_ask_save_path
         self._ask_text = self._default_ask_text
+        self._ask_choice = self._default_ask_choice
+        self._ask_directory = self._default_ask_directory
         self._confirm = self._default_confirm
         self._ask_recovery = ask_recovery
         self.files = FileOps(self)
@@ -172,6 +175,13 @@ class MainWindow(QMainWindow):
     def ask_text(self, title: str, label: str, default: str) -> str | None:
         return self._ask_text(title, label, default)
 
+    def ask_choice(self, title: str, label: str, options: list[str]) -> str | None:
+        """One of `options` (the first is the default), or None when cancelled."""
+        return self._ask_choice(title, label, options)
+
+    def ask_directory(self, start: str) -> str | None:
+        return self._ask_directory(start)
+
     def confirm(self, title: str, text: str) -> bool:
         return self._confirm(title, text)
 
@@ -205,6 +215,14 @@ class MainWindow(QMainWindow):
     def _default_ask_text(self, title: str, label: str, default: str) -> str | None:
         text, ok = QInputDialog.getText(self, title, label, text=default)
         return text.strip() if ok and text.strip() else None
+
+    def _default_ask_choice(self, title: str, label: str, options: list[str]) -> str | None:
+        item, ok = QInputDialog.getItem(self, title, label, options, 0, False)
+        return item if ok and item in options else None
+
+    def _default_ask_directory(self, start: str) -> str | None:
+        path = QFileDialog.getExistingDirectory(self, "Choose a folder", start)
+        return path or None
 
     # ------------------------------------------------------------------ file operations (see ui/files.py)
     def maybe_save(self) -> bool:
@@ -245,6 +263,20 @@ class MainWindow(QMainWindow):
             self.after_load()
             self.show_message("Recovered unsaved work: save it to keep it", 10_000)
         return recovered
+
+    def open_preferences(self) -> bool:
+        """Edit > Preferences… (ui/preferences.py); True when a new team folder setting was saved."""
+        from ui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self, ask_directory=self.ask_directory)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.env_value is not None:
+                return False
+            team = dialog.saved_team_dir
+            self.show_message(f"Team templates folder: {team}" if team else "No team templates folder")
+            return True
+        finally:
+            dialog.deleteLater()
 
     # ------------------------------------------------------------------ edit operations
     def add_component_at_centre(self, kind: str) -> str | None:

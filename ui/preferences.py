@@ -1,0 +1,192 @@
+"""
+Edit > Preferences…: where templates live.
+
+The dialog shows the user templates folder (read-only, with "Open folder") and lets the user choose a
+shared team templates folder (so a team can keep its templates in git). The team folder is stored by
+planner.library.set_team_templates_dir when the dialog is saved; a folder it refuses (missing, not a
+folder, unreadable settings file) is reported in red inside the dialog, which stays open and changes
+nothing. When $ARCHPLAN_TEAM_TEMPLATES is set it wins over the setting, so the field is disabled and
+says why. The folder picker and "Open folder" go through replaceable callables (`ask_directory`,
+`open_url`) so tests never open a native dialog or a file manager.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.library import (
+    TEAM_ENV,
+    TemplateError,
+    set_team_templates_dir,
+    team_templates_dir,
+    user_templates_dir,
+)
+
+ERROR_STYLE = "color: #b91c1c;"
+NOTE_STYLE = "color: #64748b;"
+
+
+def team_env_override() -> str | None:
+    """The value of $ARCHPLAN_TEAM_TEMPLATES when it is set (it overrides the stored setting), else None."""
+    return os.environ.get(TEAM_ENV)
+
+
+class PreferencesDialog(QDialog):
+    """Template folders. `saved_team_dir` holds the stored team folder after a successful save."""
+
+    def __init__(self, parent: QWidget | None = None,
+                 ask_directory: Callable[[str], str | None] | None = None,
+                 open_url: Callable[[QUrl], bool] | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setMinimumWidth(620)
+        self.ask_directory = ask_directory or self._default_ask_directory
+        self.open_url = open_url or QDesktopServices.openUrl
+        self.saved_team_dir: Path | None = None
+        self.env_value = team_env_override()
+
+        # user templates (read-only)
+        self.user_dir = QLineEdit(str(user_templates_dir()), readOnly=True)
+        self.open_user_button = QPushButton("Open folder")
+        self.open_user_button.setToolTip("Show the user templates folder in the file manager")
+        self.open_user_button.clicked.connect(self.open_user_folder)
+        user_row = QHBoxLayout()
+        user_row.addWidget(self.user_dir, 1)
+        user_row.addWidget(self.open_user_button)
+
+        # team templates
+        self.team_edit = QLineEdit(placeholderText="No team folder (templates are only yours)")
+        self.team_edit.setToolTip("A shared folder (for example in a git repository) holding the team's templates")
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.clicked.connect(self.browse)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Forget the team folder (its files are not touched)")
+        self.clear_button.clicked.connect(self.clear_team)
+        team_row = QHBoxLayout()
+        team_row.addWidget(self.team_edit, 1)
+        team_row.addWidget(self.browse_button)
+        team_row.addWidget(self.clear_button)
+        self.env_note = QLabel(wordWrap=True)
+        self.env_note.setStyleSheet(NOTE_STYLE)
+        self.env_note.hide()
+
+        form = QFormLayout()
+        form.addRow("User templates folder", user_row)
+        form.addRow("Team templates folder", team_row)
+        form.addRow("", self.env_note)
+        box = QGroupBox("Templates")
+        box.setLayout(form)
+        hint = QLabel("“Save as Template” writes to your folder, or to the team folder when one is set. "
+                      "The template gallery lists built-in, your and team templates.", wordWrap=True)
+        hint.setStyleSheet(NOTE_STYLE)
+
+        self.error = QLabel(wordWrap=True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(box)
+        layout.addWidget(hint)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self._load()
+
+    # ---------------------------------------------------------------------------------- state
+
+    def _load(self) -> None:
+        """Show the effective team folder; lock the field when the environment overrides it."""
+        if self.env_value is not None:
+            self.team_edit.setText(self.env_value.strip())
+            for widget in (self.team_edit, self.browse_button, self.clear_button):
+                widget.setEnabled(False)
+            shown = self.env_value.strip() or "empty: no team folder"
+            self.env_note.setText(f"${TEAM_ENV} is set ({shown}) and overrides this setting. "
+                                  "Unset it to choose the team folder here.")
+            self.env_note.show()
+            return
+        current = team_templates_dir()
+        self.team_edit.setText(str(current) if current is not None else "")
+        if current is not None and not current.is_dir():
+            self.show_error(f"The team templates folder {current} does not exist any more: "
+                            "choose another one or clear it.")
+
+    def team_text(self) -> str:
+        return self.team_edit.text().strip()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(" ".join(text.split()))
+        self.error.show()
+
+    def clear_error(self) -> None:
+        self.error.clear()
+        self.error.hide()
+
+    # ---------------------------------------------------------------------------------- buttons
+
+    def _default_ask_directory(self, start: str) -> str | None:
+        path = QFileDialog.getExistingDirectory(self, "Team templates folder", start)
+        return path or None
+
+    def browse(self) -> None:
+        start = self.team_text() or str(Path.home())
+        path = self.ask_directory(start)
+        if path:
+            self.team_edit.setText(str(path))
+            self.clear_error()
+
+    def clear_team(self) -> None:
+        self.team_edit.clear()
+        self.clear_error()
+
+    def open_user_folder(self) -> bool:
+        """Open the user templates folder (created first, so there is something to open)."""
+        folder = user_templates_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.show_error(f"Cannot create {folder}: {exc.strerror or exc}")
+            return False
+        if not self.open_url(QUrl.fromLocalFile(str(folder))):
+            self.show_error(f"Cannot open {folder} in the file manager.")
+            return False
+        return True
+
+    def accept(self) -> None:
+        """Store the team folder; a folder the library refuses stays in the field with the reason in red."""
+        if self.env_value is not None:  # the environment decides; nothing to store
+            super().accept()
+            return
+        text = self.team_text()
+        try:
+            self.saved_team_dir = set_team_templates_dir(text or None)
+        except TemplateError as exc:
+            self.show_error(str(exc))
+            return
+        except OSError as exc:
+            self.show_error(f"Cannot save the settings: {exc.strerror or exc}")
+            return
+        self.clear_error()
+        super().accept()
+
