@@ -20,36 +20,6 @@ FIGURE_ORDER = ("load", "load_bandwidth", "instances_throughput", "instances_sto
                 "instances_needed", "instances_recommended", "utilisation", "storage_per_day", "storage_total",
                 "storage_replicated", "memory", "latency", "instance_availability", "availability", "monthly_cost",
                 "backlog", "drain_time", "detection_time", "probes", "messages", "calls", "samples")
-_AVAILABILITY_KEYS = {"instance_availability", "availability"}
-_PLURAL_UNITS = {"instances", "nodes", "shards", "replicas", "users"}
-
-
-def format_figure(name: str, figure) -> str:
-    """A figure's value with its unit, through planner.units."""
-    v, unit = figure.value, figure.formula.unit
-    if name in _AVAILABILITY_KEYS or figure.formula.key.startswith("availability"):
-        return units.format_availability(v)
-    if name == "utilisation":
-        return units.format_percent(v)
-    if unit == "req/s":
-        return units.format_qps(v)
-    if unit == "B":
-        return units.format_size(v)
-    if unit == "B/day":
-        return units.format_size_rate(v / units.DAY, "day")
-    if unit == "s":
-        return units.format_duration(v)
-    if unit == "USD/month":
-        return f"{units.format_money(v)}/month"
-    if unit == "x":
-        return f"× {units.format_count(v)}"
-    if unit:
-        if v == 1 and unit in _PLURAL_UNITS:
-            unit = unit[:-1]
-        return f"{units.format_count(v)} {unit}"
-    return units.format_count(v)
-
-
 def _name_cell(plan, r) -> list:
     kind = default_catalog()[r.kind].label
     comp = plan.component(r.id)
@@ -129,7 +99,7 @@ def work_section(plan, result, width: float) -> list:
         r = result.components[comp.id]
         if r.behaviour == "client" or not r.figures:
             continue
-        rows = [(f.formula.meaning, f.text(), format_figure(name, f)) for name, f in _ordered(r.figures)]
+        rows = [(f.formula.meaning, f.text(), f.formatted()) for name, f in _ordered(r.figures)]
         title = P(f"{esc(comp.name)} <font color='#5F6B7A' size='8.5'>· {esc(catalog[comp.kind].label)}</font>",
                   "h3")
         story.append(KeepTogether([title, _figure_table(rows[:3], width)]))
@@ -142,7 +112,7 @@ def work_section(plan, result, width: float) -> list:
                 f = c.figures.get(name)
                 if f is not None:
                     label = f"{c.name}: {name.replace('_', ' ')}"
-                    rows.append((label, f.text(), format_figure(name, f)))
+                    rows.append((label, f.text(), f.formatted()))
         if rows:
             story.append(KeepTogether([P("Clients", "h3"), _figure_table(rows[:3], width)]))
             if len(rows) > 3:
@@ -154,7 +124,7 @@ def work_section(plan, result, width: float) -> list:
             P("Breaking point", "h3"),
             P(f"{esc(who)} reaches its ceiling first; traffic may grow by the factor below before it does."),
             _figure_table([("Traffic multiplier at the ceiling", bp.figure.text(),
-                            format_figure("breaking_point", bp.figure))], width)]))
+                            bp.figure.formatted())], width)]))
     return story
 
 

@@ -129,6 +129,10 @@ class Figure(NamedTuple):
     def text(self) -> str:
         return self.formula.text(self.inputs, self.value)
 
+    def formatted(self) -> str:
+        """The value in its formula's unit, as people read it: '3.47K QPS', '2.19 TB', '99.9954 %'."""
+        return format_value(self.value, self.formula.unit, self.formula.key)
+
     def latex(self) -> str:
         return self.formula.latex(self.inputs, self.value)
 
@@ -146,6 +150,36 @@ class Figure(NamedTuple):
             "assumption": self.formula.assumption,
             "source": self.formula.source,
         }
+
+
+_PLURAL_UNITS = {"instances", "nodes", "shards", "replicas", "users", "probes/s"}
+
+
+def format_value(value: float, unit: str, key: str = "") -> str:
+    """A figure's value in its unit through planner.units (one formatting for the GUI, PDF and reports)."""
+    if key.startswith("availability"):
+        return units.format_availability(value)
+    if key == "utilisation":
+        return units.format_percent(value)
+    if unit == "req/s":
+        return units.format_qps(value)
+    if unit == "B":
+        return units.format_size(value)
+    if unit == "B/day":
+        return units.format_size_rate(value / units.DAY, "day")
+    if unit == "B/s":
+        return f"{units.format_size(value)}/s"
+    if unit == "s":
+        return units.format_duration(value)
+    if unit == "USD/month":
+        return f"{units.format_money(value)}/month"
+    if unit == "x":
+        return f"×{units.format_count(value)}"
+    if unit:
+        if value == 1 and unit in _PLURAL_UNITS:
+            unit = unit[:-1]  # "1 instance", "1 node"
+        return f"{units.format_count(value)} {unit}"
+    return units.format_count(value, 4)
 
 
 def _fmt(value: Any) -> str:

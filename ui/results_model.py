@@ -17,7 +17,6 @@ from PySide6.QtGui import QBrush, QColor
 
 from planner import units
 from planner.catalog import default_catalog
-from planner.formulas import Figure
 from planner.result import ComponentResult
 from ui.document import Document
 
@@ -62,34 +61,6 @@ HEADERS = ("Component", "Kind") + tuple(c[0] for c in COLUMNS)
 UTILISATION_COLUMN = 2 + [c[0] for c in COLUMNS].index("Util.")
 #: Columns that mean nothing for a client (it is not an instance fleet).
 CLIENT_BLANK = {2 + [c[0] for c in COLUMNS].index(name) for name in ("Inst.", "Util.", "Latency", "$ / month")}
-
-
-def format_figure(figure: Figure) -> str:
-    """A figure's value in the unit of its formula (planner.units does the formatting)."""
-    value, unit, key = figure.value, figure.formula.unit, figure.formula.key
-    if key.startswith("availability"):
-        return units.format_availability(value)
-    if key == "utilisation":
-        return units.format_percent(value)
-    if unit in ("req/s", "msg/s"):
-        return units.format_qps(value)
-    if unit == "B":
-        return units.format_size(value)
-    if unit == "B/day":
-        return f"{units.format_size(value)}/day"
-    if unit == "B/s":
-        return f"{units.format_size(value)}/s"
-    if unit == "s":
-        return units.format_duration(value)
-    if unit == "USD/month":
-        return f"{units.format_money(value)}/month"
-    if unit == "x":
-        return f"×{units.format_count(value)}"
-    if unit:
-        if value == 1 and unit.endswith("s") and unit.isalpha():
-            unit = unit[:-1]  # "1 instance", "1 node"
-        return f"{units.format_count(value)} {unit}"
-    return units.format_count(value, 4)
 
 
 def _header_tip(column: int) -> str:

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from planner import units
 from planner.formulas import Figure
 from ui.document import Document
-from ui.results_model import format_figure
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
@@ -128,7 +127,7 @@ class WorkPanel(QWidget):
         self.figures.clear()
         figures = self._current_figures()
         for name, figure in figures.items():
-            item = QTreeWidgetItem([figure_label(name), format_figure(figure)])
+            item = QTreeWidgetItem([figure_label(name), figure.formatted()])
             item.setData(0, NAME_ROLE, name)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             tip = f"{figure.formula.meaning}\n{name} = {_input_text(figure.value)} {figure.formula.unit}".strip()
@@ -177,7 +176,7 @@ class WorkPanel(QWidget):
         rows = "".join(
             f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(formula.symbols.get(k, ''))}</td>"
             f"<td align='right'>{html.escape(_input_text(v))}</td></tr>" for k, v in figure.inputs.items())
-        parts = [f"<p><b>{html.escape(formula.meaning)}</b> = {html.escape(format_figure(figure))}</p>",
+        parts = [f"<p><b>{html.escape(formula.meaning)}</b> = {html.escape(figure.formatted())}</p>",
                  "<pre style='background:#f4f6fa; padding:6px; white-space:pre-wrap'>"
                  f"{html.escape(figure.text())}</pre>"]
         if rows:

@@ -386,3 +386,17 @@ def test_client_rows_report_what_they_send():
     web = result["web"]
     assert (web.reads_avg, web.writes_avg) == (pytest.approx(1_000), pytest.approx(100))
     assert web.qps_peak == pytest.approx(2_200)
+
+
+def test_figures_format_their_values_in_their_units():
+    from planner.formulas import format_value
+
+    svc = compute(chain().plan)["svc"]
+    assert svc.figures["instances_needed"].formatted() == "2 instances"
+    assert svc.figures["utilisation"].formatted() == "55.0 %"
+    assert svc.figures["latency"].formatted() == "20 ms"
+    assert format_value(1, "instances") == "1 instance"
+    assert format_value(3_470, "req/s") == "3.47K QPS"
+    assert format_value(30e12, "B/day") == "30 TB/day"
+    assert format_value(0.999954, "", "availability_k_of_n") == "99.9954 %"
+    assert format_value(1.29, "x") == "×1.29"
