@@ -224,9 +224,9 @@ def _details(node: NodeLoad, s: Sizing) -> dict[str, float]:
     for key in ("detection_time", "probes", "messages", "calls", "samples"):
         if key in node.figures:
             out[key] = node.figures[key].value
-    if s.queue is not None:
-        out["servers"] = float(s.queue.servers)
-        out["p_wait"] = s.queue.p_wait
+    if s.servers:
+        out["servers"] = float(s.servers)
+        out["p_wait"] = s.p_wait
     return out
 
 

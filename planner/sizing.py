@@ -10,14 +10,13 @@ Utilisation at the deployed count is reported on the binding (scarcest) resource
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from planner import formulas as fx
 from planner import units
 from planner.catalog import Behaviour, Capacity
 from planner.model import Plan
 from planner.propagation import MR, MW, N_CLASSES, READ_CLASSES, WRITE_CLASSES, NodeLoad, R, W
-from planner.queueing import MMc
+from planner.queueing import erlang_c
 
 #: Behaviours whose one active instance takes all the load (a standby adds no capacity).
 SINGLE_ACTIVE = {Behaviour.SQL_PRIMARY}
@@ -28,31 +27,23 @@ QUOTA_BOUND = {Behaviour.EXTERNAL, Behaviour.NOTIFICATION}
 STORES_DATA = {Behaviour.SQL_PRIMARY, Behaviour.SQL_REPLICA, Behaviour.PARTITIONED, Behaviour.OBJECT_STORE}
 
 
-@dataclass(slots=True)
 class Sizing:
-    reads_avg: float = 0.0
-    writes_avg: float = 0.0
-    reads_peak: float = 0.0
-    writes_peak: float = 0.0
-    load: float = 0.0
-    binding: str = "none"
+    """What size() works out for one component (class attributes are the defaults: cheap to create)."""
+
+    reads_avg = writes_avg = reads_peak = writes_peak = 0.0
+    load = 0.0
+    binding = "none"
     resource_loads: dict | None = None
-    needed: int = 1
-    recommended: int = 1
-    count: int = 1
-    active: int = 1
-    utilisation: float = 0.0
-    ceiling: float = 1.0
-    traffic_utilisation: float = 0.0  # on the scarcest resource that scales with traffic (not stored data)
-    traffic_ceiling: float = 1.0
-    storage_per_day: float = 0.0
-    storage_total: float = 0.0
-    storage_replicated: float = 0.0
-    memory: float = 0.0
-    bandwidth_in: float = 0.0
-    bandwidth_out: float = 0.0
-    latency: float = 0.0
-    queue: MMc | None = None
+    needed = recommended = count = active = 1
+    utilisation = 0.0
+    ceiling = 1.0
+    traffic_utilisation = 0.0  # on the scarcest resource that scales with traffic (not stored data)
+    traffic_ceiling = 1.0
+    storage_per_day = storage_total = storage_replicated = memory = 0.0
+    bandwidth_in = bandwidth_out = 0.0
+    latency = 0.0
+    servers = 0  # M/M/c servers when queueing applies
+    p_wait = 0.0
 
 
 def capacity_of(node: NodeLoad) -> Capacity:
@@ -68,10 +59,8 @@ def _ratio(peak: float, avg: float) -> float:
 
 def served(node: NodeLoad) -> tuple[float, float, float, float]:
     """(reads avg, writes avg, reads peak, writes peak) the component itself handles."""
-    ra = sum(node.in_avg[c] for c in READ_CLASSES)
-    wa = sum(node.in_avg[c] for c in WRITE_CLASSES)
-    rp = sum(node.in_peak[c] for c in READ_CLASSES)
-    wp = sum(node.in_peak[c] for c in WRITE_CLASSES)
+    avg, peak = node.in_avg, node.in_peak
+    ra, wa, rp, wp = avg[R] + avg[MR], avg[W] + avg[MW], peak[R] + peak[MR], peak[W] + peak[MW]
     behaviour = node.kind.behaviour
     if behaviour in (Behaviour.NOTIFICATION, Behaviour.EXTERNAL, Behaviour.METRICS):
         figure_key = {Behaviour.NOTIFICATION: "messages", Behaviour.EXTERNAL: "calls",
@@ -108,7 +97,8 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
                              for c in READ_CLASSES)
         return s
 
-    peak_bytes = [node.in_bytes[c] * _ratio(node.in_peak[c], node.in_avg[c]) for c in range(N_CLASSES)]
+    in_avg, in_peak, in_bytes = node.in_avg, node.in_peak, node.in_bytes
+    peak_bytes = [in_bytes[c] * in_peak[c] / in_avg[c] if in_avg[c] > 0 else in_bytes[c] for c in range(N_CLASSES)]
     s.bandwidth_in = peak_bytes[W] + peak_bytes[MW]
     s.bandwidth_out = peak_bytes[R] + peak_bytes[MR]
 
@@ -311,8 +301,8 @@ def _latency(node: NodeLoad, cap: Capacity, s: Sizing, throughput_load: float) -
         s.latency = math.inf
         return
     mu = 1.0 / service_s
-    queue = MMc(arrival=rho * servers * mu, service_rate=mu, servers=servers)
-    s.queue = queue
-    fig = fx.MMC_RESPONSE.figure(mu=mu, c=servers, lam=queue.arrival, p_wait=queue.p_wait)
+    arrival = rho * servers * mu
+    s.servers, s.p_wait = servers, erlang_c(servers, arrival / mu)
+    fig = fx.MMC_RESPONSE.figure(mu=mu, c=servers, lam=arrival, p_wait=s.p_wait)
     node.figures["latency"] = fig
     s.latency = fig.value
