@@ -30,7 +30,7 @@ from ui.editor import Editor
 from ui.endpoints import EndpointsEditor
 from ui.fields import ChoiceField, InstancesField, NotesField, QuantityField
 from ui.palette import kind_icon
-from ui.quantities import COUNT, DURATION, FRACTION, NUMBER, SIZE, TEXT, Quantity, quantity_for_unit
+from ui.quantities import COUNT, DURATION, FRACTION, NUMBER, RATE, SIZE, TEXT, Quantity, quantity_for_unit
 
 FLAVOURS = [("Generic", "generic"), ("AWS", "aws"), ("Google Cloud", "gcp"), ("On premises", "onprem")]
 REDUNDANCY = [("Plan default", "default"), ("None", "none"), ("High availability (≥ 2)", "ha"),
@@ -38,8 +38,8 @@ REDUNDANCY = [("Plan default", "default"), ("None", "none"), ("High availability
 
 #: capacity field -> (label, quantity)
 CAPACITY_UI: dict[str, tuple[str, Quantity]] = {
-    "read_qps": ("Reads / s", COUNT),
-    "write_qps": ("Writes / s", COUNT),
+    "read_qps": ("Reads / s", RATE),
+    "write_qps": ("Writes / s", RATE),
     "bandwidth": ("Bandwidth / s", SIZE),
     "storage": ("Storage", SIZE),
     "memory": ("Memory", SIZE),

@@ -105,6 +105,10 @@ DURATION = Quantity(
         (units.YEAR, "y"), (units.DAY, "d"), (units.HOUR, "h"), (units.MINUTE, "min"), (1.0, "s"), (1e-3, "ms"))),
         units.parse_duration),
     units.format_duration, "90s, 15min, 24h, 30d, 5y")
+RATE = Quantity(
+    "rate", units.parse_rate,
+    lambda v: _exact(v, [f"{units.format_count(v, d)}/s" for d in range(3, 16)] + _plain(v), units.parse_rate),
+    lambda v: f"{units.format_count(v)}/s", "300/s, 5K/min, 1M/day")
 TEXT = Quantity("text", lambda t: t.strip(), lambda v: v, lambda v: v, "")
 
 

@@ -99,6 +99,9 @@ def test_component_page_edits_name_instances_and_capacity(inspector, editor, typ
     row.reset.click()
     assert editor.plan.component("redis").capacity == {}
     assert row.field.edit.text() == ""
+    type_text(row.field.edit, "3M/min")  # rates accept a period: 3M per minute = 50K per second
+    assert editor.plan.component("redis").capacity == {"read_qps": 50_000}
+    assert row.field.edit.text() == "50K/s"
 
 
 def test_component_summary_follows_results(inspector, editor, type_text):
