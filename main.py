@@ -7,6 +7,9 @@
 
 import sys
 
+#: Options of the desktop app itself (everything else is a plan file to open).
+GUI_OPTIONS = ("--smoke",)
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
@@ -16,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
         from exports.cli import register
 
         return run_cli(argv, extensions=[register])
+    unknown = [a for a in argv if a.startswith("-") and a not in GUI_OPTIONS]
+    if unknown:
+        print(f"archplan: error: unknown option {unknown[0]} (the app takes a plan file; see --help)", file=sys.stderr)
+        return 2
     from ui.app import run
 
     return run(argv)

@@ -109,3 +109,8 @@ def test_help_lists_commands(capsys):
     assert code == 0
     for command in ("plan", "validate", "estimate", "export"):
         assert command in out
+
+
+def test_unknown_app_option_is_refused_without_opening_a_window(capsys):
+    code, out, err = run(capsys, "--bogus")
+    assert code == 2 and err == "archplan: error: unknown option --bogus (the app takes a plan file; see --help)\n"
