@@ -117,6 +117,7 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
     breaking = _breaking_point(plan, results, client_set, dau)
 
     findings += _findings(plan, nodes, results, client_set, share_sums, spofs, sizings)
+    findings += _idle_links(nodes, transfers)
     totals = Totals(
         dau=dau,
         entry_qps_avg=sum(sum(nodes[c].out_avg) for c in clients),
@@ -350,6 +351,22 @@ def _findings(plan, nodes, results, clients, share_sums, spofs, sizings) -> list
         out.append(Finding("warning", "spof", f"{results[cid].name} is a single point of failure: one instance "
                            f"{what}.", cid, "Run at least two instances (redundancy: ha or n+1), or add a "
                                             "standby / replica behind a failover."))
+    return out
+
+
+def _idle_links(nodes: dict[str, NodeLoad], transfers) -> list[Finding]:
+    """Request links left without a share where the source's other links already take everything."""
+    out = []
+    for source, items in transfers.items():
+        for t in items:
+            link = t.edge.link
+            if link.kind != "request" or link.share is not None or link.fanout is not None or any(t.factors):
+                continue
+            if any(nodes[source].out_avg[CLASS_INDEX[c]] > 0 for c in link.classes):
+                src, dst = nodes[source].component.name, nodes[t.target].component.name
+                out.append(Finding("warning", "idle_link", f"The link {src} -> {dst} carries nothing: the other "
+                                   f"links out of {src} already take all of its traffic.", t.target,
+                                   "Give the link a share (and lower the others), or a fan-out factor."))
     return out
 
 

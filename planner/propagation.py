@@ -8,7 +8,9 @@ and its outgoing links split the result:
 
 - a link with ``share`` s carries s of what the source emits, per class it carries;
 - a link with ``fanout`` k carries k times it (each request becomes k downstream requests);
-- request links with neither split, equally, what explicit shares leave unclaimed;
+- request links with neither split, equally, what explicit shares and fan-out links leave unclaimed
+  (a request fan-out link takes its class whole: a new, unset link beside it carries nothing until
+  it is given a share, so a node never sends all of its load to every child by accident);
 - async, event and replication links with neither carry all of it (fan-out 1: every message is
   delivered to every subscriber); health links carry no traffic;
 - a link may convert what it carries (``deliver_as``): an event link delivers writes, since an event
@@ -82,6 +84,7 @@ def edge_transfers(edges: list[Edge]) -> tuple[dict[str, list[Transfer]], dict[s
     share_sums: dict[str, dict[int, float]] = {}
     for source, out in by_source.items():
         explicit = [0.0] * N_CLASSES
+        claimed = [0.0] * N_CLASSES
         open_links: set[tuple[str, int]] = set()  # a link expanded to a group's members counts once
         for edge in out:
             link = edge.link
@@ -89,11 +92,15 @@ def edge_transfers(edges: list[Edge]) -> tuple[dict[str, list[Transfer]], dict[s
                 c = CLASS_INDEX[name]
                 if link.share is not None:
                     explicit[c] += link.share * edge.split
-                elif link.fanout is None and link.kind == "request":
+                elif link.fanout is not None:
+                    if link.kind == "request":  # a fan-out link takes the class whole (x k): none left to split
+                        claimed[c] += min(link.fanout, 1.0) * edge.split
+                elif link.kind == "request":
                     open_links.add((link.id, c))
         unassigned = [sum(1 for _lid, cc in open_links if cc == c) for c in range(N_CLASSES)]
         share_sums[source] = {c: explicit[c] for c in range(N_CLASSES) if explicit[c] > 0}
-        rest = [max(0.0, 1.0 - explicit[c]) / unassigned[c] if unassigned[c] else 0.0 for c in range(N_CLASSES)]
+        rest = [max(0.0, 1.0 - explicit[c] - claimed[c]) / unassigned[c] if unassigned[c] else 0.0
+                for c in range(N_CLASSES)]
         items = []
         for edge in out:
             link = edge.link

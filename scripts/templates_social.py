@@ -74,7 +74,7 @@ def twitter_timeline() -> Blueprint:
     b.link("web", "lb")
     b.link("lb", "timeline_svc", classes=["read"])
     b.link("lb", "tweet_svc", classes=["write"])
-    b.link("timeline_svc", "timeline_cache", classes=["read"], label="timeline list")
+    b.link("timeline_svc", "timeline_cache", classes=["read"], fanout=1, label="timeline list")
     b.link("timeline_svc", "tweet_cache", classes=["read"], fanout=3, label="fan-out on read: celebrities")
     b.link("timeline_cache", "tweets", classes=["read"], fanout=20, label="miss: rebuild")
     b.link("tweet_cache", "tweets", classes=["read"], label="misses")

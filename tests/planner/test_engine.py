@@ -400,3 +400,13 @@ def test_figures_format_their_values_in_their_units():
     assert format_value(30e12, "B/day") == "30 TB/day"
     assert format_value(0.999954, "", "availability_k_of_n") == "99.9954 %"
     assert format_value(1.29, "x") == "×1.29"
+
+
+def test_a_new_link_beside_a_fanout_link_takes_nothing_and_says_so():
+    # svc sends every read to the cache (fan-out 1); a later, unset link must not get 100 % as well
+    b = (PlanBuilder().add("web", "client.web").add("svc", "service.go").add("cache", "cache.redis")
+         .add("extra", "cache.redis").link("web", "svc").link("svc", "cache", fanout=1).link("svc", "extra"))
+    result = compute(b.plan)
+    assert result["cache"].reads_avg == pytest.approx(1_000)
+    assert result["extra"].reads_avg == 0
+    assert any(f.code == "idle_link" and f.component == "extra" for f in result.findings)
