@@ -392,3 +392,11 @@ def test_dragging_a_group_title_moves_its_members_in_one_step(editor, scene, vie
     assert all(centre(editor, cid) - before[cid] == delta for cid in ("db", "replica"))
     assert centre(editor, "api") == before["api"]
     assert scene.group_item("vpc").rect() == frame.translated(delta)
+
+
+def test_bottleneck_mark_is_red_only_past_its_ceiling():
+    from ui.canvas import style
+
+    assert style.bottleneck_colour("over") == style.BOTTLENECK
+    assert style.bottleneck_colour("warn") == style.UTIL_WARN
+    assert style.bottleneck_colour("ok") == style.BOTTLENECK_CALM != style.BOTTLENECK

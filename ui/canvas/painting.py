@@ -131,7 +131,7 @@ def paint_card(painter: QPainter, s: CardState) -> None:
 
     bottleneck = badge is not None and badge.bottleneck
     if bottleneck:
-        pen = QPen(style.BOTTLENECK, 2.5)
+        pen = QPen(style.bottleneck_colour(badge.level), 2.5)
     elif s.drop_target and not s.plain:
         pen = QPen(style.SELECTION, 2, Qt.PenStyle.DashLine)
     elif s.selected and not s.plain:
@@ -177,7 +177,7 @@ def paint_card(painter: QPainter, s: CardState) -> None:
         if spof:
             paint_warning_triangle(painter, SPOF_RECT)
         if bottleneck:
-            _paint_tag(painter, "BOTTLENECK", style.BOTTLENECK)
+            _paint_tag(painter, "BOTTLENECK", style.bottleneck_colour(badge.level))
 
     if s.hovered and not s.plain:
         painter.setPen(QPen(style.SELECTION, 1.5))
@@ -194,7 +194,7 @@ def paint_card_overview(painter: QPainter, s: CardState) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     bottleneck = badge is not None and badge.bottleneck
     if bottleneck:
-        pen = QPen(style.BOTTLENECK, 5)
+        pen = QPen(style.bottleneck_colour(badge.level), 5)
     elif s.selected and not s.plain:
         pen = QPen(style.SELECTION, 4)
     else:

@@ -46,6 +46,13 @@ UTIL_WARN = QColor("#d97706")      # up to the ceiling
 UTIL_OVER = QColor("#dc2626")      # above the ceiling
 UTIL_NONE = QColor("#cbd5e1")      # no load
 BOTTLENECK = QColor("#dc2626")
+#: The bottleneck of a healthy plan (under its ceiling) is only the tightest spot: no alarm colour.
+BOTTLENECK_CALM = QColor("#475569")
+
+
+def bottleneck_colour(level: str) -> QColor:
+    """Red when the bottleneck is past its ceiling, amber near it, slate while it has headroom."""
+    return {"over": BOTTLENECK, "warn": UTIL_WARN}.get(level, BOTTLENECK_CALM)
 SPOF = QColor("#f59e0b")
 SHORT = QColor("#dc2626")          # a fixed count below what is needed
 
