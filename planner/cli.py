@@ -17,7 +17,6 @@ from typing import Any, Callable, Iterable
 
 from planner import units
 from planner.estimate import KEYS, EstimateError, EstimateInput, estimate
-from planner.formulas import Figure
 
 COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new")
 EXIT_BAD_INPUT = 2
@@ -262,9 +261,6 @@ def render_plan(plan, result, explain: bool = False) -> str:
             lines.append(f"  {owner}.{name}: {fig.text()}")
     return "\n".join(lines) + "\n"
 
-
-def figure_lines(figs: dict[str, Figure]) -> list[str]:
-    return [f"{name}: {fig.text()}" for name, fig in figs.items()]
 
 
 # ------------------------------------------------------------------------------------------ templates

@@ -94,14 +94,6 @@ def expand_links(plan: Plan) -> list[Edge]:
     return edges
 
 
-def build_graph(plan: Plan, edges: list[Edge]) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from(c.id for c in plan.components)
-    for edge in edges:
-        graph.add_edge(edge.source, edge.target, key=edge.link.id, kind=edge.link.kind)
-    return graph
-
-
 def check_request_cycles(plan: Plan, edges: list[Edge]) -> None:
     """Raise RequestCycleError naming the cycle if synchronous request links loop."""
     requests = nx.DiGraph((e.source, e.target) for e in edges if e.kind == "request")

@@ -56,9 +56,6 @@ class NodeLoad:
         self.monitored_by: list[str] = []
         self.figures: dict = {}
 
-    def reset_inflow(self) -> None:
-        for vec in (self.in_avg, self.in_peak, self.in_bytes, self.repl_avg, self.repl_peak, self.repl_bytes):
-            vec[:] = [0.0] * N_CLASSES
 
 
 class Transfer:
