@@ -57,7 +57,6 @@ class NodeLoad:
         self.figures: dict = {}
 
 
-
 class Transfer:
     """One edge with its per-class multipliers, computed once before propagation."""
 
