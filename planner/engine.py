@@ -40,7 +40,7 @@ from planner.propagation import (
     propagate,
 )
 from planner.result import BreakingPoint, ClientResult, ComponentResult, Finding, PlanResult, Totals
-from planner.sizing import SINGLE_ACTIVE, Sizing, capacity_of, size
+from planner.sizing import SINGLE_ACTIVE, Sizing, size
 
 __all__ = ["compute"]
 
@@ -89,7 +89,7 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
     for cid, node in nodes.items():
         sizings[cid] = size(node, plan, plan.settings.default_redundancy)
     _monitoring(plan, nodes, sizings)
-    inst_avail = {cid: _instance_availability(plan, nodes[cid], sizings, nodes) for cid in nodes}
+    inst_avail = {cid: _instance_availability(plan, nodes[cid], sizings[cid], nodes) for cid in nodes}
     comp_avail = {cid: _component_availability(nodes[cid], sizings[cid], inst_avail[cid], plan) for cid in nodes}
     costs = {cid: _cost(nodes[cid], sizings[cid]) for cid in nodes}
 
@@ -159,10 +159,10 @@ def _detection(plan: Plan, node: NodeLoad, nodes: dict[str, NodeLoad]) -> float:
     return min(times) if times else plan.settings.manual_detection_s
 
 
-def _instance_availability(plan: Plan, node: NodeLoad, sizings, nodes) -> float:
+def _instance_availability(plan: Plan, node: NodeLoad, s: Sizing, nodes) -> float:
     if node.kind.behaviour is Behaviour.CLIENT:
         return 1.0
-    cap = capacity_of(node)
+    cap = s.cap
     if node.kind.managed or "availability" in node.component.capacity:
         return cap.availability  # a published SLA (or the user's own figure)
     fig = fx.AVAILABILITY_MTTR.figure(mtbf=cap.mtbf_hours * units.HOUR, detect=_detection(plan, node, nodes),
@@ -193,7 +193,7 @@ def _component_availability(node: NodeLoad, s: Sizing, a: float, plan: Plan) -> 
 def _cost(node: NodeLoad, s: Sizing) -> float:
     if node.kind.behaviour is Behaviour.CLIENT:
         return 0.0
-    cap = capacity_of(node)
+    cap = s.cap
     egress_avg = sum(node.in_bytes[c] for c in (CLASS_INDEX["read"], CLASS_INDEX["media_read"]))
     egress_gb = egress_avg * units.MONTH / 1e9 if node.client_fed else 0.0
     requests_m = (s.reads_avg + s.writes_avg) * units.MONTH / 1e6 if cap.request_price_per_million else 0.0

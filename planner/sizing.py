@@ -42,6 +42,7 @@ class Sizing:
     storage_per_day = storage_total = storage_replicated = memory = 0.0
     bandwidth_in = bandwidth_out = 0.0
     latency = 0.0
+    cap: Capacity | None = None  # per-instance figures with the component's overrides
     servers = 0  # M/M/c servers when queueing applies
     p_wait = 0.0
 
@@ -84,6 +85,7 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
     cap = capacity_of(node)
     u = plan.traffic.target_utilisation
     s = Sizing()
+    s.cap = cap
     s.reads_avg, s.writes_avg, s.reads_peak, s.writes_peak = served(node)
     figs = node.figures
     if behaviour is Behaviour.CLIENT:  # what it sends (it serves nothing)
@@ -120,6 +122,7 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
     if "throughput" in resources:
         figs["instances_throughput"] = fx.NEEDED_THROUGHPUT.figure(load=resources["throughput"], u=u)
     # ---- storage
+    fill = comp.param("fill_ratio") if "fill_ratio" in kind.param_defaults() else 1.0
     n_storage = 0.0
     per_node: dict[str, float] = {}  # resources every node carries in full (not divided by the count)
     if cap.storage and s.storage_replicated > 0:
@@ -127,7 +130,6 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
             per_node["storage"] = s.storage_replicated / cap.storage
         else:
             skew = comp.param("skew") if behaviour is Behaviour.PARTITIONED else 1.0
-            fill = comp.param("fill_ratio") if "fill_ratio" in kind.param_defaults() else 1.0
             fig = fx.NEEDED_STORAGE.figure(stored=s.storage_replicated, skew=skew, node_storage=cap.storage,
                                            fill=fill)
             figs["instances_storage"] = fig
@@ -168,7 +170,6 @@ def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
 
     # ---- utilisation on the binding resource: the one closest to its planned ceiling
     s.resource_loads = {**resources, **per_node}
-    fill = comp.param("fill_ratio") if "fill_ratio" in kind.param_defaults() else 1.0
     ceilings = {"throughput": u, "bandwidth": u, "storage": fill,
                 "memory": comp.param("usable_memory") if behaviour is Behaviour.CACHE else 1.0}
     shares = {name: load / s.active for name, load in resources.items()}
