@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any, Callable, NamedTuple
+
+import numpy as np
 
 from planner import availability as _availability
 from planner import units
@@ -30,6 +34,44 @@ _PY_NAMESPACE: dict[str, Any] = {
     "sqrt": math.sqrt,
     "log": math.log,
     "k_of_n": _availability.k_of_n,
+    "prod": math.prod,
+    "__builtins__": {},
+}
+
+
+def unique_map(function: Callable[..., float], *columns: Any) -> np.ndarray:
+    """``function`` applied element-wise to broadcast columns, called once per distinct row.
+
+    For scalar functions with no closed vector form (the binomial tail, Erlang C): a plan holds many
+    components with the same figures, so the distinct rows are few."""
+    arrays = np.broadcast_arrays(*(np.asarray(c, dtype=float) for c in columns))
+    if arrays[0].ndim == 0:
+        return np.asarray(function(*(float(a) for a in arrays)), dtype=float)
+    rows = np.stack([a.ravel() for a in arrays], axis=1)
+    if len(rows) == 0:
+        return np.zeros(arrays[0].shape)
+    distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+    values = np.array([function(*row) for row in distinct.tolist()], dtype=float)
+    return values[inverse.ravel()].reshape(arrays[0].shape)
+
+
+def _vector_max(*values: Any) -> Any:
+    return reduce(np.maximum, values)
+
+
+def _vector_min(*values: Any) -> Any:
+    return reduce(np.minimum, values)
+
+
+#: The same names over numpy columns: a formula evaluates a whole column of components at once.
+_NP_NAMESPACE: dict[str, Any] = {
+    "ceiling": lambda x: np.ceil(np.asarray(x, dtype=float) - 1e-9),
+    "Max": _vector_max,
+    "Min": _vector_min,
+    "exp": np.exp,
+    "sqrt": np.sqrt,
+    "log": np.log,
+    "k_of_n": lambda a, k, n: unique_map(_availability.k_of_n, a, k, n),
     "prod": math.prod,
     "__builtins__": {},
 }
@@ -52,6 +94,7 @@ class Formula:
     symbols: dict[str, str] = field(default_factory=dict)
     latex_override: str = ""
     _function: Callable[..., float] = field(init=False, repr=False, compare=False)
+    _vector: Callable[..., Any] = field(init=False, repr=False, compare=False)
     inputs: tuple[str, ...] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -59,9 +102,14 @@ class Formula:
         code = compile(f"lambda {', '.join(names)}: {self.expression}", f"<formula {self.key}>", "eval")
         object.__setattr__(self, "inputs", names)
         object.__setattr__(self, "_function", eval(code, dict(_PY_NAMESPACE)))  # noqa: S307 - our own constants
+        object.__setattr__(self, "_vector", eval(code, dict(_NP_NAMESPACE)))  # noqa: S307 - same code, numpy names
 
     def __call__(self, **values: float) -> float:
         return float(self._function(**values))
+
+    def vector(self, **values: Any) -> np.ndarray:
+        """The expression over numpy columns (one element per component): the engine's hot path."""
+        return np.asarray(self._vector(**values), dtype=float)
 
     def figure(self, **values: Any) -> Figure:
         """Evaluate and keep the working."""
@@ -150,6 +198,98 @@ class Figure(NamedTuple):
             "assumption": self.formula.assumption,
             "source": self.formula.source,
         }
+
+
+class FigureTable:
+    """Figures of many components, kept as columns until someone looks at one component's work.
+
+    The engine evaluates each formula once over the column of components it applies to
+    (`Formula.vector`) and records the inputs; `figures(i)` turns row i back into `Figure` objects,
+    the very inputs and value the column computed. Building ten Figure objects per component eagerly
+    would cost more than the whole computation."""
+
+    def __init__(self, n: int, order: tuple[str, ...] = ()):
+        self.n = n
+        self._order = {name: rank for rank, name in enumerate(order)}
+        self._columns: list[tuple[str, Formula, np.ndarray, dict[str, Any], np.ndarray]] = []
+        self._rows: tuple[list[int], list[tuple[int, int]]] | None = None
+
+    def add(self, name: str, formula: Formula, rows: np.ndarray, **inputs: Any) -> np.ndarray:
+        """Evaluate ``formula`` for the components ``rows`` (indices); returns one value per row."""
+        rows = np.asarray(rows, dtype=np.intp)
+        if rows.size == 0:
+            return np.zeros(0)
+        values = np.broadcast_to(formula.vector(**inputs), rows.shape).astype(float)
+        self._columns.append((name, formula, rows, inputs, values))
+        self._rows = None
+        return values
+
+    def figures(self, i: int) -> dict[str, Figure]:
+        """Row i as {name: Figure}, in the table's display order."""
+        if self._rows is None:
+            self._index()
+        starts, entries = self._rows
+        found: list[tuple[int, int, str, Figure]] = []
+        for c, at in entries[starts[i]:starts[i + 1]]:
+            name, formula, _rows, inputs, values = self._columns[c]
+            shown = {key: _python(v, at) for key, v in inputs.items()}
+            found.append((self._order.get(name, len(self._order)), c, name, Figure(formula, shown, float(values[at]))))
+        found.sort(key=lambda item: item[:2])
+        return {name: figure for _rank, _c, name, figure in found}
+
+    def _index(self) -> None:
+        """Where each row appears: (column, position) pairs grouped by row."""
+        if self._columns:
+            rows = np.concatenate([rows for _n, _f, rows, _i, _v in self._columns])
+            column = np.concatenate([np.full(len(rows), c) for c, (_n, _f, rows, _i, _v) in enumerate(self._columns)])
+            position = np.concatenate([np.arange(len(rows)) for _n, _f, rows, _i, _v in self._columns])
+        else:
+            rows = column = position = np.zeros(0, dtype=np.intp)
+        order = np.argsort(rows, kind="stable")
+        starts = np.searchsorted(rows[order], np.arange(self.n + 1)).tolist()
+        self._rows = (starts, list(zip(column[order].tolist(), position[order].tolist())))
+
+
+def _python(value: Any, at: int) -> Any:
+    """One component's input as a plain Python number (columns are numpy arrays, constants stay)."""
+    if isinstance(value, np.ndarray):
+        value = value[at] if value.ndim else value
+        return value.item()
+    return value
+
+
+class LazyFigures(Mapping):
+    """A component's figures, taken from its FigureTable on first use (a read-only mapping), after
+    any ``first`` figures worked out apart."""
+
+    __slots__ = ("_table", "_row", "_data", "_first")
+
+    def __init__(self, table: FigureTable, row: int, first: dict[str, Figure] | None = None):
+        self._table = table
+        self._row = row
+        self._first = first
+        self._data: dict[str, Figure] | None = None
+
+    def _load(self) -> dict[str, Figure]:
+        if self._data is None:
+            self._data = {**self._first, **self._table.figures(self._row)} if self._first else \
+                self._table.figures(self._row)
+        return self._data
+
+    def __getitem__(self, name: str) -> Figure:
+        return self._load()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._load()
+
+    def __repr__(self) -> str:
+        return f"LazyFigures({self._load()!r})"
 
 
 _PLURAL_UNITS = {"instances", "nodes", "shards", "replicas", "users", "probes/s"}

@@ -104,35 +104,58 @@ def check_request_cycles(plan: Plan, edges: list[Edge]) -> None:
     raise RequestCycleError([u for u, _v in cycle], {c.id: c.name for c in plan.components})
 
 
-def evaluation_order(plan: Plan, edges: list[Edge]) -> list[list[str]]:
-    """Strongly connected blocks in topological order; a block of more than one node is an async loop.
+Level = tuple[list[int], list[list[int]]]
 
-    Raises RequestCycleError when request links alone form a cycle. The common acyclic case is a plain
-    Kahn sort (no graph object: it runs on every recompute); loops go through networkx."""
-    successors: dict[str, list[str]] = {c.id: [] for c in plan.components}
-    indegree = dict.fromkeys(successors, 0)
+
+def evaluation_levels(plan: Plan, edges: list[Edge], index: dict[str, int]) -> list[Level]:
+    """The components (by row) in waves: every component comes after all that send to it.
+
+    Each level is (single components, async loops): a component's level is the longest path of
+    non-health links reaching it, so one level's components never feed each other and can be
+    evaluated together. Components on a loop (possible through async links only) form one block,
+    levelled as a whole. Raises RequestCycleError when request links alone form a cycle. The common
+    acyclic case is a plain Kahn sort by frontier (no graph object: it runs on every recompute)."""
+    n = len(index)
+    successors: list[list[int]] = [[] for _ in range(n)]
+    indegree = [0] * n
     for e in edges:
         if e.kind != "health":
-            successors[e.source].append(e.target)
-            indegree[e.target] += 1
-    ready = [n for n, d in indegree.items() if d == 0]
-    order: list[list[str]] = []
-    while ready:
-        node = ready.pop()
-        order.append([node])
-        for nxt in successors[node]:
-            indegree[nxt] -= 1
-            if indegree[nxt] == 0:
-                ready.append(nxt)
-    if len(order) == len(successors):
-        return order
+            t = index[e.target]
+            successors[index[e.source]].append(t)
+            indegree[t] += 1
+    frontier = [i for i in range(n) if indegree[i] == 0]
+    levels: list[Level] = []
+    done = 0
+    while frontier:
+        levels.append((frontier, []))
+        done += len(frontier)
+        following = []
+        for node in frontier:
+            for nxt in successors[node]:
+                indegree[nxt] -= 1
+                if indegree[nxt] == 0:
+                    following.append(nxt)
+        frontier = following
+    if done == n:
+        return levels
     check_request_cycles(plan, edges)
     graph = nx.DiGraph()
-    graph.add_nodes_from(successors)
-    graph.add_edges_from((e.source, e.target) for e in edges if e.kind != "health")
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from((u, v) for u, out in enumerate(successors) for v in out)
     condensed = nx.condensation(graph)
     members = nx.get_node_attributes(condensed, "members")
-    return [sorted(members[n]) for n in nx.topological_sort(condensed)]
+    depth: dict[int, int] = {}
+    for block in nx.topological_sort(condensed):
+        depth[block] = max((depth[p] + 1 for p in condensed.predecessors(block)), default=0)
+    by_level: list[Level] = [([], []) for _ in range(max(depth.values(), default=-1) + 1)]
+    for block in sorted(depth, key=lambda b: min(members[b])):
+        rows = sorted(members[block])
+        singles, loops = by_level[depth[block]]
+        if len(rows) == 1:
+            singles.append(rows[0])
+        else:
+            loops.append(rows)
+    return by_level
 
 
 def request_successors(edges: list[Edge]) -> dict[str, set[str]]:
@@ -143,38 +166,25 @@ def request_successors(edges: list[Edge]) -> dict[str, set[str]]:
     return succ
 
 
-def reachable(start: str, succ: dict[str, set[str]]) -> set[str]:
-    """Components a client's requests reach (not counting the client)."""
-    seen: set[str] = set()
-    stack = [start]
-    while stack:
-        node = stack.pop()
-        for nxt in succ.get(node, ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    seen.discard(start)
-    return seen
-
-
-def single_points_of_failure(clients: list[str], edges: list[Edge], candidates: set[str]) -> dict[str, list[str]]:
+def single_points_of_failure(clients: list[str], succ: dict[str, set[str]], candidates: set[str],
+                             dominators: dict[str, dict[str, str]] | None = None) -> dict[str, list[str]]:
     """Candidates whose loss cuts some client off from what its requests need.
 
     x cuts client c off from v when every request path from c to v passes x, i.e. x dominates v in
-    the request graph rooted at c (networkx.immediate_dominators, Cooper-Harvey-Kennedy). A candidate
-    at the end of a request path (a database, a payment API) cuts the client off from itself. Returns
+    the request graph rooted at c (`immediate_dominators`). A candidate at the end of a request path
+    (a database, a payment API) cuts the client off from itself. ``succ`` are the request links;
+    ``dominators`` may give each client's dominator tree when the caller has it already. Returns
     {spof id: [ids it cuts off]}; clients themselves are never candidates.
     """
-    graph = nx.DiGraph((e.source, e.target) for e in edges if e.kind == "request")
     cut: dict[str, set[str]] = {}
     for client in clients:
-        if client not in graph:
+        idom = dominators[client] if dominators is not None else immediate_dominators(client, succ)
+        if candidates.isdisjoint(idom):
             continue
-        idom = nx.immediate_dominators(graph, client)
         for node in idom:
             if node == client:
                 continue
-            if node in candidates and graph.out_degree(node) == 0:
+            if node in candidates and not succ.get(node):
                 cut.setdefault(node, set()).add(node)
             dominator = idom[node]
             while dominator != client:
@@ -182,6 +192,59 @@ def single_points_of_failure(clients: list[str], edges: list[Edge], candidates: 
                     cut.setdefault(dominator, set()).add(node)
                 dominator = idom[dominator]
     return {k: sorted(v) for k, v in cut.items()}
+
+
+def immediate_dominators(root: N, succ: Mapping[N, Iterable[N]]) -> dict[N, N]:
+    """{node: its immediate dominator} for every node reachable from root (root maps to itself).
+
+    The iterative algorithm of Cooper, Harvey and Kennedy ("A Simple, Fast Dominance Algorithm",
+    2001): nodes in reverse postorder, each node's dominator the nearest common dominator of its
+    processed predecessors, repeated until nothing changes. On an acyclic graph (request links never
+    loop) every predecessor comes first in reverse postorder, so one pass is exact and is all it takes."""
+    order: list[N] = []  # postorder
+    seen = {root}
+    stack = [(root, iter(succ.get(root, ())))]
+    while stack:
+        node, children = stack[-1]
+        for child in children:
+            if child not in seen:
+                seen.add(child)
+                stack.append((child, iter(succ.get(child, ()))))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    rank = {node: i for i, node in enumerate(order)}
+    preds: dict[N, list[N]] = {node: [] for node in order}
+    for node in order:
+        for child in succ.get(node, ()):
+            preds[child].append(node)
+    idom: dict[N, N] = {root: root}
+    first = True
+    while True:
+        changed = skipped = False
+        for node in reversed(order[:-1]):
+            new = None
+            for p in preds[node]:
+                if p not in idom:
+                    skipped = True  # a back edge: its source is not placed yet
+                    continue
+                if new is None:
+                    new = p
+                    continue
+                a, b = p, new
+                while a != b:
+                    while rank[a] < rank[b]:
+                        a = idom[a]
+                    while rank[b] < rank[a]:
+                        b = idom[b]
+                new = a
+            if new is not None and idom.get(node) != new:
+                idom[node] = new
+                changed = True
+        if not changed or (first and not skipped):  # a first pass that saw every predecessor is exact
+            return idom
+        first = False
 
 
 def back_edges(nodes: Iterable[N], successors: Mapping[N, Iterable[N]]) -> set[tuple[N, N]]:

@@ -18,212 +18,285 @@ and its outgoing links split the result:
 
 Replication links deliver the write stream into a separate "replicated" inflow (replicas replay it).
 Loops through async links are solved by iteration (they must shrink: total gain below 1).
+
+Everything is held as arrays (component rows x classes) and evaluated a level of the graph at a time
+(planner.graph.evaluation_levels): the components of one level never feed each other.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import numpy as np
+
 from planner import formulas as fx
-from planner.catalog import Behaviour, ComponentKind
-from planner.graph import Edge
-from planner.model import TRAFFIC_CLASSES, Component, Plan
+from planner.catalog import Behaviour
+from planner.columns import CODE, ComponentTable
+from planner.graph import Edge, Level
+from planner.model import TRAFFIC_CLASSES, Plan
 
 R, W, MR, MW = range(4)
 N_CLASSES = len(TRAFFIC_CLASSES)
 CLASS_INDEX = {name: i for i, name in enumerate(TRAFFIC_CLASSES)}
 READ_CLASSES = (R, MR)
 WRITE_CLASSES = (W, MW)
+AVG, PEAK, BYTES = range(3)
+_LINK_KINDS = ("request", "async", "event", "replication")
 
 
 class AmplifyingLoopError(ValueError):
     """Async links form a loop that multiplies traffic: it never settles."""
 
 
-class NodeLoad:
-    """What reaches one component and what it emits, per traffic class (average, peak, bytes/s)."""
+class Transfers:
+    """Every traffic-carrying edge as arrays: source and target rows, per-class factors, where it delivers.
 
-    __slots__ = ("component", "kind", "in_avg", "in_peak", "in_bytes", "repl_avg", "repl_peak", "repl_bytes",
-                 "out_avg", "out_peak", "out_bytes", "users", "client_fed", "monitored_by", "figures")
+    ``factors[e, c]`` is the share (or multiple) of the source's class-c output that edge e carries;
+    ``into[e, c]`` the flat inflow cell it lands in: target row (offset by n for the replicated
+    inflow of a replication link) x classes + the class it is delivered as."""
 
-    def __init__(self, component: Component, kind: ComponentKind):
-        self.component = component
+    def __init__(self, edges: list[Edge], table: ComponentTable):
+        n = table.n
+        carrying = [e for e in edges if e.kind != "health"]
+        self.edges = carrying
+        m = len(carrying)
+        index = table.index
+        self.source = np.fromiter((index[e.source] for e in carrying), dtype=np.intp, count=m)
+        self.target = np.fromiter((index[e.target] for e in carrying), dtype=np.intp, count=m)
+        split = np.fromiter((e.split for e in carrying), dtype=float, count=m)
+        links = [e.link for e in carrying]
+        described = [_describe(lk.kind, lk.share, lk.fanout, tuple(lk.classes), lk.deliver_as) for lk in links]
+        kind, share, fanout, convert = (np.array(column) for column in list(zip(*described))[:4]) if m else (
+            np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.intp))
+        carries = np.array([d[4] for d in described], dtype=bool).reshape(m, N_CLASSES)
+        link_row: dict[int, int] = {}
+        link_id = np.fromiter((link_row.setdefault(id(lk), len(link_row)) for lk in links), dtype=np.intp, count=m)
+        request = kind == 0
+        has_share, has_fanout = ~np.isnan(share), ~np.isnan(fanout)
+        open_ = request & ~has_share & ~has_fanout
+        self.request, self.open = request, open_
         self.kind = kind
-        zeros = [0.0] * N_CLASSES
-        self.in_avg, self.in_peak, self.in_bytes = zeros[:], zeros[:], zeros[:]
-        self.repl_avg, self.repl_peak, self.repl_bytes = zeros[:], zeros[:], zeros[:]
-        self.out_avg, self.out_peak, self.out_bytes = zeros[:], zeros[:], zeros
-        self.users = 0.0
-        self.client_fed = False  # a client links to it directly: its responses leave to the internet
-        self.monitored_by: list[str] = []
-        self.figures: dict = {}
+
+        # per source and class: explicit shares, what request fan-out links claim, the open request links
+        cells = (self.source[:, None] * N_CLASSES + np.arange(N_CLASSES)).ravel()
+        size = n * N_CLASSES
+        explicit = np.bincount(cells, (np.where(has_share, share * split, 0.0)[:, None] * carries).ravel(),
+                               minlength=size).reshape(n, N_CLASSES)
+        claim = np.where(request & ~has_share & has_fanout, np.minimum(fanout, 1.0) * split, 0.0)
+        claimed = np.bincount(cells, (claim[:, None] * carries).ravel(), minlength=size).reshape(n, N_CLASSES)
+        # a link expanded to a group's members counts once among its source's open links
+        first = np.zeros(m, dtype=bool)
+        if m:
+            pairs = self.source * (len(link_row) + 1) + link_id
+            _, firsts = np.unique(pairs, return_index=True)
+            first[firsts] = True
+        unassigned = np.bincount(cells, ((open_ & first)[:, None] * carries).ravel().astype(float),
+                                 minlength=size).reshape(n, N_CLASSES)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rest = np.where(unassigned > 0, np.maximum(0.0, 1.0 - explicit - claimed) / unassigned, 0.0)
+        self.explicit = explicit  # the explicit share sum per source and class (findings: above 1?)
+        base = np.where(has_share, share, np.where(has_fanout, fanout, 1.0))[:, None] * split[:, None]
+        factors = np.where(open_[:, None], rest[self.source] * split[:, None], base)
+        self.factors = np.where(carries, factors, 0.0)
+        self.carries = carries
+        destination = np.where(convert[:, None] >= 0, convert[:, None], np.arange(N_CLASSES))
+        row = self.target + np.where(kind == _LINK_KINDS.index("replication"), n, 0)
+        self.into = row[:, None] * N_CLASSES + destination
+        # a client's direct (non-replication) links: the target's responses leave to the internet
+        self.client_fed = np.zeros(n, dtype=bool)
+        from_client = table.behaviour[self.source] == CODE[Behaviour.CLIENT]
+        self.client_fed[self.target[from_client & (kind != _LINK_KINDS.index("replication"))]] = True
+        order = np.argsort(self.source, kind="stable")
+        self._by_source = order
+        self._starts = np.searchsorted(self.source[order], np.arange(n + 1))
+
+    def out_of(self, rows: np.ndarray | list[int]) -> np.ndarray:
+        """Edge indices leaving these rows, in edge order."""
+        rows = np.asarray(rows, dtype=np.intp)
+        if len(rows) == 1:
+            r = int(rows[0])
+            return self._by_source[self._starts[r]:self._starts[r + 1]]
+        picked = np.isin(self.source, rows)
+        return np.flatnonzero(picked)
 
 
-class Transfer:
-    """One edge with its per-class multipliers, computed once before propagation."""
-
-    __slots__ = ("edge", "target", "factors", "replication", "convert")
-
-    def __init__(self, edge: Edge, factors: tuple[float, ...], replication: bool, convert: int | None = None):
-        self.edge = edge
-        self.target = edge.target
-        self.factors = factors
-        self.replication = replication
-        self.convert = convert  # class index everything is delivered as, or None
-
-
-def edge_transfers(edges: list[Edge]) -> tuple[dict[str, list[Transfer]], dict[str, dict[int, float]]]:
-    """Per source: its edges with per-class factors. Also the explicit share sum per source and class."""
-    by_source: dict[str, list[Edge]] = {}
-    for edge in edges:
-        if edge.kind != "health":
-            by_source.setdefault(edge.source, []).append(edge)
-    transfers: dict[str, list[Transfer]] = {}
-    share_sums: dict[str, dict[int, float]] = {}
-    for source, out in by_source.items():
-        explicit = [0.0] * N_CLASSES
-        claimed = [0.0] * N_CLASSES
-        open_links: set[tuple[str, int]] = set()  # a link expanded to a group's members counts once
-        for edge in out:
-            link = edge.link
-            for name in link.classes:
-                c = CLASS_INDEX[name]
-                if link.share is not None:
-                    explicit[c] += link.share * edge.split
-                elif link.fanout is not None:
-                    if link.kind == "request":  # a fan-out link takes the class whole (x k): none left to split
-                        claimed[c] += min(link.fanout, 1.0) * edge.split
-                elif link.kind == "request":
-                    open_links.add((link.id, c))
-        unassigned = [sum(1 for _lid, cc in open_links if cc == c) for c in range(N_CLASSES)]
-        share_sums[source] = {c: explicit[c] for c in range(N_CLASSES) if explicit[c] > 0}
-        rest = [max(0.0, 1.0 - explicit[c] - claimed[c]) / unassigned[c] if unassigned[c] else 0.0
-                for c in range(N_CLASSES)]
-        items = []
-        for edge in out:
-            link = edge.link
-            factors = [0.0] * N_CLASSES
-            for name in link.classes:
-                c = CLASS_INDEX[name]
-                if link.share is not None:
-                    factors[c] = link.share * edge.split
-                elif link.fanout is not None:
-                    factors[c] = link.fanout * edge.split
-                elif link.kind == "request":
-                    factors[c] = rest[c] * edge.split
-                else:
-                    factors[c] = edge.split
-            delivered = link.delivered_as
-            items.append(Transfer(edge, tuple(factors), link.kind == "replication",
-                                  None if delivered is None else CLASS_INDEX[delivered]))
-        transfers[source] = items
-    return transfers, share_sums
+@lru_cache(maxsize=4096)
+def _describe(kind: str, share: float | None, fanout: float | None, classes: tuple[str, ...],
+              deliver_as: str | None) -> tuple[int, float, float, int, tuple[bool, ...]]:
+    """A link's settings as numbers: kind code, share and fan-out (NaN: unset), the class it delivers
+    as (-1: as sent; events deliver writes) and which classes it carries. Links repeat a handful of
+    settings, so this is cached by value."""
+    delivered = deliver_as or ("write" if kind == "event" else None)
+    return (_LINK_KINDS.index(kind), np.nan if share is None else float(share),
+            np.nan if fanout is None else float(fanout), -1 if delivered is None else CLASS_INDEX[delivered],
+            tuple(name in classes for name in TRAFFIC_CLASSES))
 
 
-def pass_ratios(node: NodeLoad) -> list[float]:
-    """Share of each class's inflow that the component emits downstream (before links split it)."""
-    behaviour = node.kind.behaviour
-    ratios = [1.0] * N_CLASSES
-    if behaviour is Behaviour.CACHE:
-        miss = 1.0 - node.component.param("hit_ratio")
-        ratios[R] = ratios[MR] = miss
-    elif behaviour is Behaviour.CDN:
-        origin = 1.0 - node.component.param("offload")
-        ratios[R] = ratios[MR] = origin
-    elif behaviour is Behaviour.NOTIFICATION:
-        ratios = [node.component.param("channels_per_event")] * N_CLASSES
-    elif behaviour is Behaviour.EXTERNAL:
-        ratios = [1.0 + node.component.param("retries") * node.component.param("failure_rate")] * N_CLASSES
+class Flows:
+    """What reaches each component and what it emits: arrays [avg, peak, bytes] x rows x classes.
+
+    ``inflow`` has 2n rows: rows n.. hold the replicated stream a replica replays (from replication
+    links), apart from the traffic it serves."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.inflow = np.zeros((3, 2 * n, N_CLASSES))
+        self.out = np.zeros((3, n, N_CLASSES))
+        self.users = np.zeros(n)
+
+    @property
+    def in_avg(self) -> np.ndarray:
+        return self.inflow[AVG, :self.n]
+
+    @property
+    def in_peak(self) -> np.ndarray:
+        return self.inflow[PEAK, :self.n]
+
+    @property
+    def in_bytes(self) -> np.ndarray:
+        return self.inflow[BYTES, :self.n]
+
+    @property
+    def repl_avg(self) -> np.ndarray:
+        return self.inflow[AVG, self.n:]
+
+    @property
+    def repl_peak(self) -> np.ndarray:
+        return self.inflow[PEAK, self.n:]
+
+
+def pass_ratios(table: ComponentTable) -> np.ndarray:
+    """Share of each class's inflow that a component emits downstream (rows x classes)."""
+    ratios = np.ones((table.n, N_CLASSES))
+    for behaviour, parameter in ((Behaviour.CACHE, "hit_ratio"), (Behaviour.CDN, "offload")):
+        rows = table.of(behaviour)
+        if rows.any():
+            passed = 1.0 - table.param(parameter)[rows]
+            ratios[rows, R] = passed
+            ratios[rows, MR] = passed
+    rows = table.of(Behaviour.NOTIFICATION)
+    if rows.any():
+        ratios[rows] = table.param("channels_per_event")[rows, None]
+    rows = table.of(Behaviour.EXTERNAL)
+    if rows.any():
+        ratios[rows] = (1.0 + table.param("retries")[rows] * table.param("failure_rate")[rows])[:, None]
     return ratios
 
 
-def emit(node: NodeLoad, plan: Plan, client_users: float) -> None:
-    """Fill node.out_* from node.in_* according to the component's behaviour."""
-    comp, behaviour = node.component, node.kind.behaviour
-    profile = plan.traffic
-    if behaviour is Behaviour.CLIENT:
-        node.users = client_users
-        peak_factor = comp.peak_factor or profile.peak_factor
-        reads = fx.AVG_RATE.figure(users=client_users, per_user=profile.reads_per_user, day_s=fx.DAY_S)
-        writes = fx.AVG_RATE.figure(users=client_users, per_user=profile.writes_per_user, day_s=fx.DAY_S)
-        node.figures["reads_avg"] = reads
-        node.figures["writes_avg"] = writes
-        node.figures["peak_qps"] = fx.PEAK_RATE.figure(avg=reads.value + writes.value, peak_factor=peak_factor)
-        avg = [reads.value, writes.value, reads.value * profile.media_read_fraction,
-               writes.value * profile.media_fraction]
-        sizes = [profile.response_size, profile.request_size, profile.media_size, profile.media_size]
-        node.out_avg[:] = avg
-        node.out_peak[:] = [a * peak_factor for a in avg]
-        node.out_bytes[:] = [a * s for a, s in zip(avg, sizes)]
-        return
-    if comp.peak_factor is not None:  # the component sees its own peak shape
-        node.in_peak[:] = [a * comp.peak_factor for a in node.in_avg]
-    ratios = pass_ratios(node)
-    for c in range(N_CLASSES):
-        node.out_avg[c] = node.in_avg[c] * ratios[c]
-        node.out_peak[c] = node.in_peak[c] * ratios[c]
-        node.out_bytes[c] = node.in_bytes[c] * ratios[c]
-    if behaviour in (Behaviour.QUEUE, Behaviour.PUBSUB):
-        duration, bound = comp.param("peak_duration_s"), comp.param("drain_bound_s")
-        for c in range(N_CLASSES):
-            if node.in_peak[c] > node.in_avg[c]:
-                node.out_peak[c] = fx.QUEUE_DRAIN(avg=node.in_avg[c], peak=node.in_peak[c], D=duration, T=bound)
+class Propagation:
+    """Runs the traffic through the graph; keeps the client figures it works out on the way."""
 
+    def __init__(self, plan: Plan, table: ComponentTable, transfers: Transfers, ratios: np.ndarray,
+                 figures: fx.FigureTable, client_users: np.ndarray):
+        self.plan, self.table, self.transfers, self.figures = plan, table, transfers, figures
+        self.flows = Flows(table.n)
+        self.ratios = ratios
+        self.client_users = client_users
+        self.is_client = table.of(Behaviour.CLIENT)
+        queue = table.of(Behaviour.QUEUE, Behaviour.PUBSUB)
+        self.is_queue = queue
+        self.peak_duration = table.param("peak_duration_s")
+        self.drain_bound = table.param("drain_bound_s")
+        self.own_peak = ~np.isnan(table.peak_factor)
 
-def deliver(node: NodeLoad, transfers: list[Transfer], nodes: dict[str, NodeLoad]) -> None:
-    """Add node's emitted flows to its targets' inflows."""
-    for transfer in transfers:
-        target = nodes[transfer.target]
-        if transfer.replication:
-            avg, peak, byt = target.repl_avg, target.repl_peak, target.repl_bytes
+    def run(self, levels: list[Level]) -> Flows:
+        for singles, loops in levels:
+            if singles:
+                rows = np.array(singles, dtype=np.intp)
+                self.emit(rows)
+                self.deliver(self.transfers.out_of(rows))
+            for block in loops:
+                self._loop(block)
+        return self.flows
+
+    # ------------------------------------------------------------------ one wave
+    def emit(self, rows: np.ndarray) -> None:
+        """Fill the rows' outflow from their inflow according to each component's behaviour."""
+        flows, table = self.flows, self.table
+        clients = self.is_client[rows]
+        if clients.any():
+            self._emit_clients(rows[clients])
+            rows = rows[~clients]
+            if not len(rows):
+                return
+        inflow = flows.inflow
+        own = self.own_peak[rows]
+        if own.any():  # the component sees its own peak shape
+            mine = rows[own]
+            inflow[PEAK, mine] = inflow[AVG, mine] * table.peak_factor[mine, None]
+        ratios = self.ratios[rows]
+        flows.out[:, rows] = inflow[:, rows] * ratios
+        queues = self.is_queue[rows]
+        if queues.any():
+            q = rows[queues]
+            avg, peak = inflow[AVG, q], inflow[PEAK, q]
+            smoothed = peak > avg
+            if smoothed.any():
+                at = np.nonzero(smoothed)
+                drain = fx.QUEUE_DRAIN.vector(avg=avg[at], peak=peak[at], D=self.peak_duration[q][at[0]],
+                                              T=self.drain_bound[q][at[0]])
+                out_peak = flows.out[PEAK, q]
+                out_peak[at] = drain
+                flows.out[PEAK, q] = out_peak
+
+    def _emit_clients(self, rows: np.ndarray) -> None:
+        flows, profile, table = self.flows, self.plan.traffic, self.table
+        users = self.client_users[rows]
+        flows.users[rows] = users
+        peak_factor = np.where(np.isnan(table.peak_factor[rows]), profile.peak_factor, table.peak_factor[rows])
+        reads = self.figures.add("reads_avg", fx.AVG_RATE, rows, users=users, per_user=profile.reads_per_user,
+                                 day_s=fx.DAY_S)
+        writes = self.figures.add("writes_avg", fx.AVG_RATE, rows, users=users, per_user=profile.writes_per_user,
+                                  day_s=fx.DAY_S)
+        self.figures.add("peak_qps", fx.PEAK_RATE, rows, avg=reads + writes, peak_factor=peak_factor)
+        avg = np.stack([reads, writes, reads * profile.media_read_fraction, writes * profile.media_fraction], axis=1)
+        sizes = np.array([profile.response_size, profile.request_size, profile.media_size, profile.media_size])
+        flows.out[AVG, rows] = avg
+        flows.out[PEAK, rows] = avg * peak_factor[:, None]
+        flows.out[BYTES, rows] = avg * sizes
+
+    def deliver(self, edges: np.ndarray) -> None:
+        """Add the sources' emitted flows to their targets' inflows along these edges."""
+        if not len(edges):
+            return
+        t = self.transfers
+        factors = t.factors[edges]
+        sent = self.flows.out[:, t.source[edges]] * factors  # 3 x edges x classes
+        cells = t.into[edges].ravel()
+        size = 2 * self.flows.n * N_CLASSES
+        inflow = self.flows.inflow.reshape(3, size)
+        carried = (factors != 0).ravel()
+        cells = cells[carried]
+        for q in range(3):
+            inflow[q] += np.bincount(cells, sent[q].ravel()[carried], minlength=size)
+
+    # ------------------------------------------------------------------ async loops
+    def _loop(self, block: list[int], max_rounds: int = 500) -> None:
+        rows = np.array(block, dtype=np.intp)
+        n = self.flows.n
+        both = np.concatenate([rows, rows + n])
+        inflow = self.flows.inflow
+        outside = inflow[:, both].copy()
+        edges = self.transfers.out_of(rows)
+        inner_mask = np.isin(self.transfers.target[edges], rows)
+        inner, outer = edges[inner_mask], edges[~inner_mask]
+        previous = None
+        for _ in range(max_rounds):
+            self.emit(rows)
+            inflow[:, both] = outside
+            self.deliver(inner)
+            total = float(inflow[PEAK, rows].sum() + inflow[PEAK, rows + n].sum())
+            if previous is not None and abs(total - previous) <= 1e-9 * max(1.0, total):
+                break
+            if total > 1e15:
+                raise AmplifyingLoopError(f"async links loop through {', '.join(self._ids(block))} and multiply "
+                                          "traffic without bound; lower a share or fan-out on the loop")
+            previous = total
         else:
-            avg, peak, byt = target.in_avg, target.in_peak, target.in_bytes
-            if node.kind.behaviour is Behaviour.CLIENT:
-                target.client_fed = True
-        into = transfer.convert
-        for c, factor in enumerate(transfer.factors):
-            if factor:
-                d = c if into is None else into
-                avg[d] += node.out_avg[c] * factor
-                peak[d] += node.out_peak[c] * factor
-                byt[d] += node.out_bytes[c] * factor
+            raise AmplifyingLoopError(f"async links loop through {', '.join(self._ids(block))} and never settle; "
+                                      "lower a share or fan-out on the loop")
+        self.emit(rows)
+        self.deliver(outer)
 
-
-def propagate(plan: Plan, nodes: dict[str, NodeLoad], order: list[list[str]],
-              transfers: dict[str, list[Transfer]], client_users: dict[str, float]) -> None:
-    """Run the traffic through the graph in evaluation order (blocks of async loops iterate)."""
-    for block in order:
-        if len(block) == 1:
-            node = nodes[block[0]]
-            emit(node, plan, client_users.get(block[0], 0.0))
-            deliver(node, transfers.get(block[0], []), nodes)
-            continue
-        _propagate_loop(plan, nodes, block, transfers, client_users)
-
-
-def _propagate_loop(plan, nodes, block, transfers, client_users, max_rounds: int = 500) -> None:
-    members = set(block)
-    outside = {n: ([*nodes[n].in_avg], [*nodes[n].in_peak], [*nodes[n].in_bytes],
-                   [*nodes[n].repl_avg], [*nodes[n].repl_peak], [*nodes[n].repl_bytes]) for n in block}
-    previous = None
-    for _ in range(max_rounds):
-        for n in block:
-            emit(nodes[n], plan, client_users.get(n, 0.0))
-        for n in block:
-            node = nodes[n]
-            node.in_avg[:], node.in_peak[:], node.in_bytes[:] = (list(v) for v in outside[n][:3])
-            node.repl_avg[:], node.repl_peak[:], node.repl_bytes[:] = (list(v) for v in outside[n][3:])
-        for n in block:
-            inner = [t for t in transfers.get(n, []) if t.edge.target in members]
-            deliver(nodes[n], inner, nodes)
-        total = sum(sum(nodes[n].in_peak) + sum(nodes[n].repl_peak) for n in block)
-        if previous is not None and abs(total - previous) <= 1e-9 * max(1.0, total):
-            break
-        if total > 1e15:
-            raise AmplifyingLoopError(f"async links loop through {', '.join(block)} and multiply traffic "
-                                      "without bound; lower a share or fan-out on the loop")
-        previous = total
-    else:
-        raise AmplifyingLoopError(f"async links loop through {', '.join(block)} and never settle; "
-                                  "lower a share or fan-out on the loop")
-    for n in block:
-        emit(nodes[n], plan, client_users.get(n, 0.0))
-        deliver(nodes[n], [t for t in transfers.get(n, []) if t.edge.target not in members], nodes)
+    def _ids(self, block: list[int]) -> list[str]:
+        return sorted(self.table.ids[i] for i in block)

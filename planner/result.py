@@ -8,6 +8,7 @@ values substituted ("show your work").
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -16,9 +17,9 @@ from planner.formulas import Figure
 Severity = Literal["error", "warning", "info"]
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A modelling problem shown to the user (not an exception)."""
+class Finding(NamedTuple):
+    """A modelling problem shown to the user (not an exception). Immutable (a NamedTuple: a large plan
+    may have thousands)."""
 
     severity: Severity
     code: str
@@ -62,7 +63,7 @@ class ComponentResult(NamedTuple):
     instance_availability: float
     availability: float
     monthly_cost: float
-    figures: dict[str, Figure]
+    figures: Mapping[str, Figure]  # built on first use (planner.formulas.LazyFigures)
     details: dict[str, float]
 
     @property
@@ -105,7 +106,7 @@ class ClientResult:
     write_latency: float
     availability: float         # series over every component its requests need
     needs: tuple[str, ...]
-    figures: dict[str, Figure] = field(default_factory=dict)
+    figures: Mapping[str, Figure] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,309 +1,373 @@
 """
-Sizing one component from the load that reaches it: work, instances, utilisation, storage, memory,
-bandwidth, latency and cost (capacity-model.md, "Sizing", "Latency", "Cost").
+Sizing every component from the load that reaches it: work, instances, utilisation, storage, memory,
+bandwidth and latency (capacity-model.md, "Sizing", "Latency").
 
 Instances needed n = max over resources: throughput ceil(load / u), bandwidth ceil(bytes / (bw x u)),
 storage ceil(stored x skew / (node storage x fill)), memory ceil(hot set / (node memory x usable)).
 Utilisation at the deployed count is reported on the binding (scarcest) resource.
+
+All components are sized at once: each rule below is one formula evaluated over the rows it applies
+to (masks by behaviour and by which figures a kind has), and records its working in the FigureTable.
 """
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
 from planner import formulas as fx
 from planner import units
-from planner.catalog import Behaviour, Capacity
+from planner.catalog import Behaviour
+from planner.columns import ComponentTable
 from planner.model import Plan
-from planner.propagation import MR, MW, N_CLASSES, READ_CLASSES, WRITE_CLASSES, NodeLoad, R, W
+from planner.propagation import AVG, BYTES, MR, MW, PEAK, Flows, R, W
 from planner.queueing import erlang_c
 
 #: Behaviours whose one active instance takes all the load (a standby adds no capacity).
-SINGLE_ACTIVE = {Behaviour.SQL_PRIMARY}
+SINGLE_ACTIVE = (Behaviour.SQL_PRIMARY,)
 #: Every node holds a full copy of the data: more nodes do not divide storage.
-FULL_COPY = {Behaviour.SQL_PRIMARY, Behaviour.SQL_REPLICA}
+FULL_COPY = (Behaviour.SQL_PRIMARY, Behaviour.SQL_REPLICA)
 #: Provider quotas: "auto" means one account-wide quota, not a count you can raise by adding instances.
-QUOTA_BOUND = {Behaviour.EXTERNAL, Behaviour.NOTIFICATION}
-STORES_DATA = {Behaviour.SQL_PRIMARY, Behaviour.SQL_REPLICA, Behaviour.PARTITIONED, Behaviour.OBJECT_STORE}
+QUOTA_BOUND = (Behaviour.EXTERNAL, Behaviour.NOTIFICATION)
+STORES_DATA = (Behaviour.SQL_PRIMARY, Behaviour.SQL_REPLICA, Behaviour.PARTITIONED, Behaviour.OBJECT_STORE)
+#: The resources a component may run out of, in the order ties are broken.
+RESOURCES = ("throughput", "bandwidth", "storage", "memory")
+THROUGHPUT, BANDWIDTH, STORAGE, MEMORY = range(4)
 
 
 class Sizing:
-    """What size() works out for one component (class attributes are the defaults: cheap to create)."""
+    """What size_all() works out, one array element per component row."""
 
-    reads_avg = writes_avg = reads_peak = writes_peak = 0.0
-    load = 0.0
-    binding = "none"
-    resource_loads: dict | None = None
-    needed = recommended = count = active = 1
-    utilisation = 0.0
-    ceiling = 1.0
-    traffic_utilisation = 0.0  # on the scarcest resource that scales with traffic (not stored data)
-    traffic_ceiling = 1.0
-    storage_per_day = storage_total = storage_replicated = memory = 0.0
-    bandwidth_in = bandwidth_out = 0.0
-    latency = 0.0
-    cap: Capacity | None = None  # per-instance figures with the component's overrides
-    servers = 0  # M/M/c servers when queueing applies
-    p_wait = 0.0
-
-
-def capacity_of(node: NodeLoad) -> Capacity:
-    """The kind's per-instance figures with the component's overrides applied."""
-    if not node.component.capacity:
-        return node.kind.capacity
-    return node.kind.capacity.model_copy(update=node.component.capacity)
+    def __init__(self, n: int):
+        zeros = np.zeros
+        self.reads_avg, self.writes_avg, self.reads_peak, self.writes_peak = (zeros(n) for _ in range(4))
+        self.bandwidth_in, self.bandwidth_out = zeros(n), zeros(n)
+        self.storage_per_day, self.storage_total, self.storage_replicated, self.memory = (zeros(n) for _ in range(4))
+        #: instances' worth of each resource at peak (NaN: not a limit of this component)
+        self.resource = np.full((n, len(RESOURCES)), np.nan)
+        self.per_node = np.zeros((n, len(RESOURCES)), dtype=bool)  # carried in full by every node
+        self.needed, self.recommended, self.count, self.active = (np.ones(n) for _ in range(4))
+        self.binding = np.full(n, -1, dtype=np.intp)  # index into RESOURCES; -1: none
+        self.load, self.utilisation, self.ceiling = zeros(n), zeros(n), np.ones(n)
+        self.traffic_utilisation, self.traffic_ceiling = zeros(n), np.ones(n)  # scales with traffic (not data)
+        self.latency, self.servers, self.p_wait = zeros(n), zeros(n), zeros(n)
+        self.peak_bytes = zeros((n, 4))
+        self.replicated_peak = zeros(n)  # writes/s a replica replays at peak
+        self.n_storage, self.n_memory = zeros(n), zeros(n)  # nodes needed for data, for the hot set
+        self.provided = zeros(n)  # messages / calls / samples per second a provider handles (average)
 
 
-def _ratio(peak: float, avg: float) -> float:
-    return peak / avg if avg > 0 else 1.0
+def _ratio(peak: np.ndarray, avg: np.ndarray) -> np.ndarray:
+    """peak / avg, 1 where nothing flows."""
+    return np.divide(peak, avg, out=np.ones_like(peak), where=avg > 0)
 
 
-def served(node: NodeLoad) -> tuple[float, float, float, float]:
-    """(reads avg, writes avg, reads peak, writes peak) the component itself handles."""
-    avg, peak = node.in_avg, node.in_peak
-    ra, wa, rp, wp = avg[R] + avg[MR], avg[W] + avg[MW], peak[R] + peak[MR], peak[W] + peak[MW]
-    behaviour = node.kind.behaviour
-    if behaviour in (Behaviour.NOTIFICATION, Behaviour.EXTERNAL, Behaviour.METRICS):
-        figure_key = {Behaviour.NOTIFICATION: "messages", Behaviour.EXTERNAL: "calls",
-                      Behaviour.METRICS: "samples"}[behaviour]
-        if behaviour is Behaviour.NOTIFICATION:
-            fig = fx.FANOUT_CHANNELS.figure(events=ra + wa, channels=node.component.param("channels_per_event"))
-        elif behaviour is Behaviour.EXTERNAL:
-            fig = fx.RETRY_LOAD.figure(requests=ra + wa, retries=node.component.param("retries"),
-                                       failure_rate=node.component.param("failure_rate"))
-        else:
-            fig = fx.METRIC_SAMPLES.figure(requests=ra + wa,
-                                           samples_per_request=node.component.param("samples_per_request"))
-        node.figures[figure_key] = fig
-        factor = fig.value / (ra + wa) if ra + wa > 0 else 0.0
-        return 0.0, (ra + wa) * factor, 0.0, (rp + wp) * factor
-    return ra, wa, rp, wp
+def _rows(mask: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(mask)
 
 
-def size(node: NodeLoad, plan: Plan, default_redundancy: str) -> Sizing:
-    comp, kind, behaviour = node.component, node.kind, node.kind.behaviour
-    cap = capacity_of(node)
-    u = plan.traffic.target_utilisation
-    s = Sizing()
-    s.cap = cap
-    s.reads_avg, s.writes_avg, s.reads_peak, s.writes_peak = served(node)
-    figs = node.figures
-    if behaviour is Behaviour.CLIENT:  # what it sends (it serves nothing)
-        s.reads_avg = sum(node.out_avg[c] for c in READ_CLASSES)
-        s.writes_avg = sum(node.out_avg[c] for c in WRITE_CLASSES)
-        s.reads_peak = sum(node.out_peak[c] for c in READ_CLASSES)
-        s.writes_peak = sum(node.out_peak[c] for c in WRITE_CLASSES)
-        s.count = s.needed = s.recommended = 0
-        s.bandwidth_out = sum(node.out_bytes[c] * _ratio(node.out_peak[c], node.out_avg[c]) for c in WRITE_CLASSES)
-        s.bandwidth_in = sum(node.out_avg[c] and node.out_bytes[c] * _ratio(node.out_peak[c], node.out_avg[c])
-                             for c in READ_CLASSES)
+def size_all(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTable) -> Sizing:
+    n = table.n
+    s = Sizing(n)
+    if not n:
         return s
+    client = table.of(Behaviour.CLIENT)
+    served = ~client
+    _served(table, flows, figs, s)
+    _client_rates(flows, client, s)
 
-    in_avg, in_peak, in_bytes = node.in_avg, node.in_peak, node.in_bytes
-    peak_bytes = [in_bytes[c] * in_peak[c] / in_avg[c] if in_avg[c] > 0 else in_bytes[c] for c in range(N_CLASSES)]
-    s.bandwidth_in = peak_bytes[W] + peak_bytes[MW]
-    s.bandwidth_out = peak_bytes[R] + peak_bytes[MR]
+    in_avg, in_peak, in_bytes = flows.in_avg, flows.in_peak, flows.in_bytes
+    with np.errstate(divide="ignore", invalid="ignore"):
+        peak_bytes = np.where(in_avg > 0, in_bytes * in_peak / in_avg, in_bytes)
+    peak_bytes[client] = 0.0
+    s.peak_bytes = peak_bytes
+    s.bandwidth_in[served] = (peak_bytes[:, W] + peak_bytes[:, MW])[served]
+    s.bandwidth_out[served] = (peak_bytes[:, R] + peak_bytes[:, MR])[served]
 
-    _storage(node, plan, s)
-    resources: dict[str, float] = {}
-
-    # ---- throughput
-    throughput = _throughput_load(node, cap, s, plan)
-    if throughput is not None:
-        resources["throughput"] = throughput.value
-        figs["load"] = throughput
-    # ---- bandwidth
-    if cap.bandwidth:
-        bw = fx.LOAD_BANDWIDTH.figure(bytes_per_s=sum(peak_bytes), bandwidth=cap.bandwidth)
-        resources["bandwidth"] = bw.value
-        figs["load_bandwidth"] = bw
-    n_throughput = fx.NEEDED_THROUGHPUT(load=resources.get("throughput", 0.0), u=u)
-    n_bandwidth = fx.NEEDED_THROUGHPUT(load=resources.get("bandwidth", 0.0), u=u)
-    if "throughput" in resources:
-        figs["instances_throughput"] = fx.NEEDED_THROUGHPUT.figure(load=resources["throughput"], u=u)
-    # ---- storage
-    fill = comp.param("fill_ratio") if "fill_ratio" in kind.param_defaults() else 1.0
-    n_storage = 0.0
-    per_node: dict[str, float] = {}  # resources every node carries in full (not divided by the count)
-    if cap.storage and s.storage_replicated > 0:
-        if behaviour in FULL_COPY:
-            per_node["storage"] = s.storage_replicated / cap.storage
-        else:
-            skew = comp.param("skew") if behaviour is Behaviour.PARTITIONED else 1.0
-            fig = fx.NEEDED_STORAGE.figure(stored=s.storage_replicated, skew=skew, node_storage=cap.storage,
-                                           fill=fill)
-            figs["instances_storage"] = fig
-            n_storage = fig.value
-            resources["storage"] = s.storage_replicated * skew / cap.storage
-    # ---- memory
-    n_memory = 0.0
-    if behaviour is Behaviour.CACHE and cap.memory and s.memory > 0:
-        usable = comp.param("usable_memory")
-        fig = fx.NEEDED_MEMORY.figure(memory=s.memory, node_memory=cap.memory, usable=usable)
-        figs["instances_memory"] = fig
-        n_memory = fig.value
-        resources["memory"] = s.memory / cap.memory
-    if behaviour in SINGLE_ACTIVE:
-        s.needed = 1  # one writer: more nodes add no capacity (findings say when one is not enough)
-    else:
-        needed = fx.NEEDED.figure(n_throughput=n_throughput, n_bandwidth=n_bandwidth, n_storage=n_storage,
-                                  n_memory=n_memory)
-        figs["instances_needed"] = needed
-        s.needed = int(needed.value)
-        copies = _copies(node, plan)
-        if copies > s.needed and not kind.managed:
-            figs["instances_copies"] = fx.AT_LEAST_COPIES.figure(n=s.needed, rf=copies)
-            s.needed = int(figs["instances_copies"].value)
-
-    redundancy = comp.redundancy if comp.redundancy != "default" else default_redundancy
-    if kind.managed and behaviour not in (Behaviour.PARTITIONED, Behaviour.OBJECT_STORE):
-        redundancy = "none"  # a managed service's redundancy is in its SLA
-    if redundancy == "ha":
-        figs["instances_recommended"] = fx.WITH_HA.figure(n=s.needed)
-    elif redundancy == "n+1":
-        figs["instances_recommended"] = fx.WITH_SPARE.figure(n=s.needed)
-    s.recommended = int(figs["instances_recommended"].value) if "instances_recommended" in figs else s.needed
-    if behaviour in QUOTA_BOUND and comp.instances == "auto":
-        s.recommended = 1
-    s.count = comp.instances if isinstance(comp.instances, int) else s.recommended
-    s.active = 1 if behaviour in SINGLE_ACTIVE else s.count
-
-    # ---- utilisation on the binding resource: the one closest to its planned ceiling
-    s.resource_loads = {**resources, **per_node}
-    ceilings = {"throughput": u, "bandwidth": u, "storage": fill,
-                "memory": comp.param("usable_memory") if behaviour is Behaviour.CACHE else 1.0}
-    shares = {name: load / s.active for name, load in resources.items()}
-    shares.update(per_node)
-    if shares:
-        s.binding = max(shares, key=lambda name: shares[name] / ceilings[name])
-        s.load = s.resource_loads[s.binding]
-        s.ceiling = ceilings[s.binding]
-        divisor = 1 if s.binding in per_node else s.active
-        figs["utilisation"] = fx.UTILISATION.figure(load=s.load, count=divisor)
-        s.utilisation = figs["utilisation"].value
-        # stored data grows with time, not with the traffic multiplier: the breaking point ignores it
-        traffic = {name: share for name, share in shares.items() if name != "storage"}
-        if traffic:
-            name = max(traffic, key=lambda n: traffic[n] / ceilings[n])
-            s.traffic_utilisation, s.traffic_ceiling = traffic[name], ceilings[name]
-    _latency(node, cap, s, resources.get("throughput", 0.0))
+    s.replicated_peak[:] = flows.repl_peak[:, W] + flows.repl_peak[:, MW]
+    _storage(plan, table, flows, figs, s)
+    _resources(plan, table, figs, s, served)
+    _counts(plan, table, figs, s, served)
+    _utilisation(plan, table, figs, s, served)
+    _latency(table, figs, s, served)
     return s
 
 
-def _copies(node: NodeLoad, plan: Plan) -> int:
-    """Copies of each item a replicated store keeps: it needs at least that many nodes."""
-    behaviour = node.kind.behaviour
-    if behaviour is Behaviour.PUBSUB:
-        return int(node.component.param("replication_factor"))
-    if behaviour is Behaviour.PARTITIONED:
-        return int(node.component.param("replication_factor") or plan.traffic.replication_factor)
-    return 1
+def _served(table: ComponentTable, flows: Flows, figs: fx.FigureTable, s: Sizing) -> None:
+    """(reads, writes) avg and peak each component itself handles; providers count messages or calls."""
+    avg, peak = flows.in_avg, flows.in_peak
+    s.reads_avg[:] = avg[:, R] + avg[:, MR]
+    s.writes_avg[:] = avg[:, W] + avg[:, MW]
+    s.reads_peak[:] = peak[:, R] + peak[:, MR]
+    s.writes_peak[:] = peak[:, W] + peak[:, MW]
+    for behaviour, key, formula, first, parameters in (
+            (Behaviour.NOTIFICATION, "messages", fx.FANOUT_CHANNELS, "events", {"channels": "channels_per_event"}),
+            (Behaviour.EXTERNAL, "calls", fx.RETRY_LOAD, "requests",
+             {"retries": "retries", "failure_rate": "failure_rate"}),
+            (Behaviour.METRICS, "samples", fx.METRIC_SAMPLES, "requests",
+             {"samples_per_request": "samples_per_request"})):
+        rows = _rows(table.of(behaviour))
+        if not rows.size:
+            continue
+        events = s.reads_avg[rows] + s.writes_avg[rows]
+        values = figs.add(key, formula, rows, **{first: events},
+                          **{name: table.param(p)[rows] for name, p in parameters.items()})
+        s.provided[rows] = values
+        factor = np.divide(values, events, out=np.zeros_like(values), where=events > 0)
+        peaks = s.reads_peak[rows] + s.writes_peak[rows]
+        s.reads_avg[rows], s.writes_avg[rows] = 0.0, events * factor
+        s.reads_peak[rows], s.writes_peak[rows] = 0.0, peaks * factor
 
 
-def _throughput_load(node: NodeLoad, cap: Capacity, s: Sizing, plan: Plan) -> fx.Figure | None:
-    comp, behaviour = node.component, node.kind.behaviour
-    rc, wc = cap.read_qps, cap.write_qps
-    if behaviour is Behaviour.WORKER:
-        jobs = s.reads_peak + s.writes_peak
-        return fx.LOAD_WORKER.figure(jobs=jobs, job_s=comp.param("job_s"), slots=comp.param("slots"))
-    if behaviour is Behaviour.PARTITIONED and rc and wc:
-        rf = comp.param("replication_factor") or plan.traffic.replication_factor
-        return fx.LOAD_PARTITIONED.figure(reads=s.reads_peak, writes=s.writes_peak, rf=rf, skew=comp.param("skew"),
-                                          read_capacity=rc, write_capacity=wc)
-    if behaviour is Behaviour.SQL_REPLICA and rc and wc:
-        replicated = sum(node.repl_peak[c] for c in WRITE_CLASSES)
-        return fx.LOAD_REPLICA.figure(reads=s.reads_peak, replicated=replicated, apply_cost=comp.param("apply_cost"),
-                                      read_capacity=rc, write_capacity=wc)
-    if rc and wc and rc != wc:
-        return fx.LOAD_RW.figure(reads=s.reads_peak, writes=s.writes_peak, read_capacity=rc, write_capacity=wc)
-    if rc or wc:
-        return fx.LOAD_R.figure(requests=s.reads_peak + s.writes_peak, capacity=rc or wc)
-    return None
-
-
-def _storage(node: NodeLoad, plan: Plan, s: Sizing) -> None:
-    comp, behaviour, profile, figs = node.component, node.kind.behaviour, plan.traffic, node.figures
-    record = comp.record_size if comp.record_size is not None else profile.record_size
-    if behaviour in (Behaviour.QUEUE, Behaviour.PUBSUB):
-        rf = comp.param("replication_factor") if behaviour is Behaviour.PUBSUB else 1.0
-        fig = fx.LOG_STORAGE.figure(bytes_per_s=sum(node.in_bytes), retention_s=comp.param("retention_s"), rf=rf)
-        figs["storage_replicated"] = fig
-        s.storage_per_day = sum(node.in_bytes) * units.DAY
-        s.storage_total = fig.value / rf
-        s.storage_replicated = fig.value
+def _client_rates(flows: Flows, client: np.ndarray, s: Sizing) -> None:
+    """A client serves nothing: its figures are what it sends, and it runs no instances."""
+    rows = _rows(client)
+    if not rows.size:
         return
-    if behaviour is Behaviour.METRICS:
-        samples = figs["samples"].value / _ratio(s.writes_peak, s.writes_avg) if s.writes_peak else 0.0
-        bytes_per_s = samples * comp.param("bytes_per_sample")
-        fig = fx.LOG_STORAGE.figure(bytes_per_s=bytes_per_s, retention_s=comp.param("retention_s"), rf=1.0)
-        figs["storage_replicated"] = fig
-        s.storage_per_day = bytes_per_s * units.DAY
-        s.storage_total = s.storage_replicated = fig.value
-        return
-    if behaviour is Behaviour.CACHE:
-        fig = fx.CACHE_MEMORY.figure(fraction=comp.param("cached_fraction"), reads=node.in_avg[R] + node.in_avg[MR],
-                                     read_size=_avg_size(node, READ_CLASSES), day_s=fx.DAY_S)
-        figs["memory"] = fig
-        s.memory = fig.value
-        return
-    if behaviour not in STORES_DATA and behaviour is not Behaviour.SEARCH:
-        return
-    writes = node.in_avg[W] + node.repl_avg[W]
-    media = node.in_avg[MW] + node.repl_avg[MW]
-    if writes <= 0 and media <= 0:
-        return
-    per_day = fx.STORAGE_PER_DAY.figure(writes=writes, record_size=record, media_writes=media,
-                                        media_size=profile.media_size, day_s=fx.DAY_S)
-    figs["storage_per_day"] = per_day
-    retention = comp.retention if comp.retention is not None else profile.retention
-    if profile.yearly_growth > 0 and retention > 0:
-        total = fx.STORAGE_GROWTH.figure(per_day=per_day.value, g=profile.yearly_growth, years=retention / units.YEAR)
-    else:
-        total = fx.STORAGE_TOTAL.figure(per_day=per_day.value, days=retention / units.DAY)
-    figs["storage_total"] = total
-    if behaviour is Behaviour.SEARCH:
-        repl = fx.INDEX_SIZE.figure(stored=total.value, overhead=comp.param("index_overhead"),
-                                    replicas=comp.param("replicas"))
-    else:
-        if behaviour is Behaviour.PARTITIONED:
-            rf = comp.param("replication_factor") or profile.replication_factor
-        elif behaviour is Behaviour.OBJECT_STORE:
-            rf = 1.0  # durability copies are the provider's, billed once
-        else:
-            rf = profile.replication_factor
-        repl = fx.STORAGE_REPLICATED.figure(total=total.value, rf=rf)
-    figs["storage_replicated"] = repl
-    s.storage_per_day, s.storage_total, s.storage_replicated = per_day.value, total.value, repl.value
+    out_avg, out_peak, out_bytes = flows.out[AVG, rows], flows.out[PEAK, rows], flows.out[BYTES, rows]
+    s.reads_avg[rows] = out_avg[:, R] + out_avg[:, MR]
+    s.writes_avg[rows] = out_avg[:, W] + out_avg[:, MW]
+    s.reads_peak[rows] = out_peak[:, R] + out_peak[:, MR]
+    s.writes_peak[rows] = out_peak[:, W] + out_peak[:, MW]
+    peak_bytes = out_bytes * _ratio(out_peak, out_avg)
+    s.bandwidth_out[rows] = peak_bytes[:, W] + peak_bytes[:, MW]
+    received = np.where(out_avg > 0, peak_bytes, 0.0)
+    s.bandwidth_in[rows] = received[:, R] + received[:, MR]
+    s.count[rows] = s.needed[rows] = s.recommended[rows] = 0
 
 
-def _avg_size(node: NodeLoad, classes: tuple[int, ...]) -> float:
-    ops = sum(node.in_avg[c] for c in classes)
-    return sum(node.in_bytes[c] for c in classes) / ops if ops > 0 else 0.0
+def _sum4(values: np.ndarray) -> np.ndarray:
+    """Sum of the four classes, added in class order."""
+    return values[:, 0] + values[:, 1] + values[:, 2] + values[:, 3]
 
 
-def _latency(node: NodeLoad, cap: Capacity, s: Sizing, throughput_load: float) -> None:
+def _storage(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTable, s: Sizing) -> None:
+    profile = plan.traffic
+    in_avg, in_bytes = flows.in_avg, flows.in_bytes
+    # ---- logs: a queue or pub-sub keeps its messages for its retention
+    logs = _rows(table.of(Behaviour.QUEUE, Behaviour.PUBSUB))
+    if logs.size:
+        rf = np.where(table.of(Behaviour.PUBSUB)[logs], table.param("replication_factor")[logs], 1.0)
+        bytes_per_s = _sum4(in_bytes[logs])
+        stored = figs.add("storage_replicated", fx.LOG_STORAGE, logs, bytes_per_s=bytes_per_s,
+                          retention_s=table.param("retention_s")[logs], rf=rf)
+        s.storage_per_day[logs] = bytes_per_s * units.DAY
+        s.storage_total[logs] = stored / rf
+        s.storage_replicated[logs] = stored
+    # ---- metrics: samples kept for the retention
+    metrics = _rows(table.of(Behaviour.METRICS))
+    if metrics.size:
+        wp, wa = s.writes_peak[metrics], s.writes_avg[metrics]
+        samples = np.where(wp != 0, s.provided[metrics] / _ratio(wp, wa), 0.0)  # the average of `samples`
+        bytes_per_s = samples * table.param("bytes_per_sample")[metrics]
+        stored = figs.add("storage_replicated", fx.LOG_STORAGE, metrics, bytes_per_s=bytes_per_s,
+                          retention_s=table.param("retention_s")[metrics], rf=1.0)
+        s.storage_per_day[metrics] = bytes_per_s * units.DAY
+        s.storage_total[metrics] = s.storage_replicated[metrics] = stored
+    # ---- caches: the hot set in memory
+    caches = _rows(table.of(Behaviour.CACHE))
+    if caches.size:
+        reads = in_avg[caches, R] + in_avg[caches, MR]
+        read_bytes = in_bytes[caches, R] + in_bytes[caches, MR]
+        read_size = np.divide(read_bytes, reads, out=np.zeros_like(reads), where=reads > 0)
+        s.memory[caches] = figs.add("memory", fx.CACHE_MEMORY, caches, fraction=table.param("cached_fraction")[caches],
+                                    reads=reads, read_size=read_size, day_s=fx.DAY_S)
+    # ---- stores: what the writes keep, over the retention, with growth and copies
+    stores = table.of(*STORES_DATA, Behaviour.SEARCH)
+    writes = in_avg[:, W] + flows.repl_avg[:, W]
+    media = in_avg[:, MW] + flows.repl_avg[:, MW]
+    rows = _rows(stores & ~((writes <= 0) & (media <= 0)))
+    if not rows.size:
+        return
+    record = np.where(np.isnan(table.record_size[rows]), profile.record_size, table.record_size[rows])
+    per_day = figs.add("storage_per_day", fx.STORAGE_PER_DAY, rows, writes=writes[rows], record_size=record,
+                       media_writes=media[rows], media_size=profile.media_size, day_s=fx.DAY_S)
+    retention = np.where(np.isnan(table.retention[rows]), profile.retention, table.retention[rows])
+    total = np.zeros(rows.size)
+    growing = (retention > 0) if profile.yearly_growth > 0 else np.zeros(rows.size, dtype=bool)
+    if growing.any():
+        total[growing] = figs.add("storage_total", fx.STORAGE_GROWTH, rows[growing], per_day=per_day[growing],
+                                  g=profile.yearly_growth, years=retention[growing] / units.YEAR)
+    if (~growing).any():
+        total[~growing] = figs.add("storage_total", fx.STORAGE_TOTAL, rows[~growing], per_day=per_day[~growing],
+                                   days=retention[~growing] / units.DAY)
+    search = table.of(Behaviour.SEARCH)[rows]
+    replicated = np.zeros(rows.size)
+    if search.any():
+        at = rows[search]
+        replicated[search] = figs.add("storage_replicated", fx.INDEX_SIZE, at, stored=total[search],
+                                      overhead=table.param("index_overhead")[at], replicas=table.param("replicas")[at])
+    if (~search).any():
+        at = rows[~search]
+        partitioned = table.of(Behaviour.PARTITIONED)[at]
+        rf = np.where(partitioned, store_copies(table, plan)[at],
+                      np.where(table.of(Behaviour.OBJECT_STORE)[at], 1.0, profile.replication_factor))
+        replicated[~search] = figs.add("storage_replicated", fx.STORAGE_REPLICATED, at, total=total[~search], rf=rf)
+    s.storage_per_day[rows], s.storage_total[rows], s.storage_replicated[rows] = per_day, total, replicated
+
+
+def store_copies(table: ComponentTable, plan: Plan) -> np.ndarray:
+    """Copies a shard group keeps: its own replication factor, else the traffic profile's."""
+    rf = table.param("replication_factor")
+    return np.where(rf > 0, rf, plan.traffic.replication_factor)
+
+
+def _resources(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray) -> None:
+    """Instances' worth of each resource the peak needs (100 % busy)."""
+    cap = table.capacity
+    rc, wc = cap["read_qps"], cap["write_qps"]
+    both = (rc != 0) & (wc != 0)
+    worker = served & table.of(Behaviour.WORKER)
+    partitioned = served & table.of(Behaviour.PARTITIONED) & both & ~worker
+    replica = served & table.of(Behaviour.SQL_REPLICA) & both & ~worker
+    other = served & ~worker & ~partitioned & ~replica
+    read_write = other & both & (rc != wc)
+    single = other & ~read_write & ((rc != 0) | (wc != 0))
+    rp, wp, load = s.reads_peak, s.writes_peak, s.resource[:, THROUGHPUT]
+    rows = _rows(worker)
+    if rows.size:
+        load[rows] = figs.add("load", fx.LOAD_WORKER, rows, jobs=rp[rows] + wp[rows], job_s=table.param("job_s")[rows],
+                              slots=table.param("slots")[rows])
+    rows = _rows(partitioned)
+    if rows.size:
+        load[rows] = figs.add("load", fx.LOAD_PARTITIONED, rows, reads=rp[rows], writes=wp[rows],
+                              rf=store_copies(table, plan)[rows], skew=table.param("skew")[rows],
+                              read_capacity=rc[rows], write_capacity=wc[rows])
+    rows = _rows(replica)
+    if rows.size:
+        replicated = s.replicated_peak[rows]
+        load[rows] = figs.add("load", fx.LOAD_REPLICA, rows, reads=rp[rows], replicated=replicated,
+                              apply_cost=table.param("apply_cost")[rows], read_capacity=rc[rows],
+                              write_capacity=wc[rows])
+    rows = _rows(read_write)
+    if rows.size:
+        load[rows] = figs.add("load", fx.LOAD_RW, rows, reads=rp[rows], writes=wp[rows], read_capacity=rc[rows],
+                              write_capacity=wc[rows])
+    rows = _rows(single)
+    if rows.size:
+        load[rows] = figs.add("load", fx.LOAD_R, rows, requests=rp[rows] + wp[rows],
+                              capacity=np.where(rc[rows] != 0, rc[rows], wc[rows]))
+    s.resource[:, THROUGHPUT] = load
+    # ---- bandwidth
+    rows = _rows(served & (cap["bandwidth"] != 0))
+    if rows.size:
+        s.resource[rows, BANDWIDTH] = figs.add("load_bandwidth", fx.LOAD_BANDWIDTH, rows,
+                                               bytes_per_s=_sum4(s.peak_bytes[rows]), bandwidth=cap["bandwidth"][rows])
+    # ---- storage: full copies load every node; otherwise nodes divide the data
+    stored = served & (cap["storage"] != 0) & (s.storage_replicated > 0)
+    full = stored & table.of(*FULL_COPY)
+    s.resource[full, STORAGE] = s.storage_replicated[full] / cap["storage"][full]
+    s.per_node[full, STORAGE] = True
+    rows = _rows(stored & ~full)
+    if rows.size:
+        skew = np.where(table.of(Behaviour.PARTITIONED)[rows], table.param("skew")[rows], 1.0)
+        s.n_storage[rows] = figs.add("instances_storage", fx.NEEDED_STORAGE, rows, stored=s.storage_replicated[rows],
+                                     skew=skew, node_storage=cap["storage"][rows], fill=_fill(table)[rows])
+        s.resource[rows, STORAGE] = s.storage_replicated[rows] * skew / cap["storage"][rows]
+    # ---- memory: a cache's hot set
+    rows = _rows(served & table.of(Behaviour.CACHE) & (cap["memory"] != 0) & (s.memory > 0))
+    if rows.size:
+        s.n_memory[rows] = figs.add("instances_memory", fx.NEEDED_MEMORY, rows, memory=s.memory[rows],
+                                    node_memory=cap["memory"][rows], usable=table.param("usable_memory")[rows])
+        s.resource[rows, MEMORY] = s.memory[rows] / cap["memory"][rows]
+
+
+def _fill(table: ComponentTable) -> np.ndarray:
+    """How full a node's disk may get: the kind's fill ratio, else all of it."""
+    return np.where(table.has_param("fill_ratio"), table.param("fill_ratio"), 1.0)
+
+
+def _counts(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray) -> None:
+    """Instances needed, recommended (redundancy) and deployed."""
+    u = plan.traffic.target_utilisation
+    throughput = np.nan_to_num(s.resource[:, THROUGHPUT], nan=0.0)
+    bandwidth = np.nan_to_num(s.resource[:, BANDWIDTH], nan=0.0)
+    n_throughput = fx.NEEDED_THROUGHPUT.vector(load=throughput, u=u)
+    n_bandwidth = fx.NEEDED_THROUGHPUT.vector(load=bandwidth, u=u)
+    rows = _rows(served & ~np.isnan(s.resource[:, THROUGHPUT]))
+    if rows.size:
+        figs.add("instances_throughput", fx.NEEDED_THROUGHPUT, rows, load=throughput[rows], u=u)
+    single_active = table.of(*SINGLE_ACTIVE)
+    s.needed[served & single_active] = 1.0  # one writer: more nodes add no capacity (findings say when)
+    rows = _rows(served & ~single_active)
+    if rows.size:
+        s.needed[rows] = np.trunc(figs.add("instances_needed", fx.NEEDED, rows, n_throughput=n_throughput[rows],
+                                           n_bandwidth=n_bandwidth[rows], n_storage=s.n_storage[rows],
+                                           n_memory=s.n_memory[rows]))
+        copies = np.ones(table.n)
+        pubsub = table.of(Behaviour.PUBSUB)
+        copies[pubsub] = np.trunc(table.param("replication_factor")[pubsub])
+        partitioned = table.of(Behaviour.PARTITIONED)
+        copies[partitioned] = np.trunc(store_copies(table, plan)[partitioned])
+        short = np.zeros(table.n, dtype=bool)
+        short[rows] = (copies[rows] > s.needed[rows]) & ~table.managed[rows]
+        at = _rows(short)
+        if at.size:
+            s.needed[at] = np.trunc(figs.add("instances_copies", fx.AT_LEAST_COPIES, at, n=s.needed[at], rf=copies[at]))
+    redundancy = table.redundancy.copy()
+    redundancy[table.managed & ~table.of(Behaviour.PARTITIONED, Behaviour.OBJECT_STORE)] = 0  # in the SLA
+    s.recommended[served] = s.needed[served]
+    for code, key, formula in ((1, "instances_recommended", fx.WITH_HA), (2, "instances_recommended", fx.WITH_SPARE)):
+        rows = _rows(served & (redundancy == code))
+        if rows.size:
+            s.recommended[rows] = np.trunc(figs.add(key, formula, rows, n=s.needed[rows]))
+    s.recommended[served & table.of(*QUOTA_BOUND) & ~table.fixed] = 1.0
+    s.count[served] = np.where(table.fixed, table.fixed_count, s.recommended)[served]
+    s.active[served] = np.where(single_active, 1.0, s.count)[served]
+
+
+def _utilisation(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray) -> None:
+    """Utilisation on the binding resource: the one closest to its planned ceiling."""
+    u = plan.traffic.target_utilisation
+    ceilings = np.empty((table.n, len(RESOURCES)))
+    ceilings[:, THROUGHPUT] = ceilings[:, BANDWIDTH] = u
+    ceilings[:, STORAGE] = _fill(table)
+    ceilings[:, MEMORY] = np.where(table.of(Behaviour.CACHE), table.param("usable_memory"), 1.0)
+    shares = np.where(s.per_node, s.resource, s.resource / s.active[:, None])
+    ranked = np.where(np.isnan(shares), -np.inf, shares / ceilings)
+    present = served & ~np.isnan(s.resource).all(axis=1)
+    rows = _rows(present)
+    if not rows.size:
+        return
+    binding = np.argmax(ranked[rows], axis=1)
+    s.binding[rows] = binding
+    s.load[rows] = s.resource[rows, binding]
+    s.ceiling[rows] = ceilings[rows, binding]
+    divisor = np.where(s.per_node[rows, binding], 1.0, s.active[rows])
+    s.utilisation[rows] = figs.add("utilisation", fx.UTILISATION, rows, load=s.load[rows], count=divisor)
+    # stored data grows with time, not with the traffic multiplier: the breaking point ignores it
+    traffic = ranked[rows].copy()
+    traffic[:, STORAGE] = -np.inf
+    moving = np.isfinite(traffic).any(axis=1)
+    at, which = rows[moving], np.argmax(traffic[moving], axis=1)
+    s.traffic_utilisation[at] = shares[at, which]
+    s.traffic_ceiling[at] = ceilings[at, which]
+
+
+def _erlang_c(servers: float, offered: float) -> float:
+    return erlang_c(int(servers), offered)
+
+
+def _latency(table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray) -> None:
     """Mean response time at peak: M/M/c with c = active instances x concurrency per instance."""
-    behaviour = node.kind.behaviour
-    if behaviour is Behaviour.WORKER:
-        service_s, per_instance = node.component.param("job_s"), node.component.param("slots")
-    else:
-        service_s = cap.latency_ms / 1000.0
-        limit = cap.read_qps or cap.write_qps
-        per_instance = max(1.0, round(limit * service_s)) if limit else 0.0
-    if service_s <= 0:
-        s.latency = 0.0
+    cap = table.capacity
+    worker = table.of(Behaviour.WORKER)
+    service_s = np.where(worker, table.param("job_s"), cap["latency_ms"] / 1000.0)
+    limit = np.where(cap["read_qps"] != 0, cap["read_qps"], cap["write_qps"])
+    per_instance = np.where(worker, table.param("slots"),
+                            np.where(limit != 0, np.maximum(1.0, np.round(limit * service_s)), 0.0))
+    throughput = np.nan_to_num(s.resource[:, THROUGHPUT], nan=0.0)
+    working = served & (service_s > 0)
+    plain = working & ((per_instance == 0) | (throughput <= 0))
+    s.latency[plain] = service_s[plain]
+    queued = working & ~plain
+    rho = np.divide(throughput, s.active, out=np.zeros(table.n), where=queued)
+    s.latency[queued & (rho >= 1.0)] = np.inf
+    rows = _rows(queued & (rho < 1.0))
+    if not rows.size:
         return
-    if not per_instance or throughput_load <= 0:
-        s.latency = service_s
-        return
-    servers = max(1, int(s.active * per_instance))
-    rho = throughput_load / s.active
-    if rho >= 1.0:
-        s.latency = math.inf
-        return
-    mu = 1.0 / service_s
-    arrival = rho * servers * mu
-    s.servers, s.p_wait = servers, erlang_c(servers, arrival / mu)
-    fig = fx.MMC_RESPONSE.figure(mu=mu, c=servers, lam=arrival, p_wait=s.p_wait)
-    node.figures["latency"] = fig
-    s.latency = fig.value
+    servers = np.maximum(1.0, np.trunc(s.active[rows] * per_instance[rows]))
+    mu = 1.0 / service_s[rows]
+    arrival = rho[rows] * servers * mu
+    p_wait = fx.unique_map(_erlang_c, servers, arrival / mu)
+    s.servers[rows], s.p_wait[rows] = servers, p_wait
+    s.latency[rows] = figs.add("latency", fx.MMC_RESPONSE, rows, mu=mu, c=servers, lam=arrival, p_wait=p_wait)
