@@ -1,7 +1,7 @@
 """
 Archplan's domain: the plan document, the component catalog and the capacity engine.
 
-Pure Python (pydantic, networkx; sympy only when formulas are rendered). Never imports Qt, the
+Headless (pydantic, numpy, networkx; sympy only when formulas are rendered). Never imports Qt, the
 exporters or rendering libraries: tests/planner/test_layers.py enforces it.
 
     from planner import load_plan, compute

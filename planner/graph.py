@@ -1,5 +1,5 @@
 """
-The plan as a graph (networkx): edges between components, evaluation order, request cycles,
+The plan as a graph: edges between components, evaluation levels, request cycles (networkx),
 single points of failure, and the back edges a layout breaks cycles at.
 
 Links may start or end at a group (zone / tier): such a link is expanded to the group's members. A
