@@ -212,7 +212,7 @@ class FigureTable:
         self.n = n
         self._order = {name: rank for rank, name in enumerate(order)}
         self._columns: list[tuple[str, Formula, np.ndarray, dict[str, Any], np.ndarray]] = []
-        self._rows: tuple[list[int], list[tuple[int, int]]] | None = None
+        self._rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def add(self, name: str, formula: Formula, rows: np.ndarray, **inputs: Any) -> np.ndarray:
         """Evaluate ``formula`` for the components ``rows`` (indices); returns one value per row."""
@@ -228,9 +228,10 @@ class FigureTable:
         """Row i as {name: Figure}, in the table's display order."""
         if self._rows is None:
             self._index()
-        starts, entries = self._rows
+        starts, columns, positions = self._rows
+        start, stop = int(starts[i]), int(starts[i + 1])
         found: list[tuple[int, int, str, Figure]] = []
-        for c, at in entries[starts[i]:starts[i + 1]]:
+        for c, at in zip(columns[start:stop].tolist(), positions[start:stop].tolist()):
             name, formula, _rows, inputs, values = self._columns[c]
             shown = {key: _python(v, at) for key, v in inputs.items()}
             found.append((self._order.get(name, len(self._order)), c, name, Figure(formula, shown, float(values[at]))))
@@ -238,16 +239,15 @@ class FigureTable:
         return {name: figure for _rank, _c, name, figure in found}
 
     def _index(self) -> None:
-        """Where each row appears: (column, position) pairs grouped by row."""
+        """Where each row appears: (column, position) pairs sorted by row, and where each row starts."""
         if self._columns:
             rows = np.concatenate([rows for _n, _f, rows, _i, _v in self._columns])
-            column = np.concatenate([np.full(len(rows), c) for c, (_n, _f, rows, _i, _v) in enumerate(self._columns)])
+            column = np.repeat(np.arange(len(self._columns)), [len(rows) for _n, _f, rows, _i, _v in self._columns])
             position = np.concatenate([np.arange(len(rows)) for _n, _f, rows, _i, _v in self._columns])
         else:
             rows = column = position = np.zeros(0, dtype=np.intp)
         order = np.argsort(rows, kind="stable")
-        starts = np.searchsorted(rows[order], np.arange(self.n + 1)).tolist()
-        self._rows = (starts, list(zip(column[order].tolist(), position[order].tolist())))
+        self._rows = (np.searchsorted(rows[order], np.arange(self.n + 1)), column[order], position[order])
 
 
 def _python(value: Any, at: int) -> Any:

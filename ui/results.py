@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -115,7 +116,6 @@ class ResultsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        header.setResizeContentsPrecision(200)  # rows sampled when fitting (large plans stay fast)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
 
         self.findings = QListWidget()
@@ -142,6 +142,10 @@ class ResultsPanel(QWidget):
         layout.addWidget(self.split, 1)
         self._selecting = False
         self._sized = False
+        self._shown_findings: object = None  # what the findings list shows (to skip rebuilding it)
+        self._refit = QTimer(self, singleShot=True, interval=250)
+        self._refit.timeout.connect(lambda: self.fit_columns(grow_only=True))
+        self._icons: dict[str, QIcon] = {}
         document.result_changed.connect(self.refresh)
         document.plan_reset.connect(self._on_plan_reset)
         self.refresh()
@@ -151,8 +155,11 @@ class ResultsPanel(QWidget):
         self.summary.setText(plan_summary_html(self.document))
         self._fill_findings()
         if self.model.rowCount():
-            self.fit_columns(grow_only=self._sized)
-            self._sized = True
+            if self._sized:
+                self._refit.start()  # widen columns for grown numbers once edits pause (a drag of the
+            else:                    # what-if slider or fast typing recompute many times a second)
+                self.fit_columns()
+                self._sized = True
         selected = self.work.component_id
         if selected is not None and self.model.row_of(selected) < 0:
             self.work.show_component(None)
@@ -165,7 +172,9 @@ class ResultsPanel(QWidget):
         """Columns as wide as their content (headers without room for a sort arrow they may never
         show); names and kinds are capped so they never crowd the numbers out. `grow_only` widens
         columns whose numbers grew (what-if) and never shrinks them, so the table does not jump."""
-        metrics = self.table.horizontalHeader().fontMetrics()
+        header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(0 if grow_only else 200)  # rows sampled: the visible ones when growing
+        metrics = header.fontMetrics()
         for column in range(self.model.columnCount()):
             header = self.model.headerData(column, Qt.Orientation.Horizontal)
             width = max(self.table.sizeHintForColumn(column) + 6, metrics.horizontalAdvance(header) + 18)
@@ -174,24 +183,32 @@ class ResultsPanel(QWidget):
                 self.table.setColumnWidth(column, width)
 
     def _fill_findings(self) -> None:
-        self.findings.clear()
         result = self.document.result
-        style = self.style()
+        shown = result.findings if result is not None else self.document.result_error
+        if shown == self._shown_findings and self.findings.count():
+            return  # the same findings: keep the list (and its scroll position and selection)
+        self._shown_findings = shown
+        self.findings.clear()
         if result is None:
-            item = QListWidgetItem(style.standardIcon(SEVERITY_ICON["error"]),
-                                   self.document.result_error or "The plan cannot be computed.")
+            item = QListWidgetItem(self._icon("error"), self.document.result_error or "The plan cannot be computed.")
             self.findings.addItem(item)
             self.tabs.setTabText(1, "Findings (1)")
             return
         for finding in result.findings:
             text = finding.message + (f"\n→ {finding.advice}" if finding.advice else "")
-            item = QListWidgetItem(style.standardIcon(SEVERITY_ICON.get(finding.severity, SEVERITY_ICON["info"])), text)
+            item = QListWidgetItem(self._icon(finding.severity), text)
             item.setData(COMPONENT_ROLE, finding.component)
             item.setToolTip(f"{finding.severity}: {finding.code}")
             self.findings.addItem(item)
         errors = len(result.errors())
         count = len(result.findings)
         self.tabs.setTabText(1, f"Findings ({count})" + (f" · {errors} error{'s' * (errors != 1)}" if errors else ""))
+
+    def _icon(self, severity: str) -> QIcon:
+        icon = self._icons.get(severity)
+        if icon is None:
+            icon = self._icons[severity] = self.style().standardIcon(SEVERITY_ICON.get(severity, SEVERITY_ICON["info"]))
+        return icon
 
     # ------------------------------------------------------------------ selection
     def _on_row_changed(self, current, _previous) -> None:

@@ -93,6 +93,17 @@ class ResultsModel(QAbstractTableModel):
     def row_of(self, component_id: str) -> int:
         return self._ids.index(component_id) if component_id in self._ids else -1
 
+    def _component(self, row: int, cid: str):
+        """The component shown in `row`: rows follow the plan's order, so this is one look-up (a view
+        asks for every cell of every row when it sizes its columns), with a search if they differ."""
+        components = self.document.plan.components
+        if row < len(components) and components[row].id == cid:
+            return components[row]
+        try:
+            return self.document.plan.component(cid)
+        except KeyError:
+            return None
+
     # ------------------------------------------------------------------ Qt model API
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self._ids)
@@ -115,9 +126,8 @@ class ResultsModel(QAbstractTableModel):
         cid = self._ids[index.row()]
         if role == ID_ROLE:
             return cid
-        try:
-            comp = self.document.plan.component(cid)
-        except KeyError:
+        comp = self._component(index.row(), cid)
+        if comp is None:
             return None
         column = index.column()
         if column < 2:

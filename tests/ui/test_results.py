@@ -169,3 +169,45 @@ def test_whatif_breaking_point_is_relative_to_plan_traffic(editor, qtbot):
     editor.document.recompute_now()
     assert editor.document.result.breaking_point.multiplier_at_target == pytest.approx(bp.multiplier_at_target / 2)
     assert control.breaking.text() == expected
+
+
+def test_a_renamed_component_shows_its_new_name_at_once(results, editor):
+    editor.set_component("python", name="Checkout API")  # replaces the component object in the plan
+    assert _cell(results, "python", 0) == "Checkout API"  # before any recompute
+    editor.document.recompute_now()
+    assert _cell(results, "python", 0) == "Checkout API"
+
+
+def test_rows_out_of_step_with_the_plan_still_show_the_right_component(results, editor):
+    """Between an edit and the model's refresh, rows may not follow the plan's order: a row still
+    shows its own component, found by id."""
+    row = results.model.row_of("python")
+    editor.plan.components.insert(0, editor.plan.components.pop(row + 1 if row + 1 < len(editor.plan.components)
+                                                                 else 0))
+    assert _cell(results, "python", 0) == editor.plan.component("python").name
+    editor.plan.components.remove(editor.plan.component("python"))
+    assert _cell(results, "python", 0) is None
+
+
+def test_findings_list_is_kept_while_the_findings_stay_the_same(results, editor):
+    editor.set_component("python", instances=1, redundancy="none")
+    editor.document.recompute_now()
+    first = results.findings.item(0)
+    assert first is not None and results.findings.count() == len(editor.document.result.findings)
+    editor.set_component("python", notes="no finding mentions notes")
+    editor.document.recompute_now()
+    assert results.findings.item(0) is first  # not rebuilt
+    editor.set_component("python", name="Renamed service")
+    editor.document.recompute_now()
+    texts = [results.findings.item(i).text() for i in range(results.findings.count())]
+    assert any("Renamed service" in t for t in texts)  # findings changed: the list follows
+
+
+def test_columns_widen_for_grown_numbers_once_edits_pause(results, editor, qtbot):
+    column = _column("Peak QPS")
+    results.table.setColumnWidth(column, 10)
+    narrow = results.table.columnWidth(column)  # as narrow as the header allows
+    editor.document.set_multiplier(1000.0)
+    editor.document.recompute_now()
+    assert results.table.columnWidth(column) == narrow  # not during the edit burst
+    qtbot.waitUntil(lambda: results.table.columnWidth(column) > narrow, timeout=2000)
