@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import attrgetter
 
 from planner import units
 from planner.catalog import Behaviour, ComponentKind
@@ -65,30 +66,56 @@ def _spof_names(component: Component, result: PlanResult) -> tuple[str, ...]:
     return tuple(result.components[c].name if c in result.components else c for c in cut) or (component.name,)
 
 
-def badge_for(component: Component, kind: ComponentKind, result: PlanResult | None) -> Badge:
-    """The badge of one component under `result` (an empty badge when nothing is computed)."""
+#: The unformatted figures of a component's badge, read in one call (see `badge_inputs`).
+_figures = attrgetter("qps_peak", "count", "recommended", "fixed", "utilisation", "ceiling")
+_UNCOUNTED = (Behaviour.PARTITIONED, Behaviour.OBJECT_STORE)
+_CLIENT, _COMPONENT = "client", "component"
+
+
+def badge_inputs(component: Component, kind: ComponentKind, result: PlanResult | None) -> tuple:
+    """Everything a component's badge is made from, unformatted: equal inputs make equal badges.
+
+    A new result arrives after every edit, but it changes the figures of only a few of 1,000 cards;
+    formatting every badge again costs more than the rest of the canvas's work. The scene compares
+    these (cheap to read) with the card's last inputs and formats a badge (`badge_from_inputs`) only
+    for cards whose inputs differ. The badge is built from these inputs alone, so a figure that is
+    not an input cannot be shown stale."""
     if result is None:
-        return EMPTY
+        return ()
     spof = _spof_names(component, result)
     if kind.behaviour is Behaviour.CLIENT:
         client = result.clients.get(component.id)
         if client is None:
-            return EMPTY
-        return Badge(units.format_qps(_client_peak(client)), f"{units.format_count(client.users)} users",
-                     spof=spof)
+            return ()
+        return (_CLIENT, _client_peak(client), client.users, spof)
     r = result.components.get(component.id)
     if r is None:
+        return ()
+    counted = not kind.managed or kind.behaviour in _UNCOUNTED
+    return (_COMPONENT, _figures(r), counted, result.bottleneck == component.id, spof)
+
+
+def badge_from_inputs(inputs: tuple) -> Badge:
+    """The badge for `badge_inputs(...)`: every number formatted by planner.units."""
+    if not inputs:
         return EMPTY
-    level = level_of(r.utilisation, r.ceiling)
-    if kind.managed and kind.behaviour not in (Behaviour.PARTITIONED, Behaviour.OBJECT_STORE):
-        count_text = "managed"
-    else:
-        count_text = f"x{units.format_count(r.count)}"
-    need_text = f"need {units.format_count(r.recommended)}" if r.fixed and r.count < r.recommended else ""
-    util_text = _percent(r.utilisation) if level != "none" else ""
-    utilisation = r.utilisation if level != "none" else None
-    return Badge(units.format_qps(r.qps_peak), count_text, need_text, utilisation, util_text, level,
-                 result.bottleneck == component.id, spof)
+    if inputs[0] == _CLIENT:
+        _, peak, users, spof = inputs
+        return Badge(units.format_qps(peak), f"{units.format_count(users)} users", spof=spof)
+    _, figures, counted, bottleneck, spof = inputs
+    qps_peak, count, recommended, fixed, utilisation, ceiling = figures
+    level = level_of(utilisation, ceiling)
+    count_text = f"x{units.format_count(count)}" if counted else "managed"
+    need_text = f"need {units.format_count(recommended)}" if fixed and count < recommended else ""
+    util_text = _percent(utilisation) if level != "none" else ""
+    shown_utilisation = utilisation if level != "none" else None
+    return Badge(units.format_qps(qps_peak), count_text, need_text, shown_utilisation, util_text,
+                 level, bottleneck, spof)
+
+
+def badge_for(component: Component, kind: ComponentKind, result: PlanResult | None) -> Badge:
+    """The badge of one component under `result` (an empty badge when nothing is computed)."""
+    return badge_from_inputs(badge_inputs(component, kind, result))
 
 
 def tooltip_for(component: Component, kind: ComponentKind, result: PlanResult | None) -> str:

@@ -2,8 +2,8 @@
 Canvas items: read-only views of a Component, a Link and a Group.
 
 Items never change the plan. The scene creates them from document signals, feeds them the current
-model object (`set_component`, `set_link`, `set_group`) and the computed badge (`set_badge`), and
-turns gestures on them into Editor calls. Painting and geometry live in painting.py.
+model object (`set_component`, `set_link`, `set_group`) and the computed badge (`set_badge_inputs`),
+and turns gestures on them into Editor calls. Painting and geometry live in painting.py.
 
 Z order: groups (beneath, nested ones above their parents) < links < cards < gesture feedback.
 """
@@ -23,7 +23,7 @@ from planner import units
 from planner.catalog import ComponentKind
 from planner.model import Component, Group, Link
 from ui.canvas import arrows, painting, style
-from ui.canvas.badges import EMPTY, Badge
+from ui.canvas.badges import EMPTY, Badge, badge_from_inputs
 
 Z_GROUP = -100.0
 Z_LINK = -10.0
@@ -47,6 +47,7 @@ class ComponentItem(QGraphicsObject):
         self.component = component
         self.kind = kind
         self.badge: Badge = EMPTY
+        self._badge_inputs: tuple | None = None     # what `badge` was made from (None: set directly)
         self._state = painting.CardState()
         # Not ItemIsMovable: the scene runs drags itself so a whole drag becomes one undo step.
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -70,6 +71,19 @@ class ComponentItem(QGraphicsObject):
 
     def set_badge(self, badge: Badge) -> bool:
         """Show new figures; returns whether anything visible changed (then the card repaints)."""
+        self._badge_inputs = None
+        return self._show_badge(badge)
+
+    def set_badge_inputs(self, inputs: tuple) -> bool:
+        """Show the badge made from `badges.badge_inputs(...)`, formatting it only if the inputs changed
+        (a new result leaves most of 1,000 cards' figures as they were); returns whether it changed."""
+        if inputs == self._badge_inputs:
+            return False
+        changed = self._show_badge(badge_from_inputs(inputs))
+        self._badge_inputs = inputs
+        return changed
+
+    def _show_badge(self, badge: Badge) -> bool:
         if badge == self.badge:
             return False
         self.badge = badge

@@ -3,8 +3,8 @@ The canvas scene: a live mirror of the open plan, and the place gestures become 
 
 The scene builds one item per group, component and link of `editor.document.plan`, keeps them in
 dicts by id, and follows the document's fine-grained signals: a changed component updates only its
-card, its links and its groups; a new result only refreshes badges (no item is re-created, nothing is
-re-laid out). It never mutates the plan: every gesture and command calls an Editor method, so each is
+card, its links and its groups; a new result only refreshes the badges whose figures changed (no item
+is re-created, nothing is re-laid out). It never mutates the plan: every gesture and command calls an Editor method, so each is
 one undo step. Positions in the plan are card centres.
 """
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QGraphicsScene, QToolTip
 
 from planner.catalog import default_catalog
 from ui.canvas import style
-from ui.canvas.badges import badge_for, spof_text, tooltip_for
+from ui.canvas.badges import badge_inputs, spof_text, tooltip_for
 from ui.canvas.geometry import SceneGeometry
 from ui.canvas.interactions import Gestures
 from ui.canvas.items import ComponentItem, GroupItem, LinkItem
@@ -165,7 +165,7 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         if component is None or cid in self._components:
             return
         item = self._add_component_item(component)
-        item.set_badge(badge_for(component, item.kind, self.document.result))
+        item.set_badge_inputs(badge_inputs(component, item.kind, self.document.result))
         for lid in list(self._ends.get(cid, ())):
             self._route(lid)
         if component.group:
@@ -259,10 +259,10 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
             self._group_moved(old_parent)
 
     def refresh_badges(self) -> None:
-        """New figures: update every card's badge (only changed cards repaint)."""
+        """New figures: only cards whose figures changed format a new badge, and only those repaint."""
         result = self.document.result
         for item in self._components.values():
-            item.set_badge(badge_for(item.component, item.kind, result))
+            item.set_badge_inputs(badge_inputs(item.component, item.kind, result))
 
     # ------------------------------------------------------------------ selection
     def _on_selection_changed(self) -> None:
