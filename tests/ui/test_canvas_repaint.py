@@ -1,14 +1,70 @@
-"""The canvas repaints only what changed, and what it shows is still what the plan says.
+"""The canvas repaints only what changed, and what it shows is still what a fresh canvas would show.
 
-A new result refreshes only the badges whose figures changed: these tests change figures and names and
-check every badge against one made afresh from the result.
+A new result refreshes only the badges whose figures changed; links are drawn from an image per view
+(ui/canvas/link_layer.py) that only redraws around changed links. These tests drive edits, selection,
+scrolls and zooms on a long-lived view and compare its picture with a fresh scene and view of the same
+plan, so an optimisation that forgets to repaint something fails here.
 """
 
 from __future__ import annotations
 
-from canvas_fixtures import editor, plan, scene  # noqa: F401 - fixtures are found by name
+import pytest
+from canvas_fixtures import editor, plan, quiet, scene, view  # noqa: F401 - fixtures are found by name
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage, QPainter
 
+from ui.canvas import CanvasScene, CanvasView
 from ui.canvas.badges import badge_for
+from ui.editor import Editor
+
+#: The raster engine's antialiasing of a long line drifts by a few levels between a part of the view
+#: repainted alone and the whole view painted at once (Qt's own partial repaints do the same); anything
+#: stale or missing differs by far more.
+DRIFT = 16
+
+
+def picture(view: CanvasView) -> QImage:
+    image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    view.viewport().render(image)
+    return image
+
+
+def fresh_picture(qtbot, editor: Editor, view: CanvasView) -> QImage:
+    """The same plan, selection, zoom and scroll position in a new scene and view."""
+    old = view.canvas
+    scene = CanvasScene(Editor(editor.plan.model_copy(deep=True)))
+    other = CanvasView(scene)
+    qtbot.addWidget(other)
+    other.resize(view.size())
+    other.show()
+    qtbot.waitExposed(other)
+    other.setTransform(view.transform())
+    other.horizontalScrollBar().setValue(view.horizontalScrollBar().value())
+    other.verticalScrollBar().setValue(view.verticalScrollBar().value())
+    scene.select_ids(old.selected_component_ids() + old.selected_link_ids() + old.selected_group_ids())
+    assert other.mapToScene(0, 0) == view.mapToScene(0, 0)
+    image = picture(other)
+    scene.detach()
+    quiet(scene.editor)
+    return image
+
+
+def differing(a: QImage, b: QImage, tolerance: int = DRIFT) -> int:
+    """How many pixels differ by more than `tolerance` in some channel."""
+    assert a.size() == b.size()
+    pa, pb = bytes(a.constBits()), bytes(b.constBits())
+    if pa == pb:
+        return 0
+    return sum(1 for i in range(0, len(pa), 4)
+               if max(abs(x - y) for x, y in zip(pa[i:i + 4], pb[i:i + 4])) > tolerance)
+
+
+def assert_looks_fresh(qtbot, editor, view) -> QImage:
+    editor.document.recompute_now()          # the fresh canvas computes its plan at once
+    image = picture(view)
+    assert differing(image, fresh_picture(qtbot, editor, view)) == 0
+    return image
 
 
 # ------------------------------------------------------------------------------------------ badges
@@ -45,3 +101,92 @@ def test_spof_names_follow_a_rename_of_what_is_cut_off(editor, scene):
     editor.document.recompute_now()
     spof = scene.component_item("lb").badge.spof
     assert "Checkout API" in spof and "Shop API" not in spof
+
+
+# ------------------------------------------------------------------------------------------ pictures
+def test_a_renamed_card_shows_its_new_name(qtbot, editor, view):
+    card = view.mapFromScene(scene_rect_of(view, "api")).boundingRect()
+    before = picture(view).copy(card)
+    editor.set_component("api", name="Checkout service")
+    editor.document.recompute_now()
+    qtbot.wait(1)
+    assert view.canvas.component_item("api")._state.name == "Checkout service"
+    after = assert_looks_fresh(qtbot, editor, view).copy(card)
+    assert differing(before, after) > 0
+
+
+def test_links_are_drawn_and_a_selected_link_is_blue(qtbot, editor, view):
+    view.zoom_reset()
+    line = view.canvas.link_item("lb-api").line
+    view.centerOn(line.center())
+    point = view.mapFromScene(line.pointAt(0.4))
+    colour = picture(view).pixelColor(point)
+    assert colour.blue() < 200 and abs(colour.red() - colour.blue()) < 60   # slate, on a pale background
+    view.canvas.select_ids(["lb-api"])
+    colour = picture(view).pixelColor(point)
+    assert colour.blue() > colour.red() + 60                                   # the selection blue
+    assert_looks_fresh(qtbot, editor, view)
+
+
+def test_link_drawing_follows_edits_undo_selection_scrolls_and_zoom(qtbot, editor, view):
+    # at 100 %: a card moved at a fractional zoom is blitted from its cache at a whole-pixel offset,
+    # which a fresh view would draw a fraction of a pixel apart (Qt's DeviceCoordinateCache)
+    view.zoom_reset()
+    view.centerOn(editor.plan.component("api").position.x, editor.plan.component("api").position.y)
+    picture(view)
+    editor.move({"cache": (860.0, 120.0)}, {"cache": (640.0, 20.0)})          # its links re-route
+    assert_looks_fresh(qtbot, editor, view)
+    editor.set_link("web-cdn", share=0.55)                                      # a new label
+    view.canvas.select_ids(["api-db", "lb"])
+    assert_looks_fresh(qtbot, editor, view)
+    for dx, dy in ((300, 0), (0, 200), (-337, -223)):                         # links leave, come back
+        view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + dx)
+        view.verticalScrollBar().setValue(view.verticalScrollBar().value() + dy)
+        picture(view)
+    assert_looks_fresh(qtbot, editor, view)
+    editor.set_link("web-cdn", share=0.25)                                      # changed, then scrolled
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value() - 150)   # before a repaint
+    assert_looks_fresh(qtbot, editor, view)
+    editor.delete(link_ids=["api-queue"])
+    editor.set_link("db-replica", kind="async")                                 # another dash
+    editor.connect("worker", "db")
+    assert_looks_fresh(qtbot, editor, view)
+    editor.undo_stack.undo()
+    editor.undo_stack.undo()
+    editor.undo_stack.undo()
+    view.canvas.select_ids([])
+    assert_looks_fresh(qtbot, editor, view)
+    view.set_zoom(0.5)                                                          # overview: no labels
+    assert_looks_fresh(qtbot, editor, view)
+    view.set_zoom(1.7)
+    assert_looks_fresh(qtbot, editor, view)
+
+
+def test_a_resized_view_draws_every_link(qtbot, editor, view):
+    view.resize(600, 400)
+    picture(view)
+    view.resize(1500, 1000)
+    view.zoom_fit()
+    assert_looks_fresh(qtbot, editor, view)
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_scene_render_without_a_view_draws_the_links(scene, plain):
+    """Image export renders the scene itself: links come out as before, without the per-view image."""
+    rect = scene.items_bounding_rect()
+    images = []
+    for links in (True, False):
+        for item in scene.link_items():
+            item.setVisible(links and item.line is not None)
+        image = QImage(rect.size().toSize(), QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        scene.exporting = plain
+        with QPainter(image) as painter:
+            scene.render(painter, QRectF(image.rect()), rect)
+        scene.exporting = False
+        images.append(image)
+    assert differing(*images, tolerance=0) > 500
+
+
+def scene_rect_of(view: CanvasView, cid: str) -> QRectF:
+    return view.canvas.component_item(cid).sceneBoundingRect()

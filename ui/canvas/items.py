@@ -3,12 +3,15 @@ Canvas items: read-only views of a Component, a Link and a Group.
 
 Items never change the plan. The scene creates them from document signals, feeds them the current
 model object (`set_component`, `set_link`, `set_group`) and the computed badge (`set_badge_inputs`),
-and turns gestures on them into Editor calls. Painting and geometry live in painting.py.
+and turns gestures on them into Editor calls. Painting and geometry live in painting.py; the scene's
+links are drawn by link_layer.py.
 
 Z order: groups (beneath, nested ones above their parents) < links < cards < gesture feedback.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPainterPathStroker
@@ -24,6 +27,9 @@ from planner.catalog import ComponentKind
 from planner.model import Component, Group, Link
 from ui.canvas import arrows, painting, style
 from ui.canvas.badges import EMPTY, Badge, badge_from_inputs
+
+if TYPE_CHECKING:
+    from ui.canvas.link_layer import LinkLayer
 
 Z_GROUP = -100.0
 Z_LINK = -10.0
@@ -174,9 +180,13 @@ def link_label(link: Link) -> str:
 
 
 class LinkItem(QGraphicsPathItem):
-    """An arrow from the source's border to the target's, styled by link kind."""
+    """An arrow from the source's border to the target's, styled by link kind.
 
-    def __init__(self, link: Link):
+    In a scene it is the link's hit target (selection, rubber band, tooltip) but draws nothing itself:
+    the scene's LinkLayer draws every link, and whatever changes an arrow's drawing (its route, label,
+    kind or selection) tells the layer which rectangle to redraw. Without a layer it paints itself."""
+
+    def __init__(self, link: Link, layer: LinkLayer | None = None):
         super().__init__()
         self.link_id = link.id
         self.link = link
@@ -186,9 +196,13 @@ class LinkItem(QGraphicsPathItem):
         self._line: QLineF | None = None
         self._shape: arrows.LinkShape | None = None
         self._bounds = QRectF()
+        self.layer = layer
         # extended style option: paint gets the exposed rectangle, to stroke only the visible shaft
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                      | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        flags = (QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                 | QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        if layer is not None:
+            flags |= QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+        self.setFlags(flags)
         self.setZValue(Z_LINK)
 
     def set_link(self, link: Link) -> None:
@@ -196,10 +210,12 @@ class LinkItem(QGraphicsPathItem):
         label = link_label(link)
         if label != self.label or link.kind != self._kind:
             self.prepareGeometryChange()
+            old = QRectF(self._bounds)
             self.label = label
+            self._kind = link.kind
             self._reshape()
-        self._kind = link.kind
-        self.update()
+            self._redraw(old)
+            self._redraw(self._bounds)
 
     @property
     def line(self) -> QLineF | None:
@@ -213,6 +229,7 @@ class LinkItem(QGraphicsPathItem):
         if line == self._line:
             return
         self.prepareGeometryChange()
+        old = QRectF(self._bounds)
         self._line = line
         path = QPainterPath()
         if line is not None:
@@ -221,6 +238,8 @@ class LinkItem(QGraphicsPathItem):
         self.setPath(path)
         self._reshape()
         self.setVisible(line is not None)
+        self._redraw(old)
+        self._redraw(self._bounds)
 
     def _reshape(self) -> None:
         """Recompute the arrow's drawing and bounds (after its ends moved or its label changed)."""
@@ -234,6 +253,13 @@ class LinkItem(QGraphicsPathItem):
             rect = rect.united(self._shape.label_rect.adjusted(-2, -2, 2, 2))
         self._bounds = rect
 
+    def _redraw(self, rect: QRectF) -> None:
+        """The drawing inside `rect` (scene coordinates) changed."""
+        if self.layer is not None:
+            self.layer.redraw(rect)
+        else:
+            self.update()
+
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
         return self._bounds
 
@@ -245,11 +271,21 @@ class LinkItem(QGraphicsPathItem):
             shape.addRect(self._shape.label_rect)
         return shape
 
+    def itemChange(self, change, value):  # noqa: N802 - Qt API
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._redraw(self._bounds)
+        return super().itemChange(change, value)
+
     def paint(self, painter, option, widget=None) -> None:
+        """Qt paints a link itself only when it has no layer."""
+        self.draw(painter, option.exposedRect)
+
+    def draw(self, painter, exposed: QRectF) -> None:
+        """Draw the arrow; only the part of its shaft inside `exposed` (scene coordinates) is stroked."""
         if self._shape is not None:
             lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
             arrows.paint_link(painter, self._shape, self.link.kind, self.label,
-                                self.isSelected() and not _plain(self), option.exposedRect, lod)
+                              self.isSelected() and not _plain(self), exposed, lod)
 
 
 class GroupItem(QGraphicsObject):

@@ -4,8 +4,8 @@ The canvas scene: a live mirror of the open plan, and the place gestures become 
 The scene builds one item per group, component and link of `editor.document.plan`, keeps them in
 dicts by id, and follows the document's fine-grained signals: a changed component updates only its
 card, its links and its groups; a new result only refreshes the badges whose figures changed (no item
-is re-created, nothing is re-laid out). It never mutates the plan: every gesture and command calls an Editor method, so each is
-one undo step. Positions in the plan are card centres.
+is re-created, nothing is re-laid out); one LinkLayer draws the links. It never mutates the plan: every
+gesture and command calls an Editor method, so each is one undo step. Positions are card centres.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ui.canvas.badges import badge_inputs, spof_text, tooltip_for
 from ui.canvas.geometry import SceneGeometry
 from ui.canvas.interactions import Gestures
 from ui.canvas.items import ComponentItem, GroupItem, LinkItem
+from ui.canvas.link_layer import LinkLayer
 from ui.canvas.operations import Lookup, SceneOperations, link_tooltip
 from ui.editor import Editor
 
@@ -45,6 +46,7 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         self._components: dict[str, ComponentItem] = {}
         self._links: dict[str, LinkItem] = {}
         self._groups: dict[str, GroupItem] = {}
+        self._link_layer: LinkLayer | None = None
         self._ends: dict[str, set[str]] = defaultdict(set)      # component/group id -> link ids
         self._members: dict[str, set[str]] = defaultdict(set)   # group id -> member component ids
         self._batch_depth = 0
@@ -123,6 +125,8 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
             self._selecting = False
         self._components.clear(), self._links.clear(), self._groups.clear()
         self._ends.clear(), self._members.clear(), self._dirty_groups.clear()
+        self._link_layer = LinkLayer(self._links)
+        self.addItem(self._link_layer)
         plan = self.document.plan
         with self.batched():
             for group in plan.groups:
@@ -144,7 +148,7 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         return item
 
     def _add_link_item(self, link) -> LinkItem:
-        item = LinkItem(link)
+        item = LinkItem(link, self._link_layer)
         self._links[link.id] = item
         self._ends[link.source].add(link.id)
         self._ends[link.target].add(link.id)
@@ -212,6 +216,7 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         self._ends[item.link.source].discard(lid)
         self._ends[item.link.target].discard(lid)
         self.removeItem(item)
+        self._link_layer.redraw(item.boundingRect())
         self._update_pair_offsets(item.link.source, item.link.target)
 
     def _on_link_changed(self, lid: str) -> None:
