@@ -1,7 +1,8 @@
 """Canvas performance on a synthetic 1,000-component plan (pytest-benchmark).
 
 Targets: opening (scene + view) and painting the plan once < 1 s; one edit -> recompute -> repaint
-cycle < 50 ms. The cycle is measured three ways:
+cycle < 50 ms, of which the canvas's share (everything but compute) < 25 ms. The cycle is measured
+three ways:
 - whole, with a full viewport repaint into an image (the engine's compute included);
 - the canvas's share alone (the scene's handling of the edit and of a new result, plus the full
   viewport repaint), because compute is the engine's budget, not the canvas's;
@@ -28,6 +29,7 @@ TIERS = (("client.web", 0.05), ("lb.nginx", 0.10), ("service.go", 0.45), ("cache
          ("db.postgres", 0.20))
 OPEN_TARGET_S = 1.0
 CYCLE_TARGET_S = 0.050
+CANVAS_TARGET_S = 0.025
 
 
 def synthetic_plan(n: int = 1000) -> Plan:
@@ -143,6 +145,7 @@ def test_edit_recompute_repaint_cycle(benchmark, big_canvas):
 
     benchmark.pedantic(cycle, rounds=15, iterations=1, warmup_rounds=2)
     assert scene.component_item("service-100").component.name.startswith("svc ")
+    assert benchmark.stats.stats.min < CYCLE_TARGET_S
 
 
 def test_canvas_share_of_the_cycle(benchmark, big_canvas):
@@ -157,7 +160,7 @@ def test_canvas_share_of_the_cycle(benchmark, big_canvas):
         return paint_viewport(view)
 
     benchmark.pedantic(cycle, rounds=30, iterations=1, warmup_rounds=2)
-    assert benchmark.stats.stats.min < CYCLE_TARGET_S
+    assert benchmark.stats.stats.min < CANVAS_TARGET_S
 
 
 def test_edit_cycle_as_the_application_runs_it(benchmark, qapp, big_canvas):
@@ -173,3 +176,4 @@ def test_edit_cycle_as_the_application_runs_it(benchmark, qapp, big_canvas):
 
     benchmark.pedantic(cycle, rounds=15, iterations=1, warmup_rounds=2)
     assert scene.component_item("service-100").component.name.startswith("svc ")
+    assert benchmark.stats.stats.min < CYCLE_TARGET_S
