@@ -126,6 +126,12 @@ def test_links_are_drawn_and_a_selected_link_is_blue(qtbot, editor, view):
     colour = picture(view).pixelColor(point)
     assert colour.blue() > colour.red() + 60                                   # the selection blue
     assert_looks_fresh(qtbot, editor, view)
+    editor.delete(link_ids=["lb-api"])                                          # deleted while selected,
+    assert picture(view).pixelColor(point).red() > 200                         # gone,
+    editor.undo_stack.undo()                                                    # back unselected,
+    assert abs(picture(view).pixelColor(point).red() - colour.red()) > 30
+    view.canvas.select_ids(["lb-api"])                                          # and selected again
+    assert picture(view).pixelColor(point) == colour
 
 
 def test_link_drawing_follows_edits_undo_selection_scrolls_and_zoom(qtbot, editor, view):

@@ -183,8 +183,10 @@ class LinkItem(QGraphicsPathItem):
     """An arrow from the source's border to the target's, styled by link kind.
 
     In a scene it is the link's hit target (selection, rubber band, tooltip) but draws nothing itself:
-    the scene's LinkLayer draws every link, and whatever changes an arrow's drawing (its route, label,
-    kind or selection) tells the layer which rectangle to redraw. Without a layer it paints itself."""
+    the scene's LinkLayer draws every link, and whatever changes an arrow's drawing (its route, label or
+    kind here, its selection in the scene) tells the layer which rectangle to redraw. (No itemChange
+    override: Qt would call into Python for every change of 1,000s of links.) Without a layer it paints
+    itself."""
 
     def __init__(self, link: Link, layer: LinkLayer | None = None):
         super().__init__()
@@ -270,11 +272,6 @@ class LinkItem(QGraphicsPathItem):
         if self._shape is not None and self._shape.label_rect is not None:
             shape.addRect(self._shape.label_rect)
         return shape
-
-    def itemChange(self, change, value):  # noqa: N802 - Qt API
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self._redraw(self._bounds)
-        return super().itemChange(change, value)
 
     def paint(self, painter, option, widget=None) -> None:
         """Qt paints a link itself only when it has no layer."""

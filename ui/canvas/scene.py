@@ -47,6 +47,7 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         self._links: dict[str, LinkItem] = {}
         self._groups: dict[str, GroupItem] = {}
         self._link_layer: LinkLayer | None = None
+        self._selected_links: set[str] = set()                 # as the link layer last drew them
         self._ends: dict[str, set[str]] = defaultdict(set)      # component/group id -> link ids
         self._members: dict[str, set[str]] = defaultdict(set)   # group id -> member component ids
         self._batch_depth = 0
@@ -118,13 +119,14 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
     def rebuild(self) -> None:
         """Drop every item and build them again from the plan (new / open / plan_reset)."""
         self.gestures.cancel()
+        self._components.clear(), self._links.clear(), self._groups.clear()  # before their items go
+        self._ends.clear(), self._members.clear(), self._dirty_groups.clear()
         self._selecting = True
         try:
             self.clear()
         finally:
             self._selecting = False
-        self._components.clear(), self._links.clear(), self._groups.clear()
-        self._ends.clear(), self._members.clear(), self._dirty_groups.clear()
+        self._selected_links.clear()
         self._link_layer = LinkLayer(self._links)
         self.addItem(self._link_layer)
         plan = self.document.plan
@@ -215,6 +217,7 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
             return
         self._ends[item.link.source].discard(lid)
         self._ends[item.link.target].discard(lid)
+        self._selected_links.discard(lid)
         self.removeItem(item)
         self._link_layer.redraw(item.boundingRect())
         self._update_pair_offsets(item.link.source, item.link.target)
@@ -271,6 +274,12 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
 
     # ------------------------------------------------------------------ selection
     def _on_selection_changed(self) -> None:
+        selected = self._selected(LinkItem)
+        for lid in selected ^ self._selected_links:    # links drawn in another colour now
+            item = self._links.get(lid)
+            if item is not None:
+                self._link_layer.redraw(item.boundingRect())
+        self._selected_links = selected
         if not self._selecting:
             self.selection_ids_changed.emit()
 
