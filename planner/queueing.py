@@ -39,6 +39,8 @@ _START_SIGMAS = 10.0
 _SAME_RATE_RTOL = 1e-12
 # Percentiles are solved to this relative precision (the brief asks for 1e-9; Newton gives it cheaply).
 _PERCENTILE_RTOL = 1e-12
+#: Percentiles below this count as 0 (see MMc.response_percentile).
+_SMALLEST_PERCENTILE = 1e-250
 
 
 def _as_count(value: object, what: str) -> int:
@@ -197,16 +199,19 @@ def _log_survival_and_hazard(t: float, mu: float, theta: float, p_wait: float) -
     if abs(theta - mu) <= _SAME_RATE_RTOL * max(theta, mu):
         r1 = mu
         g = 1.0
-        e = 1.0
+        e_minus_1 = 0.0
     else:
         r1, r2 = (mu, theta) if mu < theta else (theta, mu)
         delta = r2 - r1
         g = _g(delta * t)
-        e = 1.0 if mu == r1 else math.exp(-delta * t)  # e^(-(mu - r1) t): service term relative to e^(-r1 t)
+        # e^(-(mu - r1) t) - 1: the service term relative to e^(-r1 t), less one (exact near t = 0)
+        e_minus_1 = 0.0 if mu == r1 else math.expm1(-delta * t)
     q = 1.0 - p_wait
-    den = q * e + p_wait * (1.0 + r1 * t * g)
-    num = q * mu * e + p_wait * mu * theta * t * g
-    return -r1 * t + math.log(den), num / den
+    # den = q e + p_wait (1 + r1 t g), written as 1 + (a small part) so that ln(den) keeps its relative
+    # precision for tiny t: low percentiles are found from a log survival close to 0
+    den_minus_1 = q * e_minus_1 + p_wait * r1 * t * g
+    num = q * mu * (1.0 + e_minus_1) + p_wait * mu * theta * t * g
+    return -r1 * t + math.log1p(den_minus_1), num / (1.0 + den_minus_1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +297,9 @@ class MMc:
     def response_percentile(self, p: float) -> float:
         """The response time (s) that a fraction p of requests beat: the p-quantile of W, 0 < p < 1.
 
+        p below 1e-250 is taken as 0: its quantile would be below 1e-250 s, and in the subnormal
+        floats it reaches the answer would be too coarse to keep growing with p.
+
         Inverts ``response_cdf`` numerically to 1e-12 relative: the root is bracketed by bounds that need
         no search (W is at least the service time, so t >= -ln(1 - p) / mu; W is at most the
         hypoexponential wait + service, whose survival is <= e^(-x)(1 + x) with x = min(mu, theta) t, so
@@ -314,6 +322,8 @@ class MMc:
             return 0.0
         if p == 1.0 or self.saturated:
             return math.inf
+        if p < _SMALLEST_PERCENTILE:
+            return 0.0
         big_l = -math.log1p(-p)  # -ln(1 - p) > 0
         if p_wait == 0.0:
             return big_l / mu

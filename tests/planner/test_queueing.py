@@ -300,3 +300,15 @@ def test_percentile_monotonic_in_p(lam, mu, c, p1, p2):
     else:
         assert t_lo <= t_hi * (1 + 1e-10)
         assert t_hi >= 0.0
+
+
+def test_tiny_percentiles_keep_their_precision_and_order():
+    """Found by hypothesis: far-low percentiles lost all precision (ln of a survival within 1e-16 of
+    1), so p = 2e-313 came out slower than p = 7e-135."""
+    q = MMc(arrival=1.0, service_rate=797.0, servers=3)
+    t_small, t_large = q.response_percentile(2.2250738585e-313), q.response_percentile(6.750500325457112e-135)
+    assert t_small <= t_large
+    # near t = 0 the response time's density is (1 - P_wait) mu: the quantile is p / ((1 - P_wait) mu)
+    for p in (1e-200, 1e-30, 1e-12):
+        assert q.response_percentile(p) == pytest.approx(p / ((1 - q.p_wait) * 797.0), rel=1e-9)
+    assert q.response_percentile(1e-251) == 0.0  # below the floor: 0
