@@ -39,7 +39,6 @@ class ComponentTable:
         self.behaviour = per_kind[self.kind_code] if n else np.zeros(0, dtype=np.intp)
         self.managed = np.array([k.managed for k in self.kind_list] or [False])[self.kind_code]
         self._params = [(i, c.params) for i, c in enumerate(comps) if c.params]  # rows with own parameters
-        self._overrides = [c.capacity for c in comps]
         self._param_cache: dict[str, np.ndarray] = {}
 
         # ---- per-instance capacity: the kind's figures, then each component's overrides
@@ -48,7 +47,7 @@ class ComponentTable:
             base = np.array([getattr(k.capacity, name) or 0.0 for k in self.kind_list] or [0.0], dtype=float)
             self.capacity[name] = base[self.kind_code]
         self.own_availability = np.zeros(n, dtype=bool)  # the user gave this component's availability
-        for i, overrides in enumerate(self._overrides):
+        for i, overrides in enumerate(c.capacity for c in comps):
             if overrides:
                 for name, value in overrides.items():
                     self.capacity[name][i] = value or 0.0

@@ -36,7 +36,7 @@ from planner.graph import (
     single_points_of_failure,
 )
 from planner.model import TRAFFIC_CLASSES, Plan
-from planner.propagation import AVG, MR, PEAK, Flows, Propagation, R, Transfers, W, pass_ratios
+from planner.propagation import AVG, MR, PEAK, Flows, Propagation, R, Transfers, W, class_sum, pass_ratios
 from planner.result import BreakingPoint, ClientResult, ComponentResult, Finding, PlanResult, Totals
 from planner.sizing import BANDWIDTH, RESOURCES, SINGLE_ACTIVE, THROUGHPUT, Sizing, size_all, store_copies
 
@@ -125,8 +125,8 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
     findings = _findings(run, results, spofs) + _idle_links(run, results)
     totals = Totals(
         dau=dau,
-        entry_qps_avg=sum(_sum4(flows.out[AVG, client_rows]).tolist()),
-        entry_qps_peak=sum(_sum4(flows.out[PEAK, client_rows]).tolist()),
+        entry_qps_avg=sum(class_sum(flows.out[AVG, client_rows]).tolist()),
+        entry_qps_peak=sum(class_sum(flows.out[PEAK, client_rows]).tolist()),
         storage_per_day=sum(sizing.storage_per_day.tolist()),
         storage_total=sum(sizing.storage_total.tolist()),
         storage_replicated=sum(sizing.storage_replicated.tolist()),
@@ -137,10 +137,6 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
     severity_rank = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: severity_rank[f.severity])
     return PlanResult(results, client_results, totals, bottleneck, spofs, breaking, tuple(findings), multiplier)
-
-
-def _sum4(values: np.ndarray) -> np.ndarray:
-    return values[:, 0] + values[:, 1] + values[:, 2] + values[:, 3]
 
 
 # ------------------------------------------------------------------------------------------ health
@@ -233,7 +229,7 @@ def _queues(run: _Run) -> None:
     if not rows.size:
         return
     flows = run.flows
-    avg, peak, drain = _sum4(flows.in_avg[rows]), _sum4(flows.in_peak[rows]), _sum4(flows.out[PEAK, rows])
+    avg, peak, drain = class_sum(flows.in_avg[rows]), class_sum(flows.in_peak[rows]), class_sum(flows.out[PEAK, rows])
     backlog = run.figures.add("backlog", fx.QUEUE_BACKLOG, rows, peak=peak, drain_rate=drain,
                               D=run.table.param("peak_duration_s")[rows])
     run.extra["consumer_rate"] = (rows, drain)
@@ -250,11 +246,8 @@ def _queues(run: _Run) -> None:
 def _results(run: _Run, inst_avail: np.ndarray, comp_avail: np.ndarray, costs: np.ndarray
              ) -> dict[str, ComponentResult]:
     table, s = run.table, run.s
-    for key in ("messages", "calls", "samples"):
-        behaviour = {"messages": Behaviour.NOTIFICATION, "calls": Behaviour.EXTERNAL, "samples": Behaviour.METRICS}[key]
-        rows = np.flatnonzero(table.of(behaviour))
-        if rows.size:
-            run.extra[key] = (rows, s.provided[rows])
+    for key, rows in s.provided_rows.items():
+        run.extra[key] = (rows, s.provided[rows])
     queued = np.flatnonzero(s.servers > 0)
     if queued.size:
         run.extra["servers"] = (queued, s.servers[queued])
@@ -311,7 +304,7 @@ def _request_levels(run: _Run) -> list[np.ndarray]:
             for singles, _l in evaluation_levels(run.plan, request_edges, run.table.index)]
 
 
-def _path_latencies(run: _Run, client_rows: np.ndarray) -> np.ndarray:
+def _path_latencies(run: _Run) -> np.ndarray:
     """Mean latency from each component to the end of its request paths, for reads and writes.
 
     L(x) = own(x) + sum over request links x -> y of w (hop + L(y)), w = the share of x's requests
@@ -344,7 +337,7 @@ def _clients(run: _Run, results: dict[str, ComponentResult], clients: list[str],
         return {}
     table = run.table
     rows = np.array([table.index[c] for c in clients], dtype=np.intp)
-    latency = _path_latencies(run, rows)
+    latency = _path_latencies(run)
     out: dict[str, ClientResult] = {}
     for cid, row in zip(clients, rows.tolist()):
         needs = tuple(sorted(n for n in dominators[cid] if n != cid))  # what its requests reach
@@ -410,14 +403,13 @@ def _findings(run: _Run, results: dict[str, ComponentResult], spofs: dict[str, t
         out.append(Finding("warning", "no_clients", "The plan has no client, so no traffic enters it.",
                            advice="Add a web or mobile client and link it to the entry point."))
     headroom = _headroom(run)
-    stock = (s.binding == RESOURCES.index("storage")) | (s.binding == RESOURCES.index("memory"))
-    saturated = np.where(stock, s.utilisation > 1.0 + 1e-9, s.utilisation >= 1.0)
     idle = (s.reads_avg + s.writes_avg == 0) & ~table.of(Behaviour.MONITOR) & (s.storage_total == 0)
     shares = (run.transfers.explicit > 1 + 1e-9).any(axis=1)
-    unfed = (table.of(Behaviour.SQL_REPLICA) & (_sum4(run.flows.repl_avg) == 0)
+    unfed = (table.of(Behaviour.SQL_REPLICA) & (class_sum(run.flows.repl_avg) == 0)
              & (s.reads_avg + s.writes_avg > 0))
     stalled = np.isinf(s.latency) & (s.utilisation < 1.0)
-    flagged = run.served & (saturated | (headroom > 1 + 1e-9) | idle | shares | unfed | stalled)
+    # rows that may have a finding (saturated implies utilisation >= 1); r.saturated decides below
+    flagged = run.served & ((s.utilisation >= 1.0) | (headroom > 1 + 1e-9) | idle | shares | unfed | stalled)
     for row in np.flatnonzero(flagged).tolist():
         cid = table.ids[row]
         r = results[cid]

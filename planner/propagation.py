@@ -44,6 +44,11 @@ AVG, PEAK, BYTES = range(3)
 _LINK_KINDS = ("request", "async", "event", "replication")
 
 
+def class_sum(values: np.ndarray) -> np.ndarray:
+    """Per row, the sum over the four traffic classes (rows x classes), added in class order."""
+    return values[:, 0] + values[:, 1] + values[:, 2] + values[:, 3]
+
+
 class AmplifyingLoopError(ValueError):
     """Async links form a loop that multiplies traffic: it never settles."""
 
@@ -142,7 +147,6 @@ class Flows:
         self.n = n
         self.inflow = np.zeros((3, 2 * n, N_CLASSES))
         self.out = np.zeros((3, n, N_CLASSES))
-        self.users = np.zeros(n)
 
     @property
     def in_avg(self) -> np.ndarray:
@@ -242,7 +246,6 @@ class Propagation:
     def _emit_clients(self, rows: np.ndarray) -> None:
         flows, profile, table = self.flows, self.plan.traffic, self.table
         users = self.client_users[rows]
-        flows.users[rows] = users
         peak_factor = np.where(np.isnan(table.peak_factor[rows]), profile.peak_factor, table.peak_factor[rows])
         reads = self.figures.add("reads_avg", fx.AVG_RATE, rows, users=users, per_user=profile.reads_per_user,
                                  day_s=fx.DAY_S)

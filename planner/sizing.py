@@ -19,7 +19,7 @@ from planner import units
 from planner.catalog import Behaviour
 from planner.columns import ComponentTable
 from planner.model import Plan
-from planner.propagation import AVG, BYTES, MR, MW, PEAK, Flows, R, W
+from planner.propagation import AVG, BYTES, MR, MW, PEAK, Flows, R, W, class_sum
 from planner.queueing import erlang_c
 
 #: Behaviours whose one active instance takes all the load (a standby adds no capacity).
@@ -54,6 +54,7 @@ class Sizing:
         self.replicated_peak = zeros(n)  # writes/s a replica replays at peak
         self.n_storage, self.n_memory = zeros(n), zeros(n)  # nodes needed for data, for the hot set
         self.provided = zeros(n)  # messages / calls / samples per second a provider handles (average)
+        self.provided_rows: dict[str, np.ndarray] = {}  # "messages" / "calls" / "samples" -> its rows
 
 
 def _ratio(peak: np.ndarray, avg: np.ndarray) -> np.ndarray:
@@ -85,9 +86,10 @@ def size_all(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTab
 
     s.replicated_peak[:] = flows.repl_peak[:, W] + flows.repl_peak[:, MW]
     _storage(plan, table, flows, figs, s)
-    _resources(plan, table, figs, s, served)
+    fill = _fill(table)
+    _resources(plan, table, figs, s, served, fill)
     _counts(plan, table, figs, s, served)
-    _utilisation(plan, table, figs, s, served)
+    _utilisation(plan, table, figs, s, served, fill)
     _latency(table, figs, s, served)
     return s
 
@@ -112,6 +114,7 @@ def _served(table: ComponentTable, flows: Flows, figs: fx.FigureTable, s: Sizing
         values = figs.add(key, formula, rows, **{first: events},
                           **{name: table.param(p)[rows] for name, p in parameters.items()})
         s.provided[rows] = values
+        s.provided_rows[key] = rows
         factor = np.divide(values, events, out=np.zeros_like(values), where=events > 0)
         peaks = s.reads_peak[rows] + s.writes_peak[rows]
         s.reads_avg[rows], s.writes_avg[rows] = 0.0, events * factor
@@ -135,11 +138,6 @@ def _client_rates(flows: Flows, client: np.ndarray, s: Sizing) -> None:
     s.count[rows] = s.needed[rows] = s.recommended[rows] = 0
 
 
-def _sum4(values: np.ndarray) -> np.ndarray:
-    """Sum of the four classes, added in class order."""
-    return values[:, 0] + values[:, 1] + values[:, 2] + values[:, 3]
-
-
 def _storage(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTable, s: Sizing) -> None:
     profile = plan.traffic
     in_avg, in_bytes = flows.in_avg, flows.in_bytes
@@ -147,7 +145,7 @@ def _storage(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTab
     logs = _rows(table.of(Behaviour.QUEUE, Behaviour.PUBSUB))
     if logs.size:
         rf = np.where(table.of(Behaviour.PUBSUB)[logs], table.param("replication_factor")[logs], 1.0)
-        bytes_per_s = _sum4(in_bytes[logs])
+        bytes_per_s = class_sum(in_bytes[logs])
         stored = figs.add("storage_replicated", fx.LOG_STORAGE, logs, bytes_per_s=bytes_per_s,
                           retention_s=table.param("retention_s")[logs], rf=rf)
         s.storage_per_day[logs] = bytes_per_s * units.DAY
@@ -211,7 +209,8 @@ def store_copies(table: ComponentTable, plan: Plan) -> np.ndarray:
     return np.where(rf > 0, rf, plan.traffic.replication_factor)
 
 
-def _resources(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray) -> None:
+def _resources(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray,
+               fill: np.ndarray) -> None:
     """Instances' worth of each resource the peak needs (100 % busy)."""
     cap = table.capacity
     rc, wc = cap["read_qps"], cap["write_qps"]
@@ -251,7 +250,7 @@ def _resources(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizin
     rows = _rows(served & (cap["bandwidth"] != 0))
     if rows.size:
         s.resource[rows, BANDWIDTH] = figs.add("load_bandwidth", fx.LOAD_BANDWIDTH, rows,
-                                               bytes_per_s=_sum4(s.peak_bytes[rows]), bandwidth=cap["bandwidth"][rows])
+                                               bytes_per_s=class_sum(s.peak_bytes[rows]), bandwidth=cap["bandwidth"][rows])
     # ---- storage: full copies load every node; otherwise nodes divide the data
     stored = served & (cap["storage"] != 0) & (s.storage_replicated > 0)
     full = stored & table.of(*FULL_COPY)
@@ -261,7 +260,7 @@ def _resources(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizin
     if rows.size:
         skew = np.where(table.of(Behaviour.PARTITIONED)[rows], table.param("skew")[rows], 1.0)
         s.n_storage[rows] = figs.add("instances_storage", fx.NEEDED_STORAGE, rows, stored=s.storage_replicated[rows],
-                                     skew=skew, node_storage=cap["storage"][rows], fill=_fill(table)[rows])
+                                     skew=skew, node_storage=cap["storage"][rows], fill=fill[rows])
         s.resource[rows, STORAGE] = s.storage_replicated[rows] * skew / cap["storage"][rows]
     # ---- memory: a cache's hot set
     rows = _rows(served & table.of(Behaviour.CACHE) & (cap["memory"] != 0) & (s.memory > 0))
@@ -315,12 +314,13 @@ def _counts(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, 
     s.active[served] = np.where(single_active, 1.0, s.count)[served]
 
 
-def _utilisation(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray) -> None:
+def _utilisation(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray,
+                 fill: np.ndarray) -> None:
     """Utilisation on the binding resource: the one closest to its planned ceiling."""
     u = plan.traffic.target_utilisation
     ceilings = np.empty((table.n, len(RESOURCES)))
     ceilings[:, THROUGHPUT] = ceilings[:, BANDWIDTH] = u
-    ceilings[:, STORAGE] = _fill(table)
+    ceilings[:, STORAGE] = fill
     ceilings[:, MEMORY] = np.where(table.of(Behaviour.CACHE), table.param("usable_memory"), 1.0)
     shares = np.where(s.per_node, s.resource, s.resource / s.active[:, None])
     ranked = np.where(np.isnan(shares), -np.inf, shares / ceilings)
