@@ -57,16 +57,21 @@ def conventions_html() -> str:
 
 
 def show_conventions(parent: QWidget | None) -> QDialog:
-    dialog = QDialog(parent)
-    dialog.setWindowTitle("Capacity conventions")
     browser = QTextBrowser()
     browser.setHtml(conventions_html())
+    return _show_closable(parent, "Capacity conventions", browser, 680, 520)
+
+
+def _show_closable(parent: QWidget | None, title: str, content: QWidget, width: int, height: int) -> QDialog:
+    """A modeless dialog showing `content` above a Close button."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
-    layout.addWidget(browser)
+    layout.addWidget(content)
     layout.addWidget(buttons)
-    dialog.resize(680, 520)
+    dialog.resize(width, height)
     dialog.show()
     return dialog
 
@@ -86,8 +91,6 @@ def show_shortcuts(parent: QWidget | None, actions: list[QAction]) -> QDialog:
                                      ("Pan the canvas", "Middle button drag, or Space + drag"),
                                      ("Zoom at the mouse", "Mouse wheel"),
                                      ("Edit a component", "Double-click it")]
-    dialog = QDialog(parent)
-    dialog.setWindowTitle("Keyboard shortcuts")
     table = QTableWidget(len(rows), 2)
     table.setHorizontalHeaderLabels(["Action", "Shortcut"])
     table.verticalHeader().setVisible(False)
@@ -97,14 +100,7 @@ def show_shortcuts(parent: QWidget | None, actions: list[QAction]) -> QDialog:
         table.setItem(row, 1, QTableWidgetItem(keys))
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-    buttons.rejected.connect(dialog.reject)
-    layout = QVBoxLayout(dialog)
-    layout.addWidget(table)
-    layout.addWidget(buttons)
-    dialog.resize(460, 560)
-    dialog.show()
-    return dialog
+    return _show_closable(parent, "Keyboard shortcuts", table, 460, 560)
 
 
 def show_about(parent: QWidget | None) -> None:
