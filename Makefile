@@ -1,5 +1,5 @@
 # The two commands of the README. Both install whatever is missing first (scripts/setup.sh).
-.PHONY: run test setup bench screenshots
+.PHONY: run test lint lock setup bench screenshots
 VENV := .venv
 ARGS ?=
 
@@ -10,9 +10,20 @@ setup:
 run: setup
 	@scripts/run-gui.sh $(ARGS)
 
-# The whole test suite, headless.
+# The whole test suite, headless, after the linter (ruff, configured in pyproject.toml).
 test: setup
+	@$(VENV)/bin/ruff check --quiet .
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -p no:cacheprovider $(ARGS)
+
+lint: setup
+	@$(VENV)/bin/ruff check .
+
+# Re-pin every Python package CI installs (requirements.lock) from pyproject.toml's ranges.
+lock:
+	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -m pip install --quiet uv
+	@$(VENV)/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--generate-hashes --quiet -o requirements.lock
 
 bench: setup
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest benchmarks --benchmark-only $(ARGS)

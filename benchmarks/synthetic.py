@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.model import Component, Link, Plan, Position
+from archplan.planner.model import Component, Link, Plan, Position
 
 _LAYERS = ("client.web", "lb.nginx", "service.go", "cache.redis", "db.postgres", "db.postgres_replica")
 

@@ -20,10 +20,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
+import itertools
 
-from planner.model import Component, Link, Plan, Position  # noqa: E402
+import pytest
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from archplan.planner.model import Component, Link, Plan, Position
 
 TIERS = (("client.web", 0.05), ("lb.nginx", 0.10), ("service.go", 0.45), ("cache.redis", 0.20),
          ("db.postgres", 0.20))
@@ -44,7 +46,7 @@ def synthetic_plan(n: int = 1000) -> Plan:
             layer.append(cid)
         layers.append(layer)
     links, seen = [], set()
-    for upper, lower in zip(layers, layers[1:]):
+    for upper, lower in itertools.pairwise(layers):
         pairs = [(upper[i * len(upper) // len(lower)], dst) for i, dst in enumerate(lower)]
         pairs += [(src, lower[i * len(lower) // len(upper)]) for i, src in enumerate(upper)]
         for src, dst in pairs:
@@ -79,7 +81,7 @@ def big_plan() -> Plan:
 
 @pytest.fixture
 def editors(qapp):
-    from ui.editor import Editor
+    from archplan.ui.editor import Editor
 
     made = []
 
@@ -95,7 +97,7 @@ def editors(qapp):
 
 def test_open_and_paint_1000_components(benchmark, qapp, big_plan, editors):
     """Scene + view for 1,000 components (plan already computed), then one full paint of every card."""
-    from ui.canvas import CanvasScene, CanvasView
+    from archplan.ui.canvas import CanvasScene, CanvasView
 
     editor = editors(big_plan)
     keep = []
@@ -119,7 +121,7 @@ def test_open_and_paint_1000_components(benchmark, qapp, big_plan, editors):
 
 @pytest.fixture
 def big_canvas(qapp, big_plan, editors):
-    from ui.canvas import CanvasScene, CanvasView
+    from archplan.ui.canvas import CanvasScene, CanvasView
 
     editor = editors(big_plan)
     scene = CanvasScene(editor)
@@ -150,7 +152,7 @@ def test_edit_recompute_repaint_cycle(benchmark, big_canvas):
 
 def test_canvas_share_of_the_cycle(benchmark, big_canvas):
     """The canvas's part of a cycle: the edit's signals, badges refreshed for a new result, repaint."""
-    editor, scene, view = big_canvas
+    editor, _scene, view = big_canvas
     names = iter(range(1_000_000))
     editor.document.recompute_now()
 
@@ -165,7 +167,7 @@ def test_canvas_share_of_the_cycle(benchmark, big_canvas):
 
 def test_edit_cycle_as_the_application_runs_it(benchmark, qapp, big_canvas):
     """Rename, recompute, and let the event loop repaint the dirty region (engine compute included)."""
-    editor, scene, view = big_canvas
+    editor, scene, _view = big_canvas
     names = iter(range(1_000_000))
     qapp.processEvents()
 

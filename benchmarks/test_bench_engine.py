@@ -10,9 +10,8 @@ estimate of the work itself.
 
 import pytest
 
+from archplan.planner.engine import compute
 from benchmarks.synthetic import layered_plan
-from planner.engine import compute
-
 
 TARGET_S = {1_000: 0.016, 10_000: 0.200}
 
@@ -27,7 +26,7 @@ def test_compute(benchmark, size):
 
 
 def test_load_plan_file(benchmark, tmp_path):
-    from planner.io import load_plan, save_plan
+    from archplan.planner.io import load_plan, save_plan
 
     path = tmp_path / "big.json"
     save_plan(layered_plan(1_000), path)

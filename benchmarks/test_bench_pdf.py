@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from pypdf import PdfReader
 
-from exports.pdf import write_pdf
-from planner import edit
-from planner.engine import compute
-from planner.model import Endpoint, Plan
+from archplan.exports.pdf import write_pdf
+from archplan.planner import edit
+from archplan.planner.engine import compute
+from archplan.planner.model import Endpoint, Plan
 
 TARGET_S = 2.0
 

@@ -16,16 +16,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
 
-from benchmarks.test_bench_canvas import CYCLE_TARGET_S, synthetic_plan  # noqa: E402
+from benchmarks.test_bench_canvas import CYCLE_TARGET_S, synthetic_plan
 
 
 @pytest.fixture
 def window(qapp, tmp_path):
-    from ui.editor import Editor
-    from ui.main_window import MainWindow
+    from archplan.ui.editor import Editor
+    from archplan.ui.main_window import MainWindow
 
     editor = Editor(synthetic_plan(1000))
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)

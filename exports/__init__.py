@@ -15,18 +15,18 @@ from typing import Any
 
 #: format -> (module:function, default file suffix, description)
 FORMATS: dict[str, tuple[str, str, str]] = {
-    "png": ("exports.diagram:write_png", ".png", "Diagram image (graphviz, real icons)"),
-    "svg": ("exports.diagram:write_svg", ".svg", "Diagram image, self-contained SVG"),
-    "pdf": ("exports.pdf:write_pdf", ".pdf", "PDF design document"),
-    "terraform": ("exports.iac.terraform:write_terraform", ".tf", "Terraform skeleton (AWS)"),
-    "compose": ("exports.iac.compose:write_compose", ".yaml", "docker-compose file"),
-    "kubernetes": ("exports.iac.kubernetes:write_kubernetes", ".yaml", "Kubernetes manifests"),
-    "mermaid": ("exports.text:write_mermaid", ".mmd", "Mermaid flowchart"),
-    "plantuml": ("exports.text:write_plantuml", ".puml", "PlantUML diagram"),
-    "drawio": ("exports.drawio:write_drawio", ".drawio", "draw.io diagram"),
-    "markdown": ("exports.text:write_markdown", ".md", "Markdown report"),
-    "openapi": ("exports.openapi:write_openapi", ".yaml", "OpenAPI 3 skeleton of the declared endpoints"),
-    "csv": ("exports.text:write_csv", ".csv", "CSV capacity and cost per component"),
+    "png": ("archplan.exports.diagram:write_png", ".png", "Diagram image (graphviz, real icons)"),
+    "svg": ("archplan.exports.diagram:write_svg", ".svg", "Diagram image, self-contained SVG"),
+    "pdf": ("archplan.exports.pdf:write_pdf", ".pdf", "PDF design document"),
+    "terraform": ("archplan.exports.iac.terraform:write_terraform", ".tf", "Terraform skeleton (AWS)"),
+    "compose": ("archplan.exports.iac.compose:write_compose", ".yaml", "docker-compose file"),
+    "kubernetes": ("archplan.exports.iac.kubernetes:write_kubernetes", ".yaml", "Kubernetes manifests"),
+    "mermaid": ("archplan.exports.text:write_mermaid", ".mmd", "Mermaid flowchart"),
+    "plantuml": ("archplan.exports.text:write_plantuml", ".puml", "PlantUML diagram"),
+    "drawio": ("archplan.exports.drawio:write_drawio", ".drawio", "draw.io diagram"),
+    "markdown": ("archplan.exports.text:write_markdown", ".md", "Markdown report"),
+    "openapi": ("archplan.exports.openapi:write_openapi", ".yaml", "OpenAPI 3 skeleton of the declared endpoints"),
+    "csv": ("archplan.exports.text:write_csv", ".csv", "CSV capacity and cost per component"),
 }
 
 

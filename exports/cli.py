@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exports import FORMATS
+from archplan.exports import FORMATS
 
 
 def register(sub) -> None:
@@ -21,9 +21,9 @@ def register(sub) -> None:
 
 
 def cmd_export(args, out) -> int:
-    from exports import ExportError, export
-    from planner.engine import compute
-    from planner.io import load_plan
+    from archplan.exports import ExportError, export
+    from archplan.planner.engine import compute
+    from archplan.planner.io import load_plan
 
     plan = load_plan(args.file)
     result = compute(plan, multiplier=args.multiplier)

@@ -20,8 +20,8 @@ import subprocess
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from exports import ExportError, refuse_options
-from planner.io import atomic_write_bytes
+from archplan.exports import ExportError, refuse_options
+from archplan.planner.io import atomic_write_bytes
 
 GRAPHVIZ_MISSING = "graphviz is not installed: run `apt-get install graphviz` (or `make setup`)"
 MAX_SCALE = 8.0
@@ -52,7 +52,7 @@ def render(plan, result, fmt: str, scale: float = 1.0, as_drawn: bool = False) -
     """Run graphviz on the plan's graph and return the image bytes (png or svg)."""
     if shutil.which("dot") is None:
         raise ExportError(GRAPHVIZ_MISSING)
-    from exports.diagram_graph import build_graph
+    from archplan.exports.diagram_graph import build_graph
 
     graph = build_graph(plan, result, as_drawn=as_drawn)
     if fmt == "png":

@@ -21,19 +21,31 @@ import graphviz
 from diagrams import Cluster, Diagram, Edge, setdiagram
 from diagrams.generic.blank import Blank
 
-from exports.diagram_labels import (
-    COMPACT_FROM, EDGE_ATTR, GRAPH_ATTR, GROUP_FILLS, GROUP_PEN, GROUP_STYLES, LINK_STYLES, NODE_ATTR, edge_label,
-    estimated_box, group_attrs, group_label, node_label, title_label,
+from archplan.exports.diagram_labels import (
+    COMPACT_FROM,
+    EDGE_ATTR,
+    GRAPH_ATTR,
+    GROUP_FILLS,
+    GROUP_PEN,
+    GROUP_STYLES,
+    LINK_STYLES,
+    NODE_ATTR,
+    edge_label,
+    estimated_box,
+    group_attrs,
+    group_label,
+    node_label,
+    title_label,
 )
-from exports.diagram_layout import group_rects, max_rank_width, spacing, stagger_edges
-from exports.escaping import one_line
-from exports.grouping import children_by_parent
-from exports.grouping import depth as group_depth
-from exports.icons import icon_class_name, icon_path, node_class
-from planner.catalog import default_catalog
-from planner.graph import members_by_group
-from planner.model import Plan
-from planner.result import PlanResult
+from archplan.exports.diagram_layout import group_rects, max_rank_width, spacing, stagger_edges
+from archplan.exports.escaping import one_line
+from archplan.exports.grouping import children_by_parent
+from archplan.exports.grouping import depth as group_depth
+from archplan.exports.icons import icon_class_name, icon_path, node_class
+from archplan.planner.catalog import default_catalog
+from archplan.planner.graph import members_by_group
+from archplan.planner.model import Plan
+from archplan.planner.result import PlanResult
 
 
 class _Drawing(Diagram):

@@ -11,11 +11,11 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from exports.escaping import html_text
-from exports.labels import link_figures
-from planner import units
-from planner.model import Plan
-from planner.result import PlanResult
+from archplan.exports.escaping import html_text
+from archplan.exports.labels import link_figures
+from archplan.planner import units
+from archplan.planner.model import Plan
+from archplan.planner.result import PlanResult
 
 FONT = "Sans-Serif"
 ICON_PT = 56

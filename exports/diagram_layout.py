@@ -16,13 +16,13 @@ Geometry for the diagram: rank staggering for wide plans, and the as-drawn place
 from __future__ import annotations
 
 import math
-from itertools import combinations
+from itertools import combinations, pairwise
 
-from exports.diagram_labels import Box
-from exports.grouping import depth as group_depth
-from exports.grouping import effective_parents
-from planner.graph import back_edges
-from planner.model import Plan
+from archplan.exports.diagram_labels import Box
+from archplan.exports.grouping import depth as group_depth
+from archplan.exports.grouping import effective_parents
+from archplan.planner.graph import back_edges
+from archplan.planner.model import Plan
 
 
 def max_rank_width(n_nodes: int) -> int:
@@ -65,7 +65,7 @@ def stagger_edges(nodes: list[str], edges: list[tuple[str, str]], width: int) ->
         for node in (n for n in nodes if layer[n] == value):
             spread.setdefault(rank[node], []).append(node)
         ranks = sorted(spread)
-        for before, after in zip(ranks, ranks[1:]):
+        for before, after in pairwise(ranks):
             for i, node in enumerate(spread[after]):
                 chains.append((spread[before][i % len(spread[before])], node))
     return chains

@@ -18,13 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from exports import refuse_options
-from exports.escaping import one_line
-from exports.grouping import children_by_parent, depth, effective_parents
-from exports.labels import figures_line, link_text
-from planner.catalog import default_catalog
-from planner.graph import members_by_group
-from planner.io import atomic_write_text
+from archplan.exports import refuse_options
+from archplan.exports.escaping import one_line
+from archplan.exports.grouping import children_by_parent, depth, effective_parents
+from archplan.exports.labels import figures_line, link_text
+from archplan.planner.catalog import default_catalog
+from archplan.planner.graph import members_by_group
+from archplan.planner.io import atomic_write_text
 
 CARD_W, CARD_H = 200.0, 80.0
 GROUP_PADDING, GROUP_TITLE_H = 18.0, 26.0
@@ -98,7 +98,7 @@ def build_mxfile(plan, result) -> ET.Element:
 
     catalog = default_catalog()
     for component in plan.components:
-        kind = catalog[component.kind] if component.kind in catalog else None
+        kind = catalog.get(component.kind)
         stroke, fill = CATEGORY_COLOURS.get(kind.category if kind else "", FALLBACK_COLOURS)
         style = (f"rounded=1;whiteSpace=wrap;html=0;arcSize=12;fillColor={fill};strokeColor={stroke};"
                  f"strokeWidth={3 if result.bottleneck == component.id else 1.5};fontSize=11;")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 FLAVOURS = ("generic", "aws", "gcp", "onprem")
@@ -116,7 +116,7 @@ def icon_class_name(kind: str, flavour: str = "generic") -> str:
     """The "module.Class" drawing `kind` in `flavour` (with the fallbacks described above)."""
     row = KIND_ICONS.get(kind)
     if row is None:
-        from planner.catalog import default_catalog
+        from archplan.planner.catalog import default_catalog
 
         catalog = default_catalog()
         category = catalog[kind].category if kind in catalog else ""
@@ -124,14 +124,14 @@ def icon_class_name(kind: str, flavour: str = "generic") -> str:
     return row.get(flavour) or row.get("generic") or row.get("onprem") or DEFAULT_ICON
 
 
-@lru_cache(maxsize=None)
+@cache
 def node_class(dotted: str) -> type:
     """Import ``diagrams.<module>.<Class>``."""
     module, _, name = dotted.rpartition(".")
     return getattr(importlib.import_module(f"diagrams.{module}"), name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _icon_file(dotted: str) -> Path:
     cls = node_class(dotted)
     import diagrams

@@ -9,8 +9,8 @@ implementation, so every format says the same thing about a plan. Numbers go thr
 
 from __future__ import annotations
 
-from exports.escaping import one_line
-from planner import units
+from archplan.exports.escaping import one_line
+from archplan.planner import units
 
 
 def figures_line(component, result) -> str:

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import yaml
 
-from exports import refuse_options
-from exports.escaping import clean, one_line
-from planner import units
-from planner.catalog import default_catalog
-from planner.io import atomic_write_text
+from archplan.exports import refuse_options
+from archplan.exports.escaping import clean, one_line
+from archplan.planner import units
+from archplan.planner.catalog import default_catalog
+from archplan.planner.io import atomic_write_text
 
 NO_ENDPOINTS_NOTE = ("This plan declares no API endpoints, so `paths` is empty: add endpoints to components "
                      "(name, method, path, read or write, share) and export again.")
@@ -78,10 +78,7 @@ def openapi_document(plan, result) -> dict:
 
 
 def _operation(component, endpoint, r, tag: str, params: list[str], operation_ids: set[str]) -> dict:
-    if r is None:
-        peak = 0.0
-    else:
-        peak = (r.reads_peak if endpoint.operation == "read" else r.writes_peak) * endpoint.share
+    peak = 0.0 if r is None else (r.reads_peak if endpoint.operation == "read" else r.writes_peak) * endpoint.share
     what = "reads" if endpoint.operation == "read" else "writes"
     op: dict = {
         "tags": [tag],

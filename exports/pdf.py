@@ -8,7 +8,8 @@ formula with its values), and the units appendix. Sections: exports/pdf_parts.py
 exports/pdf_style.py.
 
 The build runs with reportlab's invariant mode on and ASCII85 off (both restored afterwards), so the
-same plan, result and date give byte-identical, compact files. The file is written beside the target and renamed over it.
+same plan, result and date give byte-identical, compact files.
+The file is written beside the target and renamed over it.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from exports import ExportError
-from exports.pdf_diagram import diagram_story
-from exports.pdf_parts import (
+from archplan.exports import ExportError
+from archplan.exports.pdf_diagram import diagram_story
+from archplan.exports.pdf_parts import (
     Heading,
     appendix_section,
     cost_section,
@@ -44,10 +45,10 @@ from exports.pdf_parts import (
     title_page,
     traffic_section,
 )
-from exports.pdf_style import MUTED, PAGE_MARGIN, RULE, TEAL, esc, fonts, styles
-from exports.pdf_work import capacity_section, formulas_reference, work_section
-from planner.catalog import CATALOG_PATH
-from planner.io import atomic_write_bytes
+from archplan.exports.pdf_style import MUTED, PAGE_MARGIN, RULE, TEAL, esc, fonts, styles
+from archplan.exports.pdf_work import capacity_section, formulas_reference, work_section
+from archplan.planner.catalog import CATALOG_PATH
+from archplan.planner.io import atomic_write_bytes
 
 __all__ = ["write_pdf"]
 
@@ -99,7 +100,7 @@ def _canvas_maker(footer_left: str):
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self):  # noqa: N802 - reportlab's name
+        def showPage(self):
             self._pages.append(dict(self.__dict__))
             self._startPage()
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from reportlab.platypus import Image, NextPageTemplate, PageBreak
 
-from exports.pdf_parts import Heading
-from exports.pdf_style import P, esc
+from archplan.exports.pdf_parts import Heading
+from archplan.exports.pdf_style import P, esc
 
 SCREEN_DPI = 96.0
 POINTS_PER_PIXEL = 72.0 / SCREEN_DPI
@@ -67,13 +67,13 @@ def _render(plan, result, workdir: Path, scale: float) -> Path | str:
     if shutil.which("dot") is None:
         return "The diagram needs graphviz (the `dot` program), which is not installed; run scripts/setup.sh."
     try:
-        from exports.diagram import write_png
+        from archplan.exports.diagram import write_png
     except ImportError as exc:
         return f"The diagram exporter is not available ({exc})."
     out = workdir / f"diagram-{scale:g}.png"
     try:
         written = write_png(plan, result, out, scale=scale, as_drawn=False)
-    except Exception as exc:  # noqa: BLE001 - any diagram failure becomes a note; the document still builds
+    except Exception as exc:
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
         return f"The diagram could not be drawn: {first}"
     path = Path(written or out)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from exports.pdf_style import (
+from archplan.exports.pdf_style import (
     PANEL,
     RULE,
     SEVERITY,
@@ -25,9 +25,9 @@ from exports.pdf_style import (
     styles,
     subheading,
 )
-from planner import units
-from planner.catalog import default_catalog
-from planner.model import TrafficProfile
+from archplan.planner import units
+from archplan.planner.catalog import default_catalog
+from archplan.planner.model import TrafficProfile
 
 #: How each traffic-profile field is shown (the model's own descriptions explain them).
 _TRAFFIC_FORMAT = {
@@ -163,7 +163,8 @@ def traffic_section(plan, width: float) -> list:
     story += [*subheading("Settings"), data_table(["Setting", "Value", "Meaning"], [
         [cell("Default redundancy"), _REDUNDANCY.get(s.default_redundancy, s.default_redundancy),
          cell(_desc("default_redundancy"), "cell_note")],
-        [cell("Network hop"), units.format_duration(s.network_hop_ms / 1000), cell(_desc("network_hop_ms"), "cell_note")],
+        [cell("Network hop"), units.format_duration(s.network_hop_ms / 1000),
+         cell(_desc("network_hop_ms"), "cell_note")],
         [cell("Manual detection"), units.format_duration(s.manual_detection_s),
          cell(_desc("manual_detection_s"), "cell_note")],
     ], [width * 0.24, width * 0.2, width * 0.56])]
@@ -171,7 +172,7 @@ def traffic_section(plan, width: float) -> list:
 
 
 def _desc(field: str) -> str:
-    from planner.model import Settings
+    from archplan.planner.model import Settings
 
     return Settings.model_fields[field].description or ""
 
@@ -312,5 +313,13 @@ def appendix_section(width: float) -> list:
             P("How to read the numbers in this document (capacity-model.md)."), KeepTogether(table)]
 
 
-__all__ = ["Heading", "title_page", "summary_section", "traffic_section", "findings_section", "endpoints_section",
-           "cost_section", "appendix_section"]
+__all__ = [
+    "Heading",
+    "appendix_section",
+    "cost_section",
+    "endpoints_section",
+    "findings_section",
+    "summary_section",
+    "title_page",
+    "traffic_section",
+]

@@ -71,7 +71,7 @@ def fonts() -> dict[str, str]:
             addMapping("ArchMono", 1, 1, "ArchMono-Bold")
             names = {"sans": "ArchSans", "bold": "ArchSans-Bold", "italic": "ArchSans-Italic", "cond": "ArchCond",
                      "cond_bold": "ArchCond-Bold", "mono": "ArchMono", "cjk": ""}
-        except Exception:  # noqa: BLE001 - a broken font file must not stop the document: use the built-ins
+        except Exception:
             pass
     try:
         from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -79,7 +79,7 @@ def fonts() -> dict[str, str]:
         if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
         names["cjk"] = CJK_FONT
-    except Exception:  # noqa: BLE001 - CJK support is a bonus
+    except Exception:
         pass
     return names
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Table, TableStyle
 
-from exports.pdf_parts import Heading
-from exports.pdf_style import RULE, ZEBRA, P, cell, data_table, esc, fonts, styles, subheading
-from planner import units
-from planner.catalog import default_catalog
+from archplan.exports.pdf_parts import Heading
+from archplan.exports.pdf_style import RULE, ZEBRA, P, cell, data_table, esc, fonts, styles, subheading
+from archplan.planner import units
+from archplan.planner.catalog import default_catalog
 
 #: Figures shown per component, in reading order (then any others the engine produced).
 FIGURE_ORDER = ("load", "load_bandwidth", "instances_throughput", "instances_storage", "instances_memory",

@@ -20,11 +20,11 @@ import io
 import math
 from pathlib import Path
 
-from exports import refuse_options
-from exports.escaping import markdown_block, markdown_text, one_line
-from planner import units
-from planner.catalog import default_catalog
-from planner.io import atomic_write_text
+from archplan.exports import refuse_options
+from archplan.exports.escaping import markdown_block, markdown_text, one_line
+from archplan.planner import units
+from archplan.planner.catalog import default_catalog
+from archplan.planner.io import atomic_write_text
 
 #: Figures whose work the report shows, per component, in this order.
 HEADLINE_FIGURES = ("peak_qps", "load", "instances_needed", "utilisation", "memory", "storage_total",

@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from exports import ExportError, refuse_options
-from exports.escaping import UniqueIds, mermaid_text, one_line, plantuml_text
-from exports.grouping import children_by_parent
-from exports.labels import figures_line, link_text
-from exports.report import write_csv, write_markdown  # noqa: F401  (registered as exports.text:...)
-from planner.catalog import Behaviour, default_catalog
-from planner.io import atomic_write_text
+from archplan.exports import ExportError, refuse_options
+from archplan.exports.escaping import UniqueIds, mermaid_text, one_line, plantuml_text
+from archplan.exports.grouping import children_by_parent
+from archplan.exports.labels import figures_line, link_text
+from archplan.exports.report import write_csv, write_markdown  # noqa: F401  (registered as exports.text:...)
+from archplan.planner.catalog import Behaviour, default_catalog
+from archplan.planner.io import atomic_write_text
 
 MERMAID_MAX_EDGES = 500
 MERMAID_MAX_TEXT = 50_000

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-__all__ = ["from_mtbf", "detection_time", "series", "parallel", "k_of_n", "downtime_per_year"]
+__all__ = ["detection_time", "downtime_per_year", "from_mtbf", "k_of_n", "parallel", "series"]
 
 _DAY_S = 86_400.0  # capacity-model.md conventions: a day is 86,400 s, a year 365 days
 # Tail sums stop once what is left is below this fraction of the partial sum (double precision ~1.1e-16).

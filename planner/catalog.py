@@ -1,7 +1,7 @@
 """
 The component catalog: every kind of component a plan can hold, as data.
 
-Kinds live in ``templates/catalog.json`` (stable ids such as ``"cache.redis"``); this module defines
+Kinds live in ``planner/data/catalog.json`` (package data) (stable ids such as ``"cache.redis"``); this module defines
 their schema, the behaviours the engine knows and the parameters each behaviour takes. Every default
 figure carries its source or reasoning in ``sources`` (see ../shared/design/capacity-defaults.md for
 the research behind them). A component may override any capacity figure or parameter.
@@ -17,12 +17,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-CATALOG_PATH = Path(__file__).resolve().parent.parent / "templates" / "catalog.json"
+from archplan.planner import resources
+
+CATALOG_PATH = resources.catalog_path()
 
 Category = Literal["edge", "compute", "data", "messaging", "observability", "external"]
 
 
-class Behaviour(str, Enum):
+class Behaviour(str, Enum):  # noqa: UP042 - str(Behaviour.X) must stay 'Behaviour.X'
     """What a kind does to the traffic that reaches it (capacity-model.md, "Behaviour per kind")."""
 
     CLIENT = "client"              # traffic enters here
@@ -65,7 +67,8 @@ def _p(default: float, description: str, minimum: float = 0.0, maximum: float = 
 _SHARDING = {
     "skew": _p(1.0, "Load on the hottest shard relative to an even split (1 = perfectly even).", 1.0, 100.0),
     "fill_ratio": _p(0.7, "Share of a node's disk that data may fill before another shard is needed.", 0.01, 1.0),
-    "replication_factor": _p(0, "Copies of every item kept by the store (0 = the traffic profile's replication factor).",
+    "replication_factor":
+        _p(0, "Copies of every item kept by the store (0 = the traffic profile's replication factor).",
                              0, 100),
 }
 _QUEUEING = {
@@ -101,13 +104,15 @@ BEHAVIOUR_PARAMS: dict[Behaviour, dict[str, ParamSpec]] = {
     },
     Behaviour.PARTITIONED: dict(_SHARDING),
     Behaviour.SEARCH: {
-        "index_overhead": _p(1.45, "Index size on disk per byte of source document (OpenSearch sizing guide).", 0.1, 20),
+        "index_overhead":
+            _p(1.45, "Index size on disk per byte of source document (OpenSearch sizing guide).", 0.1, 20),
         "replicas": _p(1, "Replica copies of every index shard.", 0, 20),
         "fill_ratio": _SHARDING["fill_ratio"],
     },
     Behaviour.QUEUE: dict(_QUEUEING),
     Behaviour.PUBSUB: {**_QUEUEING, "replication_factor": _p(3, "Copies of the log kept by the brokers.", 1, 20)},
-    Behaviour.NOTIFICATION: {"channels_per_event": _p(1, "Messages sent per event (email, SMS, chat, ticket).", 0, 1e4)},
+    Behaviour.NOTIFICATION: {"channels_per_event":
+                             _p(1, "Messages sent per event (email, SMS, chat, ticket).", 0, 1e4)},
     Behaviour.MONITOR: {
         "interval_s": _p(30, "Time between two heartbeats / health probes.", 0.001, 1e6, "s"),
         "misses": _p(2, "Missed heartbeats before a component is declared down.", 1, 1000),
@@ -155,7 +160,7 @@ class ComponentKind(BaseModel):
     label: str
     category: Category
     behaviour: Behaviour
-    icon: str = Field(description="Icon name (templates/icons/<icon>.svg).")
+    icon: str = Field(description="Icon name (ui/icons/<icon>.svg).")
     description: str
     managed: bool = Field(False, description="A managed, multi-zone service: one logical instance is not a "
                                              "single point of failure and scales without instance counts.")
@@ -174,7 +179,8 @@ class ComponentKind(BaseModel):
         """{parameter: default} for this kind (cached: the engine asks for these in its inner loop)."""
         cached = _DEFAULTS.get(id(self))
         if cached is None or cached[0] is not self:
-            defaults = {name: self.params.get(name, spec.default) for name, spec in BEHAVIOUR_PARAMS[self.behaviour].items()}
+            defaults = {name: self.params.get(name, spec.default)
+                        for name, spec in BEHAVIOUR_PARAMS[self.behaviour].items()}
             cached = _DEFAULTS[id(self)] = (self, defaults)
         return cached[1]
 
@@ -204,6 +210,9 @@ class Catalog:
             return self._kinds[kind_id]
         except KeyError:
             raise KeyError(f"{kind_id!r} is not a known component kind") from None
+
+    def get(self, kind_id: str, default: ComponentKind | None = None) -> ComponentKind | None:
+        return self._kinds.get(kind_id, default)
 
     def __contains__(self, kind_id: object) -> bool:
         return kind_id in self._kinds
@@ -237,5 +246,5 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
 
 @lru_cache(maxsize=1)
 def default_catalog() -> Catalog:
-    """The built-in catalog (templates/catalog.json), read once."""
+    """The built-in catalog (planner/data/catalog.json), read once."""
     return load_catalog()

@@ -9,14 +9,16 @@ that planner/ does not import the exporters.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import sys
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from planner import units
-from planner.estimate import KEYS, EstimateError, EstimateInput, estimate
+from archplan.planner import units
+from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
 
 COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new")
 EXIT_BAD_INPUT = 2
@@ -127,10 +129,8 @@ def run_cli(argv: list[str], extensions: Iterable[Callable[[Any], None]] = (), o
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     except BrokenPipeError:  # `archplan ... | head`: the reader has all it wanted
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
-        except OSError:
-            pass
         return 0
     except (CliError, ValueError, OSError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
@@ -141,13 +141,13 @@ def run_cli(argv: list[str], extensions: Iterable[Callable[[Any], None]] = (), o
 # ------------------------------------------------------------------------------------------ commands
 
 def _load(path: str):
-    from planner.io import load_plan
+    from archplan.planner.io import load_plan
 
     return load_plan(path)
 
 
 def cmd_validate(args, out) -> int:
-    from planner.engine import compute
+    from archplan.planner.engine import compute
 
     plan = _load(args.file)
     result = compute(plan)
@@ -158,7 +158,7 @@ def cmd_validate(args, out) -> int:
 
 
 def cmd_plan(args, out) -> int:
-    from planner.engine import compute
+    from archplan.planner.engine import compute
 
     plan = _load(args.file)
     result = compute(plan, multiplier=args.multiplier)
@@ -217,7 +217,7 @@ def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 def render_plan(plan, result, explain: bool = False) -> str:
     """The per-component table, totals, bottleneck, SPOFs, breaking point and findings as text."""
     rows = []
-    for cid, r in result.components.items():
+    for _cid, r in result.components.items():
         if r.behaviour == "client":
             continue
         count = f"{r.count}" + ("" if r.count == r.recommended else f" (need {r.recommended})")
@@ -267,7 +267,7 @@ def render_plan(plan, result, explain: bool = False) -> str:
 
 def cmd_templates_list(args, out) -> int:
     """Name, source, title and key figures of every template; unreadable files are warnings on stderr."""
-    from planner.library import list_templates, load_template, template_summary
+    from archplan.planner.library import list_templates, load_template, template_summary
 
     infos, problems = list_templates()
     for problem in problems:
@@ -297,8 +297,8 @@ def cmd_new(args, out) -> int:
     """Copy a template into a new plan file; never overwrites without --force."""
     from pathlib import Path
 
-    from planner.io import save_plan
-    from planner.library import load_template
+    from archplan.planner.io import save_plan
+    from archplan.planner.library import load_template
 
     target = Path(args.output).expanduser()
     if target.exists() and not args.force:

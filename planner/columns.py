@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from planner.catalog import BEHAVIOUR_PARAMS, CAPACITY_FIELDS, Behaviour, Catalog, ComponentKind
-from planner.model import Plan
+from archplan.planner.catalog import BEHAVIOUR_PARAMS, CAPACITY_FIELDS, Behaviour, Catalog, ComponentKind
+from archplan.planner.model import Plan
 
 BEHAVIOURS = tuple(Behaviour)
 CODE = {b: i for i, b in enumerate(BEHAVIOURS)}

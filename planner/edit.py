@@ -8,12 +8,13 @@ removed objects and their positions) so that an undo restores the exact previous
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
-from planner.io import describe_validation_error
-from planner.model import Component, Group, Link, Plan, new_id
+from archplan.planner.io import describe_validation_error
+from archplan.planner.model import Component, Group, Link, Plan, new_id
 
 
 class EditError(ValueError):
@@ -65,7 +66,7 @@ def add_component(plan: Plan, component: Component, index: int | None = None) ->
 def new_component(plan: Plan, kind: str, name: str | None = None, x: float = 0.0, y: float = 0.0,
                   **fields: Any) -> Component:
     """A component of `kind` with a fresh id and a unique readable name (not yet added)."""
-    from planner.catalog import default_catalog
+    from archplan.planner.catalog import default_catalog
 
     catalog = default_catalog()
     if kind not in catalog:
@@ -116,7 +117,7 @@ def update_component(plan: Plan, component_id: str, dry_run: bool = False, **cha
 def move_components(plan: Plan, positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
     """Set absolute positions; returns the previous ones (for undo)."""
     old = {}
-    for cid, (x, y) in positions.items():
+    for cid in positions:
         comp = plan.components[_index(plan.components, cid, "component")]
         old[cid] = (comp.position.x, comp.position.y)
     for cid, (x, y) in positions.items():
@@ -150,7 +151,7 @@ def new_link(plan: Plan, source: str, target: str, kind: str | None = None, **fi
 def default_link_kind(plan: Plan, source: str, target: str) -> str:
     """request, except: primary -> replica is replication, into a queue / pub-sub or search index is
     async / event, and out of a health check is health."""
-    from planner.catalog import Behaviour, default_catalog
+    from archplan.planner.catalog import Behaviour, default_catalog
 
     catalog = default_catalog()
     kinds = {c.id: catalog[c.kind].behaviour for c in plan.components}

@@ -22,11 +22,11 @@ import math
 
 import numpy as np
 
-from planner import formulas as fx
-from planner import units
-from planner.catalog import Behaviour, Catalog, default_catalog
-from planner.columns import ComponentTable
-from planner.graph import (
+from archplan.planner import formulas as fx
+from archplan.planner import units
+from archplan.planner.catalog import Behaviour, Catalog, default_catalog
+from archplan.planner.columns import ComponentTable
+from archplan.planner.graph import (
     Edge,
     Level,
     evaluation_levels,
@@ -35,10 +35,10 @@ from planner.graph import (
     request_successors,
     single_points_of_failure,
 )
-from planner.model import TRAFFIC_CLASSES, Plan
-from planner.propagation import AVG, MR, PEAK, Flows, Propagation, R, Transfers, W, class_sum, pass_ratios
-from planner.result import BreakingPoint, ClientResult, ComponentResult, Finding, PlanResult, Totals
-from planner.sizing import BANDWIDTH, RESOURCES, SINGLE_ACTIVE, THROUGHPUT, Sizing, size_all, store_copies
+from archplan.planner.model import TRAFFIC_CLASSES, Plan
+from archplan.planner.propagation import AVG, MR, PEAK, Flows, Propagation, R, Transfers, W, class_sum, pass_ratios
+from archplan.planner.result import BreakingPoint, ClientResult, ComponentResult, Finding, PlanResult, Totals
+from archplan.planner.sizing import BANDWIDTH, RESOURCES, SINGLE_ACTIVE, THROUGHPUT, Sizing, size_all, store_copies
 
 __all__ = ["compute"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner import formulas as fx
-from planner import units
-from planner.formulas import Figure
+from archplan.planner import formulas as fx
+from archplan.planner import units
+from archplan.planner.formulas import Figure
 
 
 class EstimateError(ValueError):

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import reduce
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from planner import availability as _availability
-from planner import units
+from archplan.planner import availability as _availability
+from archplan.planner import units
 
 _PY_NAMESPACE: dict[str, Any] = {
     "ceiling": lambda x: float(math.ceil(x - 1e-9)),  # tolerate float noise: 3.0000000001 -> 3
@@ -101,8 +101,8 @@ class Formula:
         names = tuple(dict.fromkeys(n for n in _IDENT.findall(self.expression) if n not in _FUNCTIONS))
         code = compile(f"lambda {', '.join(names)}: {self.expression}", f"<formula {self.key}>", "eval")
         object.__setattr__(self, "inputs", names)
-        object.__setattr__(self, "_function", eval(code, dict(_PY_NAMESPACE)))  # noqa: S307 - our own constants
-        object.__setattr__(self, "_vector", eval(code, dict(_NP_NAMESPACE)))  # noqa: S307 - same code, numpy names
+        object.__setattr__(self, "_function", eval(code, dict(_PY_NAMESPACE)))
+        object.__setattr__(self, "_vector", eval(code, dict(_NP_NAMESPACE)))
 
     def __call__(self, **values: float) -> float:
         return float(self._function(**values))
@@ -192,7 +192,7 @@ class Figure(NamedTuple):
             "value": self.value,
             "unit": self.formula.unit,
             "formula": f"{self.formula.result} = {_pretty(self.formula.expression)}",
-            "inputs": {k: v for k, v in self.inputs.items()},
+            "inputs": dict(self.inputs.items()),
             "symbols": {k: self.formula.symbols.get(k, "") for k in self.formula.inputs},
             "text": self.text(),
             "assumption": self.formula.assumption,
@@ -262,7 +262,7 @@ class LazyFigures(Mapping):
     """A component's figures, taken from its FigureTable on first use (a read-only mapping), after
     any ``first`` figures worked out apart."""
 
-    __slots__ = ("_table", "_row", "_data", "_first")
+    __slots__ = ("_data", "_first", "_row", "_table")
 
     def __init__(self, table: FigureTable, row: int, first: dict[str, Figure] | None = None):
         self._table = table
@@ -387,10 +387,12 @@ QUEUE_DRAIN_TIME = F("queue_drain_time", "drain_time", "backlog / (drain_rate - 
 RETRY_LOAD = F("retry_load", "calls", "requests * (1 + retries * failure_rate)", "Calls made to the external API",
                "req/s", "Each failed call is retried; attempts = 1 + retries x failure rate.",
                "capacity-model.md: external API",
-               {"requests": "requests needing the API", "retries": "retries per failure", "failure_rate": "failure rate"})
+               {"requests": "requests needing the API", "retries": "retries per failure",
+                "failure_rate": "failure rate"})
 FANOUT_CHANNELS = F("notification_fanout", "messages", "events * channels", "Messages sent by the notification service",
                     "msg/s", "Every event is sent on each channel (email, SMS, chat, ticket).",
-                    "capacity-model.md: notification", {"events": "events per second", "channels": "channels per event"})
+                    "capacity-model.md: notification", {"events": "events per second",
+                                                        "channels": "channels per event"})
 METRIC_SAMPLES = F("metric_samples", "samples", "requests * samples_per_request", "Metric samples written", "samples/s",
                    "Every observed request records a fixed number of samples.", "capacity-defaults.md §7",
                    {"requests": "observed requests per second", "samples_per_request": "samples per request"})
@@ -497,7 +499,8 @@ PATH_LATENCY = F("path_latency", "L", "own + downstream", "Mean latency seen fro
 DETECTION_TIME = F("detection_time", "detect", "interval * misses + timeout", "Time to detect a failure", "s",
                    "A component is declared down after `misses` missed heartbeats.",
                    "capacity-model.md: health check; seed notes (two missed heartbeats)",
-                   {"interval": "heartbeat interval (s)", "misses": "missed heartbeats", "timeout": "probe timeout (s)"})
+                   {"interval": "heartbeat interval (s)", "misses": "missed heartbeats",
+                    "timeout": "probe timeout (s)"})
 PROBE_RATE = F("probe_rate", "probes", "monitored / interval", "Health probes per second", "probes/s", "",
                "capacity-model.md: health check", {"monitored": "instances watched", "interval": "interval (s)"})
 AVAILABILITY_MTTR = F("availability_mttr", "a", "mtbf / (mtbf + detect + restart)", "Availability of one instance", "",
@@ -509,7 +512,8 @@ AVAILABILITY_K_OF_N = F("availability_k_of_n", "A", "k_of_n(a, k, N)", "Availabi
                         "capacity-model.md: availability",
                         {"a": "availability of one instance", "k": "instances needed", "N": "instances deployed"},
                         latex_override=r"\sum_{j=k}^{N} \binom{N}{j} a^{j} (1-a)^{N-j}")
-AVAILABILITY_SHARDED = F("availability_sharded", "A", "(1 - (1 - a) ** rf) ** shards", "Availability of the shard group",
+AVAILABILITY_SHARDED = F("availability_sharded", "A", "(1 - (1 - a) ** rf) ** shards",
+                         "Availability of the shard group",
                          "", "Every shard must be reachable; a shard is up while any of its rf copies is.",
                          "capacity-model.md: availability",
                          {"a": "availability of one node", "rf": "copies per shard", "shards": "shards"})

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import networkx as nx
 
-from planner.model import Link, Plan
+from archplan.planner.model import Link, Plan
 
 N = TypeVar("N", bound=Hashable)
 
@@ -32,7 +32,7 @@ class RequestCycleError(ValueError):
 class Edge:
     """A link as the engine sees it: component to component (groups expanded)."""
 
-    __slots__ = ("link", "source", "target", "split", "kind")
+    __slots__ = ("kind", "link", "source", "split", "target")
 
     def __init__(self, link: Link, source: str, target: str, split: float):
         self.link = link

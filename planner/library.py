@@ -25,9 +25,9 @@ from typing import Any, Literal
 
 import platformdirs
 
-from planner.catalog import CATALOG_PATH
-from planner.io import PlanFileError, atomic_write_text, load_plan, save_plan
-from planner.model import Plan
+from archplan.planner import resources
+from archplan.planner.io import PlanFileError, atomic_write_text, load_plan, save_plan
+from archplan.planner.model import Plan
 
 Source = Literal["built-in", "user", "team"]
 #: Lookup order: the first source holding a name wins.
@@ -71,8 +71,8 @@ class TemplateProblem:
 # ------------------------------------------------------------------------------------------ folders
 
 def builtin_dir() -> Path:
-    """templates/ beside the catalog."""
-    return CATALOG_PATH.parent
+    """The built-in templates shipped in the package (the repository's templates/)."""
+    return resources.builtin_templates_dir()
 
 
 def _home() -> Path | None:
@@ -158,8 +158,6 @@ def _template_files(folder: Path, source: Source) -> list[Path]:
     if not folder.is_dir():
         return []
     files = [p for p in folder.glob("*.json") if p.is_file() and not p.name.startswith(".")]
-    if source == "built-in":
-        files = [p for p in files if p.resolve() != CATALOG_PATH.resolve()]
     return sorted(files, key=lambda p: p.name)
 
 
@@ -199,7 +197,7 @@ def list_templates() -> tuple[list[TemplateInfo], list[TemplateProblem]]:
             info = TemplateInfo(path.stem, plan.name, plan.description, source, path)
             found.setdefault(path.stem, []).append(info)
     infos = []
-    for name, candidates in found.items():
+    for _name, candidates in found.items():
         winner = candidates[0]  # folders are visited in PRECEDENCE order
         shadows = tuple(c.source for c in candidates[1:])
         infos.append(TemplateInfo(winner.name, winner.title, winner.description, winner.source, winner.path,
@@ -279,7 +277,7 @@ def template_summary(plan: Plan) -> dict[str, Any]:
     """Key figures for the gallery: peak entry QPS, monthly cost, component count (via compute).
 
     A plan the engine cannot compute (a request cycle, ...) still gets its counts, with ``error`` set."""
-    from planner.engine import compute
+    from archplan.planner.engine import compute
 
     summary: dict[str, Any] = {"components": len(plan.components), "links": len(plan.links),
                                "dau": plan.traffic.daily_active_users, "peak_qps": None, "monthly_cost": None,

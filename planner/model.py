@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from planner import units
-from planner.catalog import CAPACITY_FIELDS, default_catalog
+from archplan.planner import units
+from archplan.planner.catalog import CAPACITY_FIELDS, default_catalog
 
 ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$"
 
@@ -91,9 +91,11 @@ class TrafficProfile(_Model):
     media_size: Size = Field(0, description="Bytes of one media object.")
     media_read_fraction: Fraction = Field(0.0, description="Share of reads that fetch a media object.")
     retention: Duration = Field(5 * units.YEAR, description="How long data is kept (storage is sized for it).")
-    yearly_growth: Finite = Field(0.0, ge=0, le=100, description="Growth of traffic per year (0.5 = +50 %/year), compounding.")
+    yearly_growth: Finite = Field(0.0, ge=0, le=100,
+                                  description="Growth of traffic per year (0.5 = +50 %/year), compounding.")
     replication_factor: Finite = Field(1, ge=1, le=100, description="Copies of stored data (storage x this).")
-    target_utilisation: Finite = Field(0.7, gt=0, le=1, description="Planned ceiling of utilisation per instance at peak.")
+    target_utilisation: Finite = Field(0.7, gt=0, le=1,
+                                       description="Planned ceiling of utilisation per instance at peak.")
 
     @model_validator(mode="after")
     def _users_given(self) -> TrafficProfile:
@@ -127,7 +129,8 @@ class Component(_Model):
     flavour: Flavour = "generic"
     instances: int | Literal["auto"] = Field("auto", description="Instance / replica / shard / node count, or auto.")
     redundancy: Redundancy = Field("default", description="none; ha = at least 2; n+1 = one spare beyond need.")
-    capacity: dict[str, float] = Field(default_factory=dict, description="Overrides of the kind's per-instance figures.")
+    capacity: dict[str, float] = Field(default_factory=dict,
+                                       description="Overrides of the kind's per-instance figures.")
     params: dict[str, float] = Field(default_factory=dict, description="Overrides of the kind's behaviour parameters.")
     peak_factor: Finite | None = Field(None, ge=1, description="Overrides the profile's peak factor here.")
     record_size: Size | None = Field(None, description="Bytes this component keeps per write (empty = the profile's).")
@@ -217,7 +220,8 @@ class Group(_Model):
 class Settings(_Model):
     default_redundancy: Literal["none", "ha", "n+1"] = Field(
         "none", description="Redundancy for components that keep 'default'.")
-    network_hop_ms: Finite = Field(0.5, ge=0, le=10_000, description="Added per synchronous hop (datacenter round trip).")
+    network_hop_ms: Finite = Field(0.5, ge=0, le=10_000,
+                                   description="Added per synchronous hop (datacenter round trip).")
     manual_detection_s: NonNegative = Field(
         1_800, description="Time to notice a failure where no health check watches the component.")
     currency: Literal["USD"] = "USD"
@@ -238,7 +242,8 @@ class Plan(_Model):
     def _check_references(self) -> Plan:
         problems = consistency_problems(self)
         if problems:
-            raise ValueError("; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""))
+            raise ValueError("; ".join(problems[:5])
+                             + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""))
         return self
 
     def component(self, component_id: str) -> Component:

@@ -29,11 +29,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from planner import formulas as fx
-from planner.catalog import Behaviour
-from planner.columns import CODE, ComponentTable
-from planner.graph import Edge, Level
-from planner.model import TRAFFIC_CLASSES, Plan
+from archplan.planner import formulas as fx
+from archplan.planner.catalog import Behaviour
+from archplan.planner.columns import CODE, ComponentTable
+from archplan.planner.graph import Edge, Level
+from archplan.planner.model import TRAFFIC_CLASSES, Plan
 
 R, W, MR, MW = range(4)
 N_CLASSES = len(TRAFFIC_CLASSES)

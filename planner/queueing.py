@@ -27,7 +27,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["erlang_b", "erlang_c", "MMc", "little_concurrency"]
+__all__ = ["MMc", "erlang_b", "erlang_c", "little_concurrency"]
 
 # Erlang B/C below this are reported as 0: P_wait(c) <= _NEGLIGIBLE means the absolute error of returning
 # 0 is at most 1e-20, far below anything a plan can show (and below the 1e-9 the tests demand).

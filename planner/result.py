@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from planner.formulas import Figure
+from archplan.planner.formulas import Figure
 
 Severity = Literal["error", "warning", "info"]
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from planner import formulas as fx
-from planner import units
-from planner.catalog import Behaviour
-from planner.columns import ComponentTable
-from planner.model import Plan
-from planner.propagation import AVG, BYTES, MR, MW, PEAK, Flows, R, W, class_sum
-from planner.queueing import erlang_c
+from archplan.planner import formulas as fx
+from archplan.planner import units
+from archplan.planner.catalog import Behaviour
+from archplan.planner.columns import ComponentTable
+from archplan.planner.model import Plan
+from archplan.planner.propagation import AVG, BYTES, MR, MW, PEAK, Flows, R, W, class_sum
+from archplan.planner.queueing import erlang_c
 
 #: Behaviours whose one active instance takes all the load (a standby adds no capacity).
 SINGLE_ACTIVE = (Behaviour.SQL_PRIMARY,)
@@ -250,7 +250,8 @@ def _resources(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizin
     rows = _rows(served & (cap["bandwidth"] != 0))
     if rows.size:
         s.resource[rows, BANDWIDTH] = figs.add("load_bandwidth", fx.LOAD_BANDWIDTH, rows,
-                                               bytes_per_s=class_sum(s.peak_bytes[rows]), bandwidth=cap["bandwidth"][rows])
+                                               bytes_per_s=class_sum(s.peak_bytes[rows]),
+                                                   bandwidth=cap["bandwidth"][rows])
     # ---- storage: full copies load every node; otherwise nodes divide the data
     stored = served & (cap["storage"] != 0) & (s.storage_replicated > 0)
     full = stored & table.of(*FULL_COPY)

@@ -21,12 +21,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-from planner import units  # noqa: E402
-from planner.io import dumps  # noqa: E402
 from templates_builder import BlueprintError  # noqa: E402
 from templates_classic import CLASSIC  # noqa: E402
 from templates_platform import PLATFORM  # noqa: E402
 from templates_social import SOCIAL  # noqa: E402
+
+from archplan.planner import units  # noqa: E402
+from archplan.planner.io import dumps  # noqa: E402
 
 TEMPLATES_DIR = ROOT / "templates"
 BUILDERS = {**CLASSIC, **SOCIAL, **PLATFORM}
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"out of date: {path}", file=sys.stderr)
                 outdated += 1
         elif not path.is_file() or path.read_text(encoding="utf-8") != text:
-            from planner.io import atomic_write_text
+            from archplan.planner.io import atomic_write_text
 
             atomic_write_text(path, text)
         t = result.totals

@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exports import ExportError  # noqa: E402
-from exports.pdf import write_pdf  # noqa: E402
-from planner.engine import compute  # noqa: E402
-from planner.io import load_plan  # noqa: E402
+from archplan.exports import ExportError  # noqa: E402
+from archplan.exports.pdf import write_pdf  # noqa: E402
+from archplan.planner.engine import compute  # noqa: E402
+from archplan.planner.io import load_plan  # noqa: E402
 
 DEFAULT_OUT = ROOT / "docs" / "examples" / "example-design.pdf"
 

@@ -20,8 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from planner import units  # noqa: E402
-from planner.library import builtin_dir, list_templates, load_template, template_summary  # noqa: E402
+from archplan.planner import units  # noqa: E402
+from archplan.planner.library import builtin_dir, list_templates, load_template, template_summary  # noqa: E402
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtGui import QGuiApplication
 
-    from ui.thumbnail import render_thumbnail
+    from archplan.ui.thumbnail import render_thumbnail
 
     app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - fonts and SVG need it
     args.out.mkdir(parents=True, exist_ok=True)

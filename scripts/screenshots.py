@@ -33,8 +33,8 @@ def wait(app: QApplication, seconds: float) -> None:
 
 
 def pick_plan():
-    from planner.io import PlanFileError, load_plan
-    from ui.files import default_plan
+    from archplan.planner.io import PlanFileError, load_plan
+    from archplan.ui.files import default_plan
 
     templates = ROOT / "templates"
     candidates = [templates / f"{name}.json" for name in PREFERRED]
@@ -50,11 +50,11 @@ def pick_plan():
 
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from ui.app import configure
+    from archplan.ui.app import configure
 
     configure(app)
-    from ui.editor import Editor
-    from ui.main_window import MainWindow
+    from archplan.ui.editor import Editor
+    from archplan.ui.main_window import MainWindow
 
     plan, name = pick_plan()
     window = MainWindow(Editor(plan))

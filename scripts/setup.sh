@@ -2,7 +2,9 @@
 # Installs what Archplan needs and is missing, then exits. Idempotent and quick when all is present.
 #   - Debian packages: graphviz (diagram export), poppler-utils (PDF previews in docs),
 #     the libraries Qt needs offscreen and under Xvfb, and python3-venv.
-#   - A virtualenv in .venv with the project and its test extras (re-installed when pyproject.toml changes).
+#   - A virtualenv in .venv with the exact versions of requirements.lock (every package pinned by hash;
+#     refresh it with `make lock`) and the project itself, editable (re-installed when pyproject.toml or
+#     requirements.lock changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,10 +36,11 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 stamp="$VENV/.archplan-installed"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
   echo "setup: installing Python packages into $VENV (first time takes a few minutes)"
   log="$VENV/pip-install.log"
-  if ! { "$VENV/bin/python" -m pip install --upgrade pip && "$VENV/bin/python" -m pip install -e ".[test]"; } >"$log" 2>&1; then
+  if ! { "$VENV/bin/python" -m pip install --require-hashes -r requirements.lock \
+        && "$VENV/bin/python" -m pip install --no-deps -e .; } >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     echo "setup: pip install failed (full log: $log)" >&2
     exit 1

@@ -24,10 +24,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner import edit, units
-from planner.engine import compute
-from planner.model import Group, Plan, Settings, TrafficProfile
-from planner.result import PlanResult
+from archplan.planner import edit, units
+from archplan.planner.engine import compute
+from archplan.planner.model import Group, Plan, Settings, TrafficProfile
+from archplan.planner.result import PlanResult
 
 #: Column step: a 200 px card (ui/canvas/style.py) plus 60 px, so that the frames of groups in
 #: adjacent columns (18 px padding each) keep a gap. Row step: an 80 px card plus 40 px.

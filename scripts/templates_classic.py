@@ -27,8 +27,8 @@ def three_tier() -> Blueprint:
         "A small, classic web application: browser -> load balancer -> stateless app servers -> Redis "
         "cache -> PostgreSQL primary with a read replica. The default plan of Archplan, and a good start "
         "for any CRUD product.",
-        dict(dau=100_000, reads_per_user=20, writes_per_user=2, peak_factor=3, request_size=2 * KB,
-             response_size=20 * KB, record_size=1 * KB, retention=5 * YEAR, yearly_growth=0.3))
+        {"dau": 100_000, "reads_per_user": 20, "writes_per_user": 2, "peak_factor": 3, "request_size": 2 * KB,
+             "response_size": 20 * KB, "record_size": 1 * KB, "retention": 5 * YEAR, "yearly_growth": 0.3})
     b.traffic_text = (
         "A young B2B or community product: 100K daily users, each viewing about 20 pages and saving 2 "
         "changes a day (10:1 read:write, typical of CRUD apps). Traffic is concentrated in office hours, "
@@ -77,8 +77,8 @@ def url_shortener() -> Blueprint:
         "url_shortener", "URL shortener",
         "A read-heavy URL shortener (TinyURL / bit.ly): create a short code, redirect on every visit. "
         "Redirects are served from a Redis cache in front of a key-value store.",
-        dict(dau=10_000_000, reads_per_user=100 / 3, writes_per_user=1 / 3, peak_factor=2,
-             request_size=500, response_size=500, record_size=500, retention=5 * YEAR),
+        {"dau": 10_000_000, "reads_per_user": 100 / 3, "writes_per_user": 1 / 3, "peak_factor": 2,
+             "request_size": 500, "response_size": 500, "record_size": 500, "retention": 5 * YEAR},
         flavour="aws")
     b.traffic_text = (
         "The classic URL-shortener estimate: 100M new URLs a month (3.33M a day, ~39 writes/s on "
@@ -127,9 +127,9 @@ def pastebin() -> Blueprint:
         "pastebin", "Pastebin",
         "Pastebin / GitHub gist: store a text blob, share a link to it. Paste contents live in object "
         "storage; the database keeps only the metadata row with the object's path.",
-        dict(mau=10_000_000, dau=None, active_ratio=0.1, reads_per_user=10 / 3, writes_per_user=1 / 3,
-             peak_factor=2, request_size=1.3 * KB, response_size=300, record_size=270,
-             media_fraction=1.0, media_size=1 * KB, media_read_fraction=1.0, retention=3 * YEAR),
+        {"mau": 10_000_000, "dau": None, "active_ratio": 0.1, "reads_per_user": 10 / 3, "writes_per_user": 1 / 3,
+             "peak_factor": 2, "request_size": 1.3 * KB, "response_size": 300, "record_size": 270,
+             "media_fraction": 1.0, "media_size": 1 * KB, "media_read_fraction": 1.0, "retention": 3 * YEAR},
         flavour="aws")
     b.traffic_text = (
         "As in the system-design-primer's Pastebin: 10M users (1M active a day), 10M new pastes and "
@@ -173,10 +173,10 @@ def pastebin() -> Blueprint:
 
 
 #: One product, one traffic profile: the monolith and the microservices templates must use this.
-MARKETPLACE_TRAFFIC = dict(
-    dau=200_000, reads_per_user=30, writes_per_user=1, peak_factor=3, request_size=2 * KB,
-    response_size=15 * KB, record_size=1 * KB, media_fraction=0.1, media_size=500 * KB,
-    media_read_fraction=0.5, retention=3 * YEAR, yearly_growth=1.0)
+MARKETPLACE_TRAFFIC = {
+    "dau": 200_000, "reads_per_user": 30, "writes_per_user": 1, "peak_factor": 3, "request_size": 2 * KB,
+    "response_size": 15 * KB, "record_size": 1 * KB, "media_fraction": 0.1, "media_size": 500 * KB,
+    "media_read_fraction": 0.5, "retention": 3 * YEAR, "yearly_growth": 1.0}
 
 MARKETPLACE_TRAFFIC_TEXT = (
     "A second-hand marketplace after launch: 200K daily users browsing ~30 pages and doing ~1 write "

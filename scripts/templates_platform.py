@@ -19,9 +19,9 @@ def ecommerce_search() -> Blueprint:
         "Product search for an online shop: the relational database is the source of truth; the catalog "
         "service writes a product and emits an event that is indexed into a search engine, so changes "
         "show in search results within seconds.",
-        dict(dau=5_000_000, reads_per_user=20, writes_per_user=0.1, peak_factor=3, request_size=2 * KB,
-             response_size=20 * KB, record_size=1 * KB, media_read_fraction=1.0, media_size=100 * KB,
-             retention=3 * YEAR),
+        {"dau": 5_000_000, "reads_per_user": 20, "writes_per_user": 0.1, "peak_factor": 3, "request_size": 2 * KB,
+             "response_size": 20 * KB, "record_size": 1 * KB, "media_read_fraction": 1.0, "media_size": 100 * KB,
+             "retention": 3 * YEAR},
         flavour="aws")
     b.traffic_text = (
         "A mid-size online retailer: 5M shoppers a day, each running ~10 searches and opening ~10 product "
@@ -99,14 +99,15 @@ def notification_service() -> Blueprint:
         "A notification platform: product services submit events, a router applies each user's "
         "preferences and fans them out to channel queues in front of email, SMS, push, chat (Slack) and "
         "ticketing providers, whose rate limits the queues absorb.",
-        dict(dau=10_000_000, reads_per_user=2, writes_per_user=3, peak_factor=3, request_size=1 * KB,
-             response_size=5 * KB, record_size=512, retention=90 * DAY),
+        {"dau": 10_000_000, "reads_per_user": 2, "writes_per_user": 3, "peak_factor": 3, "request_size": 1 * KB,
+             "response_size": 5 * KB, "record_size": 512, "retention": 90 * DAY},
         flavour="aws")
     b.traffic_text = (
         "For a product with 10M daily users: ~3 notification events per user a day (order updates, "
         "reminders, security alerts) = 30M events a day, ~350/s on average, and 2 inbox views per user "
         "a day. Bursts (campaigns, incidents) make the peak 3x average. Per event: email 60 %, push "
-        "80 %, SMS 1 % (critical only: login codes, fraud alerts), and for failed events such as declined payments (0.15 %) a Slack "
+        "80 %, SMS 1 % (critical only: login codes, fraud alerts), and for failed events such as declined "
+        "payments (0.15 %) a Slack "
         "alert to the team and a ticket. Notification rows ~512 B, kept 90 days (~1.4 TB).")
     b.design_text = (
         "The API stores every notification (the inbox) and puts it on Kafka; the router consumes it, "
@@ -165,8 +166,8 @@ def monitoring() -> Blueprint:
         "Monitoring a web product as in the design notes: a cron health check every 30 s (two missed "
         "heartbeats = down, then restart or notify), a Kafka-like log of every request for "
         "traceability, metrics pushed into Prometheus, and alerts to Slack, SMS and tickets.",
-        dict(dau=2_000_000, reads_per_user=20, writes_per_user=1, peak_factor=3, request_size=1 * KB,
-             response_size=4 * KB, record_size=500, retention=1 * YEAR),
+        {"dau": 2_000_000, "reads_per_user": 20, "writes_per_user": 1, "peak_factor": 3, "request_size": 1 * KB,
+             "response_size": 4 * KB, "record_size": 500, "retention": 1 * YEAR},
         flavour="onprem")
     b.traffic_text = (
         "The monitored product: 2M daily users, 20 reads and 1 write each (~490 requests/s average, "
@@ -232,8 +233,8 @@ def payment_flow() -> Blueprint:
         "Checkout payments through an external payment API (Stripe): idempotency keys so a retried "
         "request never charges twice, retries with backoff, a payments ledger, and notifications for "
         "failed payments.",
-        dict(dau=2_000_000, reads_per_user=5, writes_per_user=0.15, peak_factor=3, request_size=1 * KB,
-             response_size=2 * KB, record_size=1 * KB, retention=7 * YEAR),
+        {"dau": 2_000_000, "reads_per_user": 5, "writes_per_user": 0.15, "peak_factor": 3, "request_size": 1 * KB,
+             "response_size": 2 * KB, "record_size": 1 * KB, "retention": 7 * YEAR},
         flavour="aws")
     b.traffic_text = (
         "An online store with 2M daily users, 15 % of whom pay once a day: 300K payments a day, ~3.5/s "
@@ -297,8 +298,8 @@ def rate_limiter() -> Blueprint:
         "rate_limiter", "API rate limiter",
         "A distributed rate limiter in front of a public API: edge proxies ask a rate-limit service, "
         "backed by Redis counters, before forwarding; over-limit requests get 429.",
-        dict(dau=1_000_000, reads_per_user=900, writes_per_user=100, peak_factor=2, request_size=1 * KB,
-             response_size=2 * KB, record_size=200, retention=30 * DAY),
+        {"dau": 1_000_000, "reads_per_user": 900, "writes_per_user": 100, "peak_factor": 2, "request_size": 1 * KB,
+             "response_size": 2 * KB, "record_size": 200, "retention": 30 * DAY},
         flavour="aws")
     b.traffic_text = (
         "A public API with 1M active API keys a day, ~1,000 calls each (90 % reads): 1B calls a day, "
@@ -342,8 +343,8 @@ def distributed_kv() -> Blueprint:
         "distributed_kv", "Distributed key-value store",
         "A Dynamo-style key-value store: consistent hashing over storage nodes, 3 replicas per key, "
         "quorum reads (R = 2) and writes (W = 2 of N = 3), gossip failure detection.",
-        dict(dau=20_000_000, reads_per_user=200, writes_per_user=20, peak_factor=2, request_size=1 * KB,
-             response_size=1 * KB, record_size=1 * KB, retention=30 * DAY, replication_factor=3),
+        {"dau": 20_000_000, "reads_per_user": 200, "writes_per_user": 20, "peak_factor": 2, "request_size": 1 * KB,
+             "response_size": 1 * KB, "record_size": 1 * KB, "retention": 30 * DAY, "replication_factor": 3},
         flavour="onprem")
     b.traffic_text = (
         "A session and profile store behind a large product: 20M daily users, 200 gets and 20 puts each "

@@ -18,8 +18,8 @@ def twitter_timeline() -> Blueprint:
         "Twitter's home timeline: fan-out on write into a Redis timeline cache for most accounts, "
         "fan-out on read for celebrities, tweets in a sharded store, a queue in front of the fan-out "
         "workers.",
-        dict(dau=150_000_000, reads_per_user=86.4, writes_per_user=400 / 150, peak_factor=2,
-             request_size=1 * KB, response_size=10 * KB, record_size=300, retention=5 * YEAR),
+        {"dau": 150_000_000, "reads_per_user": 86.4, "writes_per_user": 400 / 150, "peak_factor": 2,
+             "request_size": 1 * KB, "response_size": 10 * KB, "record_size": 300, "retention": 5 * YEAR},
         flavour="onprem")
     b.traffic_text = (
         "Twitter in 2013 (Raffi Krikorian, 'Timelines at Scale', QCon; High Scalability write-up): 150M "
@@ -90,9 +90,9 @@ def photo_sharing() -> Blueprint:
         "photo_sharing", "Photo sharing (Instagram)",
         "Instagram-style photo sharing: photos in object storage served by a CDN close to the users, "
         "the link in the database, and a separate images table keyed by the owning post.",
-        dict(dau=1_000_000, reads_per_user=100, writes_per_user=2, peak_factor=2, request_size=1 * KB,
-             response_size=1 * KB, record_size=300, media_fraction=1.0, media_size=200 * KB,
-             media_read_fraction=1.0, retention=10 * YEAR),
+        {"dau": 1_000_000, "reads_per_user": 100, "writes_per_user": 2, "peak_factor": 2, "request_size": 1 * KB,
+             "response_size": 1 * KB, "record_size": 300, "media_fraction": 1.0, "media_size": 200 * KB,
+             "media_read_fraction": 1.0, "retention": 10 * YEAR},
         flavour="aws")
     b.traffic_text = (
         "Grokking the System Design Interview's Instagram: 1M daily active users, 2M new photos a day "
@@ -168,8 +168,8 @@ def chat() -> Blueprint:
         "chat", "Chat (WhatsApp / Messenger)",
         "One-to-one and group chat over persistent WebSocket connections: a gateway fleet holds the "
         "connections, a chat service stores messages and publishes them on a pub/sub bus for delivery.",
-        dict(dau=50_000_000, reads_per_user=20, writes_per_user=40, peak_factor=2, request_size=200,
-             response_size=2 * KB, record_size=150, retention=1 * YEAR),
+        {"dau": 50_000_000, "reads_per_user": 20, "writes_per_user": 40, "peak_factor": 2, "request_size": 200,
+             "response_size": 2 * KB, "record_size": 150, "retention": 1 * YEAR},
         flavour="aws")
     b.traffic_text = (
         "Grokking's Facebook Messenger: 500M daily users sending 40 messages a day (20B a day) of ~100 B. "
@@ -237,9 +237,9 @@ def video_streaming() -> Blueprint:
         "video_streaming", "Video streaming (YouTube)",
         "Video on demand: uploads go straight to object storage, transcoding workers produce the "
         "renditions, and a CDN serves nearly all of the viewing bytes.",
-        dict(dau=1_000_000, reads_per_user=20, writes_per_user=0.025, peak_factor=2, request_size=2 * KB,
-             response_size=5 * KB, record_size=2 * KB, media_fraction=1.0, media_size=50 * MB,
-             media_read_fraction=0.25, retention=5 * YEAR),
+        {"dau": 1_000_000, "reads_per_user": 20, "writes_per_user": 0.025, "peak_factor": 2, "request_size": 2 * KB,
+             "response_size": 5 * KB, "record_size": 2 * KB, "media_fraction": 1.0, "media_size": 50 * MB,
+             "media_read_fraction": 0.25, "retention": 5 * YEAR},
         flavour="aws")
     b.traffic_text = (
         "Scaled down from Grokking's YouTube (800M daily users, 5 videos watched per user a day, "

@@ -8,17 +8,18 @@ conventions (QKeySequence standard keys) with the usual extras (Ctrl+Y and Ctrl+
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
-from ui.app_icons import glyph
-from ui.help_dialogs import show_about, show_conventions, show_shortcuts
+from archplan.ui.app_icons import glyph
+from archplan.ui.help_dialogs import show_about, show_conventions, show_shortcuts
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from archplan.ui.main_window import MainWindow
 
 ALIGN_MODES = (("left", "Align left"), ("right", "Align right"), ("top", "Align top"), ("bottom", "Align bottom"),
                ("hcenter", "Centre horizontally"), ("vcenter", "Centre vertically"),
@@ -148,9 +149,9 @@ def build_menus(window: MainWindow) -> None:
 
 def _fill_export_menu(window: MainWindow, menu: QMenu) -> None:
     try:
-        from exports import FORMATS
+        from archplan.exports import FORMATS
     except ImportError:
-        FORMATS = {}  # noqa: N806
+        FORMATS = {}
     for fmt, (_target, suffix, description) in FORMATS.items():
         action = menu.addAction(f"{description} ({suffix})…")
         action.setData(fmt)

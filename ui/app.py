@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from ui.settings import APPLICATION, ORGANISATION
+from archplan.ui.settings import APPLICATION, ORGANISATION
 
 SMOKE_MS = 1_000
 
@@ -54,12 +54,12 @@ QTableView { gridline-color: #e3e8ee; }
 
 def configure(app: QApplication) -> None:
     """Names (QSettings), style, palette, font and icon: everything not tied to a window."""
-    from ui.app_icons import app_icon
+    from archplan.ui.app_icons import app_icon
 
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
-    if "Fusion" in QStyleFactory.keys():
+    if "Fusion" in QStyleFactory.keys():  # noqa: SIM118 - a Qt class, not a dict
         app.setStyle("Fusion")
     app.setPalette(light_palette())
     font = QFont(app.font())
@@ -79,7 +79,7 @@ def run(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "archplan"])
     configure(app)
 
-    from ui.main_window import MainWindow
+    from archplan.ui.main_window import MainWindow
 
     window = MainWindow()
     if smoke:  # never block on a dialog: report on stderr instead

@@ -5,7 +5,7 @@ for (zoom, fit, layout, group, duplicate). Drawn once at 2x so they stay crisp o
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
@@ -23,7 +23,7 @@ def _canvas(size: int) -> tuple[QPixmap, QPainter]:
     return pixmap, painter
 
 
-@lru_cache(maxsize=None)
+@cache
 def app_icon() -> QIcon:
     """Three connected boxes on a blue tile: an architecture at a glance."""
     icon = QIcon()
@@ -107,6 +107,6 @@ GLYPHS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def glyph(name: str) -> QIcon:
     return _glyph(GLYPHS[name])

@@ -16,16 +16,16 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from planner.io import PlanFileError, atomic_write_text, dumps, load_plan
-from ui.editor import Editor
-from ui.settings import data_dir
+from archplan.planner.io import PlanFileError, atomic_write_text, dumps, load_plan
+from archplan.ui.editor import Editor
+from archplan.ui.settings import data_dir
 
 log = logging.getLogger(__name__)
 INTERVAL_MS = 60_000

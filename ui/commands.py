@@ -11,8 +11,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from planner.model import Component, Group, Link
-from ui.document import Document
+from archplan.planner.model import Component, Group, Link
+from archplan.ui.document import Document
 
 MERGE_COMPONENT_FIELDS = 1001
 MERGE_LINK_FIELDS = 1002
@@ -126,10 +126,10 @@ class _SetFields(QUndoCommand):
     def undo(self) -> None:
         self.apply(self.old or {})
 
-    def id(self) -> int:  # noqa: A003 - Qt API
+    def id(self) -> int:
         return self.merge_id
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, type(self)) or other.target != self.target or set(other.changes) != set(self.changes):
             return False
         if other.last_edit - self.last_edit > self.MERGE_WINDOW_S:

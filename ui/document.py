@@ -15,10 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from planner import edit
-from planner.engine import compute
-from planner.model import Component, Group, Link, Plan
-from planner.result import PlanResult
+from archplan.planner import edit
+from archplan.planner.engine import compute
+from archplan.planner.model import Component, Group, Link, Plan
+from archplan.planner.result import PlanResult
 
 log = logging.getLogger(__name__)
 

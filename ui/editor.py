@@ -8,15 +8,16 @@ message next to the field; the plan is left unchanged.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from planner import edit
-from planner.model import Component, Group, Link, Plan, new_id
-from ui import commands as cmd
-from ui.document import Document
+from archplan.planner import edit
+from archplan.planner.model import Component, Group, Link, Plan, new_id
+from archplan.ui import commands as cmd
+from archplan.ui.document import Document
 
 
 class Editor(QObject):

@@ -9,7 +9,8 @@ shows a red line under the table and the plan is left as it was.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.model import Endpoint
-from ui.fields import FieldError
-from ui.quantities import FRACTION, SIZE
+from archplan.planner.model import Endpoint
+from archplan.ui.fields import FieldError
+from archplan.ui.quantities import FRACTION, SIZE
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 OPERATIONS = ("read", "write")
@@ -127,7 +128,7 @@ class EndpointsEditor(QWidget):
         """The table as endpoint dicts; raises ValueError naming the cell that cannot be read."""
         out = []
         for row in range(self.table.rowCount()):
-            def text(column: int) -> str:
+            def text(column: int, row: int = row) -> str:
                 item = self.table.item(row, column)
                 return item.text().strip() if item is not None else ""
 

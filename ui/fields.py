@@ -5,13 +5,15 @@ A field parses what the user types with planner.units ("10M", "1.5 KB", "5y", "8
 the value on Enter or focus out (a half-typed "1" of "10M" never reaches the plan); repeated edits of
 one field merge into one undo step because the editor's commands merge edits of the same fields.
 While typing, the line under the field shows the value normalised or, in red, why it cannot be read;
-a value the editor refuses (planner.edit.EditError) is shown the same way and never reaches the plan. When the plan changes underneath (undo, redo, another view), `set_value` refreshes the text
-unless it already says the same thing, so the cursor of the field being typed in stays where it is.
+a value the editor refuses (planner.edit.EditError) is shown the same way and never reaches the plan.
+When the plan changes underneath (undo, redo, another view), `set_value` refreshes the text unless it
+already says the same thing, so the cursor of the field being typed in stays where it is.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
@@ -25,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner import units
-from ui.quantities import TEXT, Quantity
-from ui.quantities import close as _close
+from archplan.planner import units
+from archplan.ui.quantities import TEXT, Quantity
+from archplan.ui.quantities import close as _close
 
 ERROR_COLOUR = "#c62828"
 HINT_COLOUR = "#5f6b7a"
@@ -58,7 +60,7 @@ class FieldError(QLabel):
         self.setText(message)
         self.setVisible(bool(message))
 
-    def clear(self) -> None:  # noqa: D102 - QLabel API
+    def clear(self) -> None:
         self._error = False
         super().clear()
         self.setVisible(False)

@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
-from planner import edit
-from planner.catalog import CATALOG_PATH
-from planner.io import PlanFileError, load_plan, save_plan
-from planner.model import Plan
+from archplan.planner import edit, resources
+from archplan.planner.io import PlanFileError, load_plan, save_plan
+from archplan.planner.model import Plan
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from archplan.ui.main_window import MainWindow
 
-TEMPLATES_DIR = CATALOG_PATH.parent
+TEMPLATES_DIR = resources.builtin_templates_dir()
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "three_tier.json"
 PLAN_FILTER = "Archplan plans (*.json);;All files (*)"
 MAX_RECENT = 10
@@ -131,7 +130,7 @@ class FileOps:
 
     def new_from_template(self) -> bool:
         try:
-            from ui.template_gallery import choose_template
+            from archplan.ui.template_gallery import choose_template
         except ImportError:
             self.window.warn("New from template", "The template gallery is not available in this build.")
             return False
@@ -207,7 +206,7 @@ class FileOps:
     def save_as_template(self) -> bool:
         """Keep the plan as a template: in the user folder, or (asked when one is configured) the team folder."""
         try:
-            from planner.library import save_user_template, team_templates_dir
+            from archplan.planner.library import save_user_template, team_templates_dir
         except ImportError:
             self.window.warn("Save as template", "Saving user templates is not available in this build.")
             return False
@@ -245,7 +244,8 @@ class FileOps:
 
     # ------------------------------------------------------------------ export
     def _export_path(self, title: str, suffix: str, description: str) -> str | None:
-        base = Path(self.editor.path).with_suffix("") if self.editor.path else Path.home() / _slug(self.editor.plan.name)
+        base = Path(self.editor.path).with_suffix("") if self.editor.path \
+            else Path.home() / _slug(self.editor.plan.name)
         path = self.window.ask_save_path(title, f"{description} (*{suffix});;All files (*)", f"{base}{suffix}")
         if path and not Path(path).suffix:
             path += suffix
@@ -253,7 +253,7 @@ class FileOps:
 
     def export(self, fmt: str, path: str | None = None) -> bool:
         """Write the plan with an exporter (exports.FORMATS); its ExportError is shown as a message."""
-        from exports import FORMATS, ExportError, export
+        from archplan.exports import FORMATS, ExportError, export
 
         _target, suffix, description = FORMATS[fmt]
         if self.window.inspector.commit_pending():
@@ -285,7 +285,7 @@ class FileOps:
 
     def export_image(self, suffix: str, path: str | None = None) -> bool:
         """What you see on the canvas, as PNG or SVG (ui.canvas.image.save_scene_image)."""
-        from ui.canvas.image import save_scene_image
+        from archplan.ui.canvas.image import save_scene_image
 
         description = "PNG image" if suffix == ".png" else "SVG image"
         path = path or self._export_path(f"Canvas as {suffix[1:].upper()}", suffix, description)

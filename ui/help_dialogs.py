@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner import formulas, units
-from planner.io import SCHEMA_VERSION
+from archplan.planner import formulas, units
+from archplan.planner.io import SCHEMA_VERSION
 
 
 def conventions_html() -> str:

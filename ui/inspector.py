@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.model import TRAFFIC_CLASSES, Link, Plan, Settings, TrafficProfile
-from ui.editor import Editor
-from ui.fields import ChoiceField, FieldError, NotesField, QuantityField
-from ui.inspector_component import ComponentPage, _escape, describe, make_section
-from ui.quantities import COUNT, DURATION, FRACTION, NUMBER, SIZE, TEXT
+from archplan.planner.model import TRAFFIC_CLASSES, Link, Plan, Settings, TrafficProfile
+from archplan.ui.editor import Editor
+from archplan.ui.fields import ChoiceField, FieldError, NotesField, QuantityField
+from archplan.ui.inspector_component import ComponentPage, _escape, describe, make_section
+from archplan.ui.quantities import COUNT, DURATION, FRACTION, NUMBER, SIZE, TEXT
 
 #: traffic field -> (label, quantity, optional)
 TRAFFIC_UI = (

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner import units
-from planner.catalog import CAPACITY_FIELDS, Behaviour, Capacity, ComponentKind, default_catalog
-from planner.model import Component
-from ui.editor import Editor
-from ui.endpoints import EndpointsEditor
-from ui.fields import ChoiceField, InstancesField, NotesField, QuantityField
-from ui.palette import kind_icon
-from ui.quantities import COUNT, DURATION, FRACTION, NUMBER, RATE, SIZE, TEXT, Quantity, quantity_for_unit
+from archplan.planner import units
+from archplan.planner.catalog import CAPACITY_FIELDS, Behaviour, Capacity, ComponentKind, default_catalog
+from archplan.planner.model import Component
+from archplan.ui.editor import Editor
+from archplan.ui.endpoints import EndpointsEditor
+from archplan.ui.fields import ChoiceField, InstancesField, NotesField, QuantityField
+from archplan.ui.palette import kind_icon
+from archplan.ui.quantities import DURATION, FRACTION, NUMBER, RATE, SIZE, TEXT, Quantity, quantity_for_unit
 
 FLAVOURS = [("Generic", "generic"), ("AWS", "aws"), ("Google Cloud", "gcp"), ("On premises", "onprem")]
 REDUNDANCY = [("Plan default", "default"), ("None", "none"), ("High availability (≥ 2)", "ha"),

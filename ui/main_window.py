@@ -29,19 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner import units
-from ui.actions import SELECTION_ACTIONS, build_actions, build_menus, build_toolbar
-from ui.app_icons import app_icon
-from ui.autosave import Autosave, ask_recovery, offer_recovery
-from ui.canvas.scene import CanvasScene
-from ui.canvas.view import CanvasView
-from ui.editor import Editor
-from ui.files import FileOps, default_plan
-from ui.inspector import Inspector
-from ui.palette import Palette
-from ui.results import ResultsPanel
-from ui.settings import app_settings
-from ui.whatif import WhatIfControl
+from archplan.planner import units
+from archplan.ui.actions import SELECTION_ACTIONS, build_actions, build_menus, build_toolbar
+from archplan.ui.app_icons import app_icon
+from archplan.ui.autosave import Autosave, ask_recovery, offer_recovery
+from archplan.ui.canvas.scene import CanvasScene
+from archplan.ui.canvas.view import CanvasView
+from archplan.ui.editor import Editor
+from archplan.ui.files import FileOps, default_plan
+from archplan.ui.inspector import Inspector
+from archplan.ui.palette import Palette
+from archplan.ui.results import ResultsPanel
+from archplan.ui.settings import app_settings
+from archplan.ui.whatif import WhatIfControl
 
 STATUS_ERROR_STYLE = "color: #c62828; font-weight: bold;"
 
@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, text)
 
     def _default_ask_open_path(self, start: str) -> str | None:
-        from ui.files import PLAN_FILTER
+        from archplan.ui.files import PLAN_FILTER
 
         path, _ = QFileDialog.getOpenFileName(self, "Open plan", start, PLAN_FILTER)
         return path or None
@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
 
     def open_preferences(self) -> bool:
         """Edit > Preferences… (ui/preferences.py); True when a new team folder setting was saved."""
-        from ui.preferences import PreferencesDialog
+        from archplan.ui.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self, ask_directory=self.ask_directory)
         try:
@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     # ------------------------------------------------------------------ closing
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():
             event.ignore()
             return

@@ -8,7 +8,7 @@ double-click or Enter asks the window to add the kind at the centre of the view 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.catalog import CATALOG_PATH, Catalog, ComponentKind, default_catalog
-from ui.canvas.style import CATEGORY_COLOURS, FALLBACK_CATEGORY_COLOUR
+from archplan.planner import resources
+from archplan.planner.catalog import Catalog, ComponentKind, default_catalog
+from archplan.ui.canvas.style import CATEGORY_COLOURS, FALLBACK_CATEGORY_COLOUR
 
 KIND_MIME = "application/x-archplan-kind"
-ICON_DIR = CATALOG_PATH.parent / "icons"
+ICON_DIR = resources.icons_dir()
 
 #: Categories in display order, with their titles.
 CATEGORIES: tuple[tuple[str, str], ...] = (
@@ -41,9 +42,9 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
 KIND_ROLE = Qt.ItemDataRole.UserRole
 
 
-@lru_cache(maxsize=None)
+@cache
 def kind_icon(icon_name: str) -> QIcon:
-    """The kind's icon (templates/icons/<icon>.svg); an empty icon if the file is missing."""
+    """The kind's icon (ui/icons/<icon>.svg); an empty icon if the file is missing."""
     path = Path(ICON_DIR) / f"{icon_name}.svg"
     return QIcon(str(path)) if path.exists() else QIcon()
 
@@ -78,7 +79,7 @@ class _KindTree(QTreeWidget):
         if kind:
             self.activated_kind.emit(kind)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             item = self.currentItem()
             if item is not None and item.data(0, KIND_ROLE):
@@ -86,14 +87,14 @@ class _KindTree(QTreeWidget):
                 return
         super().keyPressEvent(event)
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt API
+    def mimeTypes(self) -> list[str]:
         return [KIND_MIME]
 
-    def mimeData(self, items) -> QMimeData:  # noqa: N802 - Qt API
+    def mimeData(self, items) -> QMimeData:
         kinds = [it.data(0, KIND_ROLE) for it in items if it.data(0, KIND_ROLE)]
         return kind_mime_data(kinds[0]) if kinds else QMimeData()
 
-    def startDrag(self, supported_actions) -> None:  # noqa: N802 - Qt API
+    def startDrag(self, supported_actions) -> None:
         item = self.currentItem()
         kind = item.data(0, KIND_ROLE) if item is not None else None
         if not kind:
@@ -173,7 +174,7 @@ class Palette(QWidget):
         return out
 
     def category_titles(self) -> list[str]:
-        titles = dict((title.upper(), title) for _cat, title in CATEGORIES)
+        titles = {title.upper(): title for _cat, title in CATEGORIES}
         return [titles[self.tree.topLevelItem(i).text(0)] for i in range(self.tree.topLevelItemCount())]
 
     def mime_data(self, kind_id: str) -> QMimeData:

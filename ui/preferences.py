@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.library import (
+from archplan.planner.library import (
     TEAM_ENV,
     TemplateError,
     set_team_templates_dir,

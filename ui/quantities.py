@@ -10,10 +10,10 @@ format_size, ...) and falls back to more digits until the text reads back as the
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from planner import units
+from archplan.planner import units
 
 
 def close(a: float, b: float) -> bool:
@@ -60,10 +60,7 @@ def parse_number(text: str) -> float:
 def parse_fraction(text: str) -> float:
     """A share between 0 and 1, written 0.8 or 80 %."""
     raw = str(text).strip()
-    if raw.endswith("%"):
-        value = units.parse_count(raw[:-1].strip()) / 100.0
-    else:
-        value = units.parse_count(raw)
+    value = units.parse_count(raw[:-1].strip()) / 100.0 if raw.endswith("%") else units.parse_count(raw)
     if value > 1:
         raise units.UnitError(f"share {text!r} must be between 0 and 1 (or 0-100 %)")
     return value

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner import units
-from ui.document import Document
-from ui.results_model import ID_ROLE, SORT_ROLE, ResultsModel
-from ui.work_panel import WorkPanel
+from archplan.planner import units
+from archplan.ui.document import Document
+from archplan.ui.results_model import ID_ROLE, SORT_ROLE, ResultsModel
+from archplan.ui.work_panel import WorkPanel
 
 COMPONENT_ROLE = Qt.ItemDataRole.UserRole
 SEVERITY_ICON = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical,
@@ -73,7 +73,8 @@ def plan_summary_html(document: Document) -> str:
                for cid, c in result.clients.items()]
     line2 = " &nbsp;·&nbsp; ".join(clients) if clients else "No client: add a web or mobile client to send traffic."
     if result.multiplier != 1:
-        line2 += f" &nbsp;<span style='color:#1565c0'>(what-if: traffic ×{units.format_count(result.multiplier)})</span>"
+        multiplier = units.format_count(result.multiplier)
+        line2 += f" &nbsp;<span style='color:#1565c0'>(what-if: traffic ×{multiplier})</span>"
     return f"{line1}<br>{line2}"
 
 

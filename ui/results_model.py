@@ -10,15 +10,16 @@ red when saturated. Rows stay when a plan cannot be computed (numbers show as a 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from planner import units
-from planner.catalog import default_catalog
-from planner.result import ComponentResult
-from ui.document import Document
+from archplan.planner import units
+from archplan.planner.catalog import default_catalog
+from archplan.planner.result import ComponentResult
+from archplan.ui.document import Document
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -47,7 +48,8 @@ COLUMNS: tuple[tuple[str, str, Callable[[ComponentResult], str], Callable[[Compo
     ("Util.", "Peak utilisation of the binding resource with the deployed count",
      lambda r: units.format_percent(r.utilisation), lambda r: r.utilisation),
     ("Storage", "Bytes stored over the retention, all copies",
-     lambda r: units.format_size(r.storage_replicated) if r.storage_replicated else "—", lambda r: r.storage_replicated),
+     lambda r: units.format_size(r.storage_replicated) if r.storage_replicated else "—",
+     lambda r: r.storage_replicated),
     ("In", "Peak bandwidth received (bytes per second)", lambda r: _rate(r.bandwidth_in), lambda r: r.bandwidth_in),
     ("Out", "Peak bandwidth returned (bytes per second)", lambda r: _rate(r.bandwidth_out), lambda r: r.bandwidth_out),
     ("Latency", "Mean response time at peak (queueing included)", lambda r: units.format_duration(r.latency),
@@ -105,13 +107,13 @@ class ResultsModel(QAbstractTableModel):
             return None
 
     # ------------------------------------------------------------------ Qt model API
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:

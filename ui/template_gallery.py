@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner import units
-from planner.library import TemplateError, TemplateInfo, list_templates, load_template, template_summary
-from planner.model import Plan
-from ui.canvas import style
-from ui.thumbnail import cached_thumbnail
+from archplan.planner import units
+from archplan.planner.library import TemplateError, TemplateInfo, list_templates, load_template, template_summary
+from archplan.planner.model import Plan
+from archplan.ui.canvas import style
+from archplan.ui.thumbnail import cached_thumbnail
 
 THUMB_SIZE = (320, 200)       # rendered
 ICON_SIZE = QSize(216, 135)   # shown

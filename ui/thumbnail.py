@@ -2,7 +2,7 @@
 Template thumbnails: a small picture of a plan drawn from its own positions, never hand drawn.
 
 `render_thumbnail(plan, size)` paints group rectangles, links (arrow, dash by link kind) and one
-rounded card per component, coloured by category with the kind's icon (templates/icons/<icon>.svg
+rounded card per component, coloured by category with the kind's icon (ui/icons/<icon>.svg
 through QSvgRenderer), scaled to fit `size`. Names are written only when the scale leaves them
 legible. `cached_thumbnail(path, size)` keeps rendered images in memory keyed by the file's path,
 modification time and size, so the gallery repaints instantly and picks up edited templates.
@@ -17,12 +17,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtSvg import QSvgRenderer
 
-from planner.catalog import CATALOG_PATH, default_catalog
-from planner.graph import members_by_group
-from planner.model import Plan
-from ui.canvas import style
+from archplan.planner import resources
+from archplan.planner.catalog import default_catalog
+from archplan.planner.graph import members_by_group
+from archplan.planner.model import Plan
+from archplan.ui.canvas import style
 
-ICON_DIR = CATALOG_PATH.parent / "icons"
+ICON_DIR = resources.icons_dir()
 MARGIN = 24.0           # scene px around the drawing
 LABEL_MIN_SCALE = 0.42  # below this, component names would be unreadable
 TITLE_MIN_SCALE = 0.3
@@ -202,7 +203,7 @@ def _paint_cards(painter: QPainter, plan: Plan, cards: dict[str, QRectF], scale:
     renderers: dict[str, QSvgRenderer | None] = {}
     for component in plan.components:
         rect = cards[component.id]
-        kind = catalog[component.kind] if component.kind in catalog else None
+        kind = catalog.get(component.kind)
         colour = style.category_colour(kind.category if kind else None)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(style.SHADOW)
@@ -242,7 +243,7 @@ def cached_thumbnail(path: str | Path, size: tuple[int, int] = (320, 200), plan:
     image = _cache.get(key)
     if image is None:
         if plan is None:
-            from planner.io import load_plan
+            from archplan.planner.io import load_plan
 
             plan = load_plan(path)
         for old in [k for k in _cache if k[0] == key[0] and k[3] == key[3]]:

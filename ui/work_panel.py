@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner import units
-from planner.formulas import Figure
-from ui.document import Document
+from archplan.planner import units
+from archplan.planner.formulas import Figure
+from archplan.ui.document import Document
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 

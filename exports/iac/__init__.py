@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-__all__ = ["hcl_identifier", "dns1123", "compose_service_name", "one_line", "unique_names"]
+__all__ = ["compose_service_name", "dns1123", "hcl_identifier", "one_line", "unique_names"]
 
 DNS1123_MAX = 63
 _NON_DNS = re.compile(r"[^a-z0-9]+")
@@ -93,8 +93,8 @@ def write_text(out, text: str):
     """Write an exporter's text atomically; a file-system problem becomes a one-line ExportError."""
     from pathlib import Path
 
-    from exports import ExportError
-    from planner.io import atomic_write_text
+    from archplan.exports import ExportError
+    from archplan.planner.io import atomic_write_text
 
     out = Path(out)
     try:
@@ -107,6 +107,6 @@ def write_text(out, text: str):
 def no_options(fmt: str, options: dict) -> None:
     """Refuse options a writer does not know (a typo should not pass silently)."""
     if options:
-        from exports import ExportError
+        from archplan.exports import ExportError
 
         raise ExportError(f"the {fmt} export has no option {sorted(options)[0]!r}")

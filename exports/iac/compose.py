@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from exports import ExportError
-from exports.iac import compose_service_name, dns1123, no_options, one_line, write_text
-from exports.iac.roles import (
+from archplan.exports import ExportError
+from archplan.exports.iac import compose_service_name, dns1123, no_options, one_line, write_text
+from archplan.exports.iac.roles import (
     RUNTIMES,
     Relations,
     Runtime,
@@ -34,9 +34,9 @@ from exports.iac.roles import (
     relations,
     sizing_lines,
 )
-from planner import units
+from archplan.planner import units
 
-__all__ = ["write_compose", "compose_document"]
+__all__ = ["compose_document", "write_compose"]
 
 FIRST_HOST_PORT = 8080
 MAX_HOST_PORT = 65_535
@@ -64,7 +64,7 @@ def compose_document(plan, result) -> dict:
         if is_client(comp):
             users = result.clients.get(comp.id)
             clients.append({"name": text(comp.name), "daily_users": round(users.users) if users else 0})
-        elif is_external(comp) or comp.kind not in RUNTIMES and not is_monitor(comp):
+        elif is_external(comp) or (comp.kind not in RUNTIMES and not is_monitor(comp)):
             r = result.components[comp.id]
             external.append({"name": text(comp.name), "kind": comp.kind, "peak": units.format_qps(r.qps_peak),
                              "note": f"{kind_label(comp)}: a provider's service, not run locally"})

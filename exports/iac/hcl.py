@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Union
 
-from exports.iac import one_line
+from archplan.exports.iac import one_line
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}

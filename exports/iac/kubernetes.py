@@ -24,9 +24,9 @@ from pathlib import Path
 
 import yaml
 
-from exports import ExportError
-from exports.iac import dns1123, no_options, one_line, write_text
-from exports.iac.roles import (
+from archplan.exports import ExportError
+from archplan.exports.iac import dns1123, no_options, one_line, write_text
+from archplan.exports.iac.roles import (
     CLOUD_MANAGED,
     RUNTIMES,
     Relations,
@@ -38,10 +38,10 @@ from exports.iac.roles import (
     relations,
     sizing_lines,
 )
-from planner import units
-from planner.catalog import default_catalog
+from archplan.planner import units
+from archplan.planner.catalog import default_catalog
 
-__all__ = ["write_kubernetes", "manifests"]
+__all__ = ["manifests", "write_kubernetes"]
 
 NAME_MAX = 52          # StatefulSet pods add "-<ordinal>" and revision hashes add 11 characters
 HPA_FACTOR = 3

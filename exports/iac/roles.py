@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from exports.iac import one_line
-from planner import units
-from planner.catalog import Behaviour, default_catalog
-from planner.graph import expand_links
-from planner.model import Component, Plan
+from archplan.exports.iac import one_line
+from archplan.planner import units
+from archplan.planner.catalog import Behaviour, default_catalog
+from archplan.planner.graph import expand_links
+from archplan.planner.model import Component, Plan
 
 PASSWORD = "change-me"  # placeholder credentials in skeletons; the writers say so next to them
 

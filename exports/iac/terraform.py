@@ -14,14 +14,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exports import ExportError
-from exports.iac import dns1123, hcl_identifier, no_options, one_line, write_text
-from exports.iac.hcl import Block, Expr, quote, ref, render
-from exports.iac.roles import Relations, behaviour, relations
-from planner import units
-from planner.catalog import CATALOG_PATH, Behaviour
+from archplan.exports import ExportError
+from archplan.exports.iac import dns1123, hcl_identifier, no_options, one_line, write_text
+from archplan.exports.iac.hcl import Block, Expr, quote, ref, render
+from archplan.exports.iac.roles import Relations, behaviour, relations
+from archplan.planner import units
+from archplan.planner.catalog import CATALOG_PATH, Behaviour
 
-__all__ = ["write_terraform", "render_terraform"]
+__all__ = ["render_terraform", "write_terraform"]
 
 #: Resource names are var.name_prefix (<= 10) + "-" + slug (<= 16) + a short suffix: every AWS name limit
 #: touched here (OpenSearch domain 28, target group 32, ElastiCache 40) is respected.
@@ -75,8 +75,8 @@ class Context:
 
 def build_component(ctx: Context, component, r) -> None:
     """Append the resources of one component to ctx, by its kind."""
-    from exports.iac import terraform_edge as edge
-    from exports.iac import terraform_kinds as kinds
+    from archplan.exports.iac import terraform_edge as edge
+    from archplan.exports.iac import terraform_kinds as kinds
 
     by_kind = {"cache.memcached": kinds.cache, "kv.dynamodb": kinds.dynamodb, "doc.mongodb": kinds.docdb,
                "db.sharded_sql": kinds.sharded_sql}

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 
-from exports.iac import one_line
-from exports.iac.hcl import Expr, ref
-from exports.iac.roles import behaviour, kind_label, sizing_lines
-from exports.iac.terraform_kinds import (
+from archplan.exports.iac import one_line
+from archplan.exports.iac.hcl import Expr, ref
+from archplan.exports.iac.roles import behaviour, kind_label, sizing_lines
+from archplan.exports.iac.terraform_kinds import (
     CLOUDWATCH_PERIODS,
     INSTANCE_TYPES,
     _gb,
@@ -18,8 +18,8 @@ from exports.iac.terraform_kinds import (
     _note,
     _resource,
 )
-from planner import units
-from planner.catalog import Behaviour
+from archplan.planner import units
+from archplan.planner.catalog import Behaviour
 
 SQS_RETENTION = (60, 1_209_600)
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy "CachingOptimized"

@@ -3,17 +3,17 @@ The AWS resources of each component kind, sized from its ComponentResult (see ex
 
 Counts and instance types become variables whose defaults are the plan's figures; storage sizes are
 computed from the plan's replicated storage at the kind's fill ratio. Instance types are the classes
-the catalog's per-instance capacity and prices assume (templates/catalog.json, sources S37).
+the catalog's per-instance capacity and prices assume (planner/data/catalog.json, sources S37).
 """
 
 from __future__ import annotations
 
 import math
 
-from exports.iac.hcl import Block, Expr, ref
-from exports.iac.roles import behaviour, health_settings, kind_label, sizing_lines
-from planner import units
-from planner.catalog import Behaviour
+from archplan.exports.iac.hcl import Block, Expr, ref
+from archplan.exports.iac.roles import behaviour, health_settings, kind_label, sizing_lines
+from archplan.planner import units
+from archplan.planner.catalog import Behaviour
 
 INSTANCE_TYPES = {
     "ec2": "m5.xlarge", "cache": "cache.m6g.xlarge", "db": "db.m5.xlarge", "docdb": "db.r5.xlarge",

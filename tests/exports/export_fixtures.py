@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from planner import edit
-from planner.engine import compute
-from planner.model import Endpoint, Group, Plan
+from archplan.planner import edit
+from archplan.planner.engine import compute
+from archplan.planner.model import Endpoint, Group, Plan
 
 
 def _add(plan: Plan, cid: str, kind: str, name: str, x: float, y: float, **fields) -> str:

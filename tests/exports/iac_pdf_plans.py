@@ -10,9 +10,9 @@
 
 from __future__ import annotations
 
-from planner import edit
-from planner.engine import compute
-from planner.model import Endpoint, Group, Plan
+from archplan.planner import edit
+from archplan.planner.engine import compute
+from archplan.planner.model import Endpoint, Group, Plan
 
 NASTY = [
     'Load "balancer" \\ edge',
@@ -203,6 +203,6 @@ def computed(plan: Plan):
 
 def builtin_templates() -> list:
     """The built-in template files (templates/*.json without the component catalog)."""
-    from planner.library import builtin_dir
+    from archplan.planner.library import builtin_dir
 
     return sorted(p for p in builtin_dir().glob("*.json") if p.name != "catalog.json")

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from iac_pdf_plans import builtin_templates, computed, full_plan, realistic_plan
 
-from exports import ExportError, export
-from exports.iac.roles import RUNTIMES
-from planner.model import Plan
+from archplan.exports import ExportError, export
+from archplan.exports.iac.roles import RUNTIMES
+from archplan.planner.model import Plan
 
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 
@@ -59,7 +59,7 @@ def test_replicas_follow_the_plan(written):
 
 
 def test_dependencies_follow_links_and_never_loop(written):
-    plan, _result, _out, doc = written
+    _plan, _result, _out, doc = written
     services = doc["services"]
     graph = {name: set(s.get("depends_on", {})) for name, s in services.items()}
     for deps in graph.values():
@@ -126,7 +126,7 @@ def test_a_plan_with_nothing_to_run_is_a_user_error(tmp_path):
 
 
 def test_every_builtin_template_gives_a_valid_compose_file(tmp_path):
-    from planner.io import load_plan
+    from archplan.planner.io import load_plan
 
     templates = builtin_templates()
     assert templates

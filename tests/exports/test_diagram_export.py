@@ -5,26 +5,26 @@ from __future__ import annotations
 import base64
 import json
 import os
-import stat
 import shutil
+import stat
 import struct
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from export_fixtures import big_plan, nasty_fixture, nasty_plan, plan_fixture, result_fixture  # noqa: F401  (fixtures)
+from export_fixtures import big_plan, nasty_fixture, nasty_plan, plan_fixture, result_fixture
 from PIL import Image
 
-from exports import ExportError, export
-from exports.diagram import GRAPHVIZ_MISSING, write_png, write_svg
-from exports.diagram_graph import build_graph
-from exports.diagram_labels import Box
-from exports.diagram_layout import spacing, stagger_edges
-from exports.icons import FLAVOURS, icon_class_name, icon_path, node_class
-from planner import edit, units
-from planner.catalog import default_catalog
-from planner.engine import compute
-from planner.model import Group, Plan
+from archplan.exports import ExportError, export
+from archplan.exports.diagram import GRAPHVIZ_MISSING, write_png, write_svg
+from archplan.exports.diagram_graph import build_graph
+from archplan.exports.diagram_labels import Box
+from archplan.exports.diagram_layout import spacing, stagger_edges
+from archplan.exports.icons import FLAVOURS, icon_class_name, icon_path, node_class
+from archplan.planner import edit, units
+from archplan.planner.catalog import default_catalog
+from archplan.planner.engine import compute
+from archplan.planner.model import Group, Plan
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"

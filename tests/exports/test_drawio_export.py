@@ -6,13 +6,13 @@ import math
 from xml.etree import ElementTree as ET
 
 import pytest
-from export_fixtures import nasty_fixture, plan_fixture, result_fixture  # noqa: F401  (fixtures)
+from export_fixtures import nasty_fixture, plan_fixture, result_fixture
 
-from exports import ExportError, export
-from exports.drawio import CARD_H, CARD_W, write_drawio
-from planner import edit
-from planner.engine import compute
-from planner.model import Group
+from archplan.exports import ExportError, export
+from archplan.exports.drawio import CARD_H, CARD_W, write_drawio
+from archplan.planner import edit
+from archplan.planner.engine import compute
+from archplan.planner.model import Group
 
 
 def cells_of(path) -> dict[str, ET.Element]:

@@ -9,10 +9,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import yaml
-from export_fixtures import plan_fixture, result_fixture  # noqa: F401  (fixtures)
+from export_fixtures import plan_fixture, result_fixture
 
 import main
-from planner.io import save_plan
+from archplan.planner.io import save_plan
 
 
 @pytest.fixture

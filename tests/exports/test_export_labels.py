@@ -2,14 +2,14 @@
 
 from export_fixtures import realistic_plan
 
-from exports.diagram_labels import edge_label
-from exports.drawio import component_label
-from exports.escaping import mermaid_text, plantuml_text
-from exports.labels import figures_line, link_figures, link_text
-from exports.text import mermaid_source, plantuml_source
-from planner import units
-from planner.engine import compute
-from planner.model import Link
+from archplan.exports.diagram_labels import edge_label
+from archplan.exports.drawio import component_label
+from archplan.exports.escaping import mermaid_text, plantuml_text
+from archplan.exports.labels import figures_line, link_figures, link_text
+from archplan.exports.text import mermaid_source, plantuml_source
+from archplan.planner import units
+from archplan.planner.engine import compute
+from archplan.planner.model import Link
 
 
 def test_link_text_puts_label_share_fanout_and_kind_in_order():
@@ -45,8 +45,8 @@ def test_every_text_format_shows_the_same_figures_line():
 
 
 def test_link_kind_is_not_repeated_when_the_label_says_it():
-    from exports.labels import link_text
-    from planner.model import Link
+    from archplan.exports.labels import link_text
+    from archplan.planner.model import Link
 
     assert link_text(Link(id="l", source="a", target="b", kind="replication", label="Replication")) == "Replication"
     assert link_text(Link(id="l", source="a", target="b", kind="async", label="jobs")) == "jobs · async"

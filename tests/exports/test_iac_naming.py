@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from iac_pdf_plans import NASTY, computed, nasty_plan
 from pypdf import PdfReader
 
-from exports import export
-from exports.iac import compose_service_name, dns1123, hcl_identifier, one_line
-from exports.iac.hcl import quote
+from archplan.exports import export
+from archplan.exports.iac import compose_service_name, dns1123, hcl_identifier, one_line
+from archplan.exports.iac.hcl import quote
 
 HCL_IDENT = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_-]*$")
 DNS1123 = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from iac_pdf_plans import builtin_templates, computed, full_plan, realistic_plan
 
-from exports import export
+from archplan.exports import export
 
 KUBERNETES_VALIDATE = Path(sys.executable).parent / "kubernetes-validate"
 K8S_VERSION = "1.33.0"
@@ -132,7 +132,7 @@ def _docs(plan, result, folder: Path):
 
 
 def test_every_builtin_template_gives_valid_manifests(tmp_path):
-    from planner.io import load_plan
+    from archplan.planner.io import load_plan
 
     templates = builtin_templates()
     assert templates

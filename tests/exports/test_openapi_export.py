@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from export_fixtures import nasty_fixture, plan_fixture, result_fixture  # noqa: F401  (fixtures)
+from export_fixtures import nasty_fixture, plan_fixture, result_fixture
 from openapi_spec_validator import validate
 
-from exports import export
-from exports.openapi import NO_ENDPOINTS_NOTE, normalised_path
-from planner import edit
-from planner.engine import compute
-from planner.model import Endpoint, Plan
+from archplan.exports import export
+from archplan.exports.openapi import NO_ENDPOINTS_NOTE, normalised_path
+from archplan.planner import edit
+from archplan.planner.engine import compute
+from archplan.planner.model import Endpoint, Plan
 
 
 def load(path) -> dict:

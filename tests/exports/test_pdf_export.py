@@ -11,9 +11,9 @@ from iac_pdf_plans import builtin_templates, computed, realistic_plan
 from pypdf import PdfReader
 from reportlab import rl_config
 
-from exports import ExportError, export
-from planner import units
-from planner.model import TrafficProfile
+from archplan.exports import ExportError, export
+from archplan.planner import units
+from archplan.planner.model import TrafficProfile
 
 DATE = dt.date(2025, 3, 14)
 
@@ -109,8 +109,8 @@ def test_cost_summary_with_price_date_and_region(document):
     _plan, result, _out, _reader, pages = document
     text = squash("\n".join(pages))
     assert "2024-07-01" in text and "us-east-1" in text
-    assert squash(f"Total{units.format_count(result.totals.instances)}{units.format_money(result.totals.monthly_cost)}") \
-        in text
+    total = f"Total{units.format_count(result.totals.instances)}{units.format_money(result.totals.monthly_cost)}"
+    assert squash(total) in text
     costliest = max(result.components.values(), key=lambda r: r.monthly_cost)
     cost_page = next(p for p in pages if "Per month" in p)
     assert cost_page.index(costliest.name) < cost_page.index("Total")
@@ -150,7 +150,7 @@ def test_same_input_same_bytes_and_invariant_restored(document, tmp_path):
 
 
 def test_missing_graphviz_gives_a_note_not_a_failure(tmp_path, monkeypatch):
-    import exports.pdf_diagram as page
+    import archplan.exports.pdf_diagram as page
 
     monkeypatch.setattr(page.shutil, "which", lambda name: None)
     plan, result = computed(realistic_plan())
@@ -160,12 +160,12 @@ def test_missing_graphviz_gives_a_note_not_a_failure(tmp_path, monkeypatch):
 
 
 def test_a_failing_diagram_exporter_gives_a_note(tmp_path, monkeypatch):
-    import exports.diagram
+    from archplan.exports import diagram as diagram_module
 
     def broken(*_args, **_kwargs):
         raise ExportError("layout exploded\nsecond line is not shown")
 
-    monkeypatch.setattr(exports.diagram, "write_png", broken)
+    monkeypatch.setattr(diagram_module, "write_png", broken)
     plan, result = computed(realistic_plan())
     out = export(plan, result, "pdf", tmp_path / "broken.pdf", date=DATE)
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)
@@ -194,7 +194,7 @@ def test_exported_files_are_shareable(document):
 @pytest.mark.slow
 @pytest.mark.parametrize("template", builtin_templates(), ids=lambda p: p.stem)
 def test_every_builtin_template_gives_a_document(template, tmp_path):
-    from planner.io import load_plan
+    from archplan.planner.io import load_plan
 
     plan, result = computed(load_plan(template))
     out = export(plan, result, "pdf", tmp_path / "t.pdf", date=DATE, diagram=False)

@@ -3,8 +3,8 @@
 import pytest
 from export_fixtures import realistic_plan
 
-from exports import ExportError, export
-from planner.engine import compute
+from archplan.exports import ExportError, export
+from archplan.planner.engine import compute
 
 
 @pytest.mark.parametrize("fmt, known", [

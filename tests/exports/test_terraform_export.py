@@ -8,8 +8,8 @@ import hcl2
 import pytest
 from iac_pdf_plans import builtin_templates, computed, full_plan, realistic_plan
 
-from exports import ExportError, export
-from planner.model import Plan
+from archplan.exports import ExportError, export
+from archplan.planner.model import Plan
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,8 @@ def test_database_primary_and_read_replicas(full, parsed):
     assert var_default(parsed, replica["count"]) == result[component(plan, "Replica").id].count == 3
     assert replica["replicate_source_db"] == f"${{aws_db_instance.{primary_ident}.identifier}}"
     assert primary["engine"] == '"postgres"'
-    assert var_default(parsed, primary["allocated_storage"]) >= result[component(plan, "Primary").id].storage_total / 1e9
+    assert var_default(parsed, primary["allocated_storage"]) >= \
+        result[component(plan, "Primary").id].storage_total / 1e9
 
 
 def test_caches(full, parsed):
@@ -130,7 +131,7 @@ def test_data_and_messaging_kinds(full, parsed):
 
 
 def test_health_checks_become_alarms_with_the_plans_interval_and_misses(full, parsed):
-    plan, result = full
+    plan, _result = full
     health = component(plan, "Health")
     alarms = resources(parsed)["aws_cloudwatch_metric_alarm"]
     # health links: one to the "App tier" group (API, Worker) and one to the primary
@@ -185,7 +186,7 @@ def test_empty_plan_is_a_user_error(tmp_path):
 
 @pytest.mark.parametrize("template", builtin_templates(), ids=lambda p: p.stem)
 def test_every_builtin_template_gives_parseable_terraform(template, tmp_path):
-    from planner.io import load_plan
+    from archplan.planner.io import load_plan
 
     plan, result = computed(load_plan(template))
     doc = hcl2.loads(export(plan, result, "terraform", tmp_path / "main.tf").read_text(encoding="utf-8"))

@@ -10,16 +10,16 @@ import math
 import re
 
 import pytest
-from export_fixtures import nasty_fixture, plan_fixture, result_fixture  # noqa: F401  (fixtures)
+from export_fixtures import nasty_fixture, plan_fixture, result_fixture
 from markdown_it import MarkdownIt
 
-from exports import ExportError, export
-from exports.escaping import markdown_text, mermaid_text, plantuml_text
-from exports.report import CSV_COLUMNS
-from exports.text import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_source
-from planner import edit, units
-from planner.engine import compute
-from planner.model import Plan
+from archplan.exports import ExportError, export
+from archplan.exports.escaping import markdown_text, mermaid_text, plantuml_text
+from archplan.exports.report import CSV_COLUMNS
+from archplan.exports.text import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid_source
+from archplan.planner import edit, units
+from archplan.planner.engine import compute
+from archplan.planner.model import Plan
 
 # ---------------------------------------------------------------------------------------- Mermaid
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planner import edit
-from planner.model import Plan
+from archplan.planner import edit
+from archplan.planner.model import Plan
 
 
 class PlanBuilder:
@@ -11,7 +11,7 @@ class PlanBuilder:
 
     def __init__(self, **traffic):
         self.plan = Plan(name="Test plan")
-        defaults = dict(dau=8_640_000, reads_per_user=10, writes_per_user=1, peak_factor=2)
+        defaults = {"dau": 8_640_000, "reads_per_user": 10, "writes_per_user": 1, "peak_factor": 2}
         defaults.update(traffic)
         edit.update_traffic(self.plan, **defaults)
         edit.update_settings(self.plan, network_hop_ms=0)
@@ -26,7 +26,7 @@ class PlanBuilder:
         return self
 
     def group(self, gid: str, members: list[str], **fields) -> PlanBuilder:
-        from planner.model import Group
+        from archplan.planner.model import Group
 
         edit.add_group(self.plan, Group(id=gid, name=fields.pop("name", gid), **fields), members)
         return self

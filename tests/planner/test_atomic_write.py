@@ -5,8 +5,8 @@ import stat
 
 import pytest
 
-from planner import io
-from planner.io import atomic_write_bytes, atomic_write_text
+from archplan.planner import io
+from archplan.planner.io import atomic_write_bytes, atomic_write_text
 
 
 def _umask():

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.availability import detection_time, downtime_per_year, from_mtbf, k_of_n, parallel, series
+from archplan.planner.availability import detection_time, downtime_per_year, from_mtbf, k_of_n, parallel, series
 
 DAY = 86_400
 HOUR = 3_600

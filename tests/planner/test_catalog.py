@@ -1,4 +1,4 @@
-"""The built-in component catalog (templates/catalog.json) and its icons.
+"""The built-in component catalog (planner/data/catalog.json) and its icons.
 
 Every default figure must say where it comes from (capacity-defaults.md source tag or a derivation), every
 kind must have a valid icon, and a broken catalog file must fail loudly with the offending id.
@@ -12,7 +12,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from planner.catalog import (
+from archplan.planner import resources
+from archplan.planner.catalog import (
     BEHAVIOUR_PARAMS,
     CAPACITY_FIELDS,
     CATALOG_PATH,
@@ -23,7 +24,7 @@ from planner.catalog import (
     load_catalog,
 )
 
-ICON_DIR = CATALOG_PATH.parent / "icons"
+ICON_DIR = resources.icons_dir()
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 #: id -> (behaviour, category, managed, stores_data), as specified for the first catalog.
@@ -233,7 +234,7 @@ def test_unknown_param_is_rejected_naming_the_id_and_param(tmp_path):
 def test_bad_json_is_rejected_naming_the_file(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text('{"catalog_version": 1, "kinds": [', encoding="utf-8")
-    with pytest.raises(CatalogError, match="broken.json"):
+    with pytest.raises(CatalogError, match=r"broken\.json"):
         load_catalog(path)
 
 

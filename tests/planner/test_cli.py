@@ -6,8 +6,8 @@ import pytest
 from plans import PlanBuilder
 
 import main
-from planner.estimate import KEYS
-from planner.io import save_plan
+from archplan.planner.estimate import KEYS
+from archplan.planner.io import save_plan
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_plan_prints_table_and_totals(capsys, plan_file):
 
 
 def test_plan_json_is_machine_readable(capsys, plan_file):
-    code, out, _ = run(capsys, "plan", str(plan_file), "--json", "--explain")
+    _code, out, _ = run(capsys, "plan", str(plan_file), "--json", "--explain")
     data = json.loads(out)
     assert data["components"]["svc"]["reads_avg"] == pytest.approx(1_000)
     assert "instances_needed" in data["components"]["svc"]["work"]
@@ -58,7 +58,7 @@ def test_bad_files_exit_2_with_one_line(capsys, tmp_path, content):
     path = tmp_path / "bad.json"
     path.write_text(content)
     for command in ("plan", "validate"):
-        code, out, err = run(capsys, command, str(path))
+        code, _out, err = run(capsys, command, str(path))
         assert code == 2
         assert err.count("\n") == 1 and err.startswith("archplan: error: ")
         assert "Traceback" not in err
@@ -99,7 +99,7 @@ def test_estimate_table_shows_work(capsys):
     ["export", "x.json", "--format", "nope", "-o", "out"],
 ])
 def test_bad_arguments_exit_2_with_one_line(capsys, argv):
-    code, out, err = run(capsys, *argv)
+    code, _out, err = run(capsys, *argv)
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("archplan: error: "), err
 
@@ -112,5 +112,5 @@ def test_help_lists_commands(capsys):
 
 
 def test_unknown_app_option_is_refused_without_opening_a_window(capsys):
-    code, out, err = run(capsys, "--bogus")
+    code, _out, err = run(capsys, "--bogus")
     assert code == 2 and err == "archplan: error: unknown option --bogus (the app takes a plan file; see --help)\n"

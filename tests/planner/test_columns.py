@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner import formulas as fx
-from planner.engine import compute
-from planner.graph import evaluation_levels, expand_links, immediate_dominators
-from planner.io import load_plan
-from planner.model import Component, Link, Plan
+from archplan.planner import formulas as fx
+from archplan.planner.engine import compute
+from archplan.planner.graph import evaluation_levels, expand_links, immediate_dominators
+from archplan.planner.io import load_plan
+from archplan.planner.model import Component, Link, Plan
 
 TEMPLATES = sorted(p for p in (Path(__file__).resolve().parents[2] / "templates").glob("*.json")
                    if p.name != "catalog.json")

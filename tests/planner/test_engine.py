@@ -9,10 +9,10 @@ import math
 import pytest
 from plans import PlanBuilder
 
-from planner import units
-from planner.engine import compute
-from planner.graph import RequestCycleError
-from planner.propagation import AmplifyingLoopError
+from archplan.planner import units
+from archplan.planner.engine import compute
+from archplan.planner.graph import RequestCycleError
+from archplan.planner.propagation import AmplifyingLoopError
 
 DAY = 86_400
 
@@ -127,7 +127,7 @@ def test_shard_group_divides_load_with_skew_and_sizes_by_storage():
     assert kv.storage_per_day == pytest.approx(100 * 1_000 * DAY)
     assert kv.storage_total == pytest.approx(100 * 1_000 * DAY * 365 * 5)
     node = b.plan.components[1]
-    from planner.catalog import default_catalog
+    from archplan.planner.catalog import default_catalog
 
     cap = default_catalog()[node.kind].capacity.storage
     fill = node.param("fill_ratio")
@@ -157,7 +157,7 @@ def test_queue_consumers_see_drain_rate_with_backlog_bound():
 def test_request_cycle_is_an_error_naming_the_cycle():
     b = (PlanBuilder().add("web", "client.web").add("a", "service.go", name="Alpha")
          .add("b", "service.go", name="Beta").link("web", "a").link("a", "b").link("b", "a"))
-    with pytest.raises(RequestCycleError, match="Alpha -> Beta -> Alpha|Beta -> Alpha -> Beta"):
+    with pytest.raises(RequestCycleError, match=r"Alpha -> Beta -> Alpha|Beta -> Alpha -> Beta"):
         compute(b.plan)
 
 
@@ -282,7 +282,7 @@ def test_cost_adds_instances_storage_egress_and_requests():
     b = PlanBuilder().add("web", "client.web").add("svc", "service.go", instances=3).link("web", "svc")
     result = compute(b.plan)
     fig = result["svc"].figures["monthly_cost"]
-    from planner.catalog import default_catalog
+    from archplan.planner.catalog import default_catalog
 
     cap = default_catalog()["service.go"].capacity
     egress_gb = 1_000 * 10_000 * units.MONTH / 1e9  # reads x response size, fed by the client
@@ -389,7 +389,7 @@ def test_client_rows_report_what_they_send():
 
 
 def test_figures_format_their_values_in_their_units():
-    from planner.formulas import format_value
+    from archplan.planner.formulas import format_value
 
     svc = compute(chain().plan)["svc"]
     assert svc.figures["instances_needed"].formatted() == "2 instances"

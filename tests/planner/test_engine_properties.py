@@ -4,16 +4,15 @@ respond monotonically where the model says they must."""
 import math
 
 import pytest
-
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from planner import edit
-from planner.catalog import Behaviour, default_catalog
-from planner.engine import compute
-from planner.graph import RequestCycleError
-from planner.model import Plan
-from planner.propagation import AmplifyingLoopError
+from archplan.planner import edit
+from archplan.planner.catalog import Behaviour, default_catalog
+from archplan.planner.engine import compute
+from archplan.planner.graph import RequestCycleError
+from archplan.planner.model import Plan
+from archplan.planner.propagation import AmplifyingLoopError
 
 CATALOG = default_catalog()
 KINDS = [k.id for k in CATALOG if k.behaviour is not Behaviour.CLIENT]
@@ -147,8 +146,8 @@ def test_the_largest_accepted_inputs_stay_finite_and_fast():
 
 
 def test_queueing_and_availability_limits_agree_with_the_exact_sums_where_both_apply():
-    from planner.availability import k_of_n
-    from planner.queueing import _erlang_b, _erlang_b_halfin_whitt
+    from archplan.planner.availability import k_of_n
+    from archplan.planner.queueing import _erlang_b, _erlang_b_halfin_whitt
 
     # Halfin-Whitt against the exact recursion at a = 10^6 (beyond it only the limit is affordable)
     for c in (1_000_500, 1_001_000, 1_003_000):

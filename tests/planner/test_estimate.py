@@ -6,7 +6,7 @@ comparisons below allow for that rounding and say so.
 
 import pytest
 
-from planner.estimate import KEYS, EstimateError, EstimateInput, estimate
+from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
 
 TB, PB = 1e12, 1e15
 

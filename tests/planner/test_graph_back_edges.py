@@ -4,7 +4,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.graph import back_edges
+from archplan.planner.graph import back_edges
 
 
 def test_a_dag_has_no_back_edges():

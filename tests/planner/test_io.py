@@ -6,8 +6,8 @@ import os
 import pytest
 from plans import PlanBuilder
 
-from planner import io
-from planner.io import PlanFileError, UnsupportedVersionError, load_plan, save_plan
+from archplan.planner import io
+from archplan.planner.io import PlanFileError, UnsupportedVersionError, load_plan, save_plan
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 
@@ -145,8 +145,8 @@ def test_group_parent_cycles_are_refused():
     raw["plan"]["groups"] = [{"id": "a", "name": "A", "parent": "b"}, {"id": "b", "name": "B", "parent": "a"}]
     with pytest.raises(PlanFileError, match="nested inside itself"):
         io.plan_from_dict(raw)
-    from planner import edit
-    from planner.model import Group
+    from archplan.planner import edit
+    from archplan.planner.model import Group
 
     plan = sample()
     edit.add_group(plan, Group(id="a", name="A"))
@@ -160,15 +160,16 @@ def test_group_parent_cycles_are_refused():
     ("yearly_growth", -0.1), ("reads_per_user", float("nan")), ("dau", float("inf")),
 ])
 def test_traffic_bounds_are_enforced(field, value):
-    from planner.model import TrafficProfile
     from pydantic import ValidationError
+
+    from archplan.planner.model import TrafficProfile
 
     with pytest.raises(ValidationError):
         TrafficProfile(**{field: value})
 
 
 def test_plan_name_edits_are_validated_before_they_apply():
-    from planner import edit
+    from archplan.planner import edit
 
     plan = sample()
     with pytest.raises(edit.EditError, match="at least 1 character"):

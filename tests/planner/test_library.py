@@ -8,9 +8,9 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from planner.engine import compute
-from planner.io import SCHEMA_VERSION, dumps, load_plan
-from planner.library import (
+from archplan.planner.engine import compute
+from archplan.planner.io import SCHEMA_VERSION, dumps, load_plan
+from archplan.planner.library import (
     TemplateError,
     builtin_dir,
     list_templates,
@@ -23,7 +23,7 @@ from planner.library import (
     template_summary,
     user_templates_dir,
 )
-from planner.model import Link
+from archplan.planner.model import Link
 
 BUILTIN_NAMES = {p.stem for p in builtin_dir().glob("*.json")} - {"catalog"}
 
@@ -90,7 +90,8 @@ def test_team_folder_from_settings_is_written_atomically_and_keeps_other_keys(di
     shared.mkdir()
     save_user_template(load_template("chat"), "shared chat", folder=shared)
     assert set_team_templates_dir(shared) == shared.resolve()
-    assert json.loads(settings_path().read_text(encoding="utf-8")) == {"theme": "dark", "team_templates": str(shared.resolve())}
+    assert json.loads(settings_path().read_text(encoding="utf-8")) == {"theme": "dark",
+        "team_templates": str(shared.resolve())}
     assert team_templates_dir() == shared.resolve()
     assert names_by_source(list_templates()[0])["shared_chat"] == "team"
     assert not list(settings_path().parent.glob(".*.tmp")), "no temporary file left behind"
@@ -149,7 +150,7 @@ def test_broken_files_are_reported_and_skipped(dirs):
 
     infos, problems = list_templates()
     listed = names_by_source(infos)
-    assert listed["good_one"] == "user" and BUILTIN_NAMES <= set(listed)
+    assert listed["good_one"] == "user" and set(listed) >= BUILTIN_NAMES
     assert not {"bad_json", "from_the_future", "invalid_value"} & set(listed)
     messages = {p.path.name: p.message for p in problems}
     assert set(messages) == {"bad_json.json", "from_the_future.json", "invalid_value.json"}

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.queueing import MMc, erlang_b, erlang_c, little_concurrency
+from archplan.planner.queueing import MMc, erlang_b, erlang_c, little_concurrency
 
 
 def exact_erlang_b(c: int, a: float) -> float:

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 from pathlib import Path
 
 import pytest
 
-from planner import units
-from planner.engine import compute
-from planner.io import load_plan
-from planner.library import builtin_dir, load_template, user_templates_dir
+from archplan.planner import units
+from archplan.planner.engine import compute
+from archplan.planner.io import load_plan
+from archplan.planner.library import builtin_dir, load_template, user_templates_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILTIN_NAMES = {p.stem for p in builtin_dir().glob("*.json")} - {"catalog"}
+BUILTIN_NAMES = {p.stem for p in builtin_dir().glob("*.json")}
 
 
-def _main_module():
-    spec = importlib.util.spec_from_file_location("archplan_main", ROOT / "main.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-MAIN = _main_module()
+MAIN = importlib.import_module("archplan.main")
 
 
 @pytest.fixture(autouse=True)

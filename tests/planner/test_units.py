@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner import units
+from archplan.planner import units
 
 
 def test_time_conventions_are_explicit():

@@ -7,9 +7,9 @@ from canvas_plans import web_shop_plan
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from planner.model import Component, Plan, Position
-from ui.canvas import CanvasScene, CanvasView
-from ui.editor import Editor
+from archplan.planner.model import Component, Plan, Position
+from archplan.ui.canvas import CanvasScene, CanvasView
+from archplan.ui.editor import Editor
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from planner.model import Component, Group, Link, Plan, Position, TrafficProfile
+import itertools
+
+from archplan.planner.model import Component, Group, Link, Plan, Position, TrafficProfile
 
 
 def _comp(cid: str, kind: str, name: str, x: float, y: float, **fields) -> Component:
@@ -59,7 +61,7 @@ def layered_plan(n: int = 1000, spacing: tuple[float, float] = (240.0, 120.0)) -
             layer.append(cid)
         layers.append(layer)
     links = []
-    for upper, lower in zip(layers, layers[1:]):
+    for upper, lower in itertools.pairwise(layers):
         for i, dst in enumerate(lower):
             src = upper[i * len(upper) // len(lower)]
             links.append(Link(id=f"{src}--{dst}", source=src, target=dst))

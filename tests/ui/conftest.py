@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from planner.model import Plan
-from ui.editor import Editor
-from ui.files import fallback_plan
-from ui.main_window import MainWindow
+from archplan.planner.model import Plan
+from archplan.ui.editor import Editor
+from archplan.ui.files import fallback_plan
+from archplan.ui.main_window import MainWindow
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.io import load_plan, save_plan
-from ui.autosave import Autosave, autosave_dir, find_recoverable, offer_recovery
-from ui.editor import Editor
-from ui.files import fallback_plan
+from archplan.planner.io import load_plan, save_plan
+from archplan.ui.autosave import Autosave, autosave_dir, find_recoverable, offer_recovery
+from archplan.ui.editor import Editor
+from archplan.ui.files import fallback_plan
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ Fixture chain: plan -> editor -> scene -> view (each test asks for the lowest la
 from __future__ import annotations
 
 import pytest
-from canvas_fixtures import (  # noqa: F401 - fixtures are found by name
+from canvas_fixtures import (
     centre,
     drag,
     editor,
@@ -22,12 +22,12 @@ from canvas_plans import layered_plan
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from planner import units
-from planner.model import Component, Plan, Position
-from ui.canvas import CanvasScene
-from ui.canvas.layout import overlapping
-from ui.canvas.style import CARD_H, CARD_W, GRID
-from ui.editor import Editor
+from archplan.planner import units
+from archplan.planner.model import Component, Plan, Position
+from archplan.ui.canvas import CanvasScene
+from archplan.ui.canvas.layout import overlapping
+from archplan.ui.canvas.style import CARD_H, CARD_W, GRID
+from archplan.ui.editor import Editor
 
 
 # ------------------------------------------------------------------------------------------ mirroring
@@ -360,7 +360,7 @@ def test_undo_of_a_move_moves_links_and_frames_back(editor, scene):
 def test_spof_marker_has_its_own_tooltip(editor, scene):
     item = scene.component_item("db")
     assert item.is_spof
-    from ui.canvas.painting import SPOF_RECT
+    from archplan.ui.canvas.painting import SPOF_RECT
     marker = item.mapToScene(SPOF_RECT.center())
     assert scene.tooltip_at(marker).startswith("Single point of failure")
 
@@ -395,7 +395,7 @@ def test_dragging_a_group_title_moves_its_members_in_one_step(editor, scene, vie
 
 
 def test_bottleneck_mark_is_red_only_past_its_ceiling():
-    from ui.canvas import style
+    from archplan.ui.canvas import style
 
     assert style.bottleneck_colour("over") == style.BOTTLENECK
     assert style.bottleneck_colour("warn") == style.UTIL_WARN

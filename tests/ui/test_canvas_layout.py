@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ui.canvas.layout import ALIGN_MODES, align, layered_layout, overlapping
+from archplan.ui.canvas.layout import ALIGN_MODES, align, layered_layout, overlapping
 
 SIZE = (200.0, 80.0)
 
@@ -18,7 +20,7 @@ def test_layers_go_left_to_right():
 
 def test_cycles_do_not_break_the_layout():
     pos = layered_layout(["a", "b", "c"], [("a", "b"), ("b", "c"), ("c", "a")], SIZE)
-    assert len({p for p in pos.values()}) == 3
+    assert len(set(pos.values())) == 3
     assert overlapping(pos, SIZE) == []
 
 
@@ -44,7 +46,7 @@ def test_group_members_stay_together_with_room_for_frames():
     pos = layered_layout(nodes, [], SIZE, groups={"x1": "X", "x2": "X", "y1": "Y", "y2": "Y"}, group_gap=80)
     order = sorted(nodes, key=lambda n: pos[n][1])
     assert order in (["x1", "x2", "y1", "y2"], ["y1", "y2", "x1", "x2"])
-    gaps = [pos[b][1] - pos[a][1] for a, b in zip(order, order[1:])]
+    gaps = [pos[b][1] - pos[a][1] for a, b in itertools.pairwise(order)]
     assert gaps[1] == gaps[0] + 80
 
 

@@ -9,13 +9,13 @@ plan, so an optimisation that forgets to repaint something fails here.
 from __future__ import annotations
 
 import pytest
-from canvas_fixtures import editor, plan, quiet, scene, view  # noqa: F401 - fixtures are found by name
+from canvas_fixtures import editor, plan, quiet, scene, view
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from ui.canvas import CanvasScene, CanvasView
-from ui.canvas.badges import badge_for
-from ui.editor import Editor
+from archplan.ui.canvas import CanvasScene, CanvasView
+from archplan.ui.canvas.badges import badge_for
+from archplan.ui.editor import Editor
 
 #: The raster engine's antialiasing of a long line drifts by a few levels between a part of the view
 #: repainted alone and the whole view painted at once (Qt's own partial repaints do the same); anything

@@ -5,17 +5,16 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from canvas_fixtures import centre, editor, plan, quiet, scene, view  # noqa: F401
+from canvas_fixtures import centre, editor, plan, quiet, scene, view
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QWheelEvent
 from PySide6.QtTest import QTest
 
-from planner.model import Plan
-from ui.canvas import KIND_MIME, CanvasScene, CanvasView, save_scene_image
-from ui.canvas.style import GRID
-from ui.canvas.view import MAX_ZOOM, MIN_ZOOM
-from ui.editor import Editor
-
+from archplan.planner.model import Plan
+from archplan.ui.canvas import KIND_MIME, CanvasScene, CanvasView, save_scene_image
+from archplan.ui.canvas.style import GRID
+from archplan.ui.canvas.view import MAX_ZOOM, MIN_ZOOM
+from archplan.ui.editor import Editor
 
 NO_MOD = Qt.KeyboardModifier.NoModifier
 
@@ -192,7 +191,7 @@ def test_svg_image_parses_and_names_the_components(editor, scene, tmp_path):
 
 @pytest.mark.parametrize("name", ["plan.jpg", "plan", "plan.pdf"])
 def test_other_image_suffixes_are_refused(scene, tmp_path, name):
-    with pytest.raises(ValueError, match="png or .svg"):
+    with pytest.raises(ValueError, match=r"png or \.svg"):
         save_scene_image(scene, tmp_path / name)
     assert not (tmp_path / name).exists()
 

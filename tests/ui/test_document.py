@@ -2,7 +2,7 @@
 
 from plans import PlanBuilder
 
-from ui.editor import Editor
+from archplan.ui.editor import Editor
 
 
 def make_editor():
@@ -41,7 +41,7 @@ def test_what_if_multiplier_recomputes_without_touching_the_plan(qtbot):
 
 
 def test_quick_edits_of_one_field_merge_but_later_ones_do_not(qtbot, monkeypatch):
-    import ui.commands as commands
+    import archplan.ui.commands as commands
 
     clock = [100.0]
     monkeypatch.setattr(commands.time, "monotonic", lambda: clock[0])

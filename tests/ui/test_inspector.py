@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from planner.catalog import default_catalog
-from planner.model import Component, Link, TrafficProfile
-from ui.inspector import Inspector
+from archplan.planner.catalog import default_catalog
+from archplan.planner.model import Component, Link, TrafficProfile
+from archplan.ui.inspector import Inspector
 
 
 @pytest.fixture

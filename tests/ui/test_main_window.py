@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QKeySequence
 
-from ui.canvas.view import CanvasView
+from archplan.ui.canvas.view import CanvasView
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ def test_shortcuts(window, name, keys):
 
 
 def test_export_menu_lists_every_format_and_canvas_images(window):
-    from exports import FORMATS
+    from archplan.exports import FORMATS
 
     texts = [a.text() for a in window.export_menu.actions() if not a.isSeparator()]
     assert len(texts) == len(FORMATS) + 2
@@ -166,7 +166,7 @@ def test_group_selection_asks_a_name(window, editor):
 
 
 def test_conventions_dialog_quotes_units(window):
-    from ui.help_dialogs import conventions_html
+    from archplan.ui.help_dialogs import conventions_html
 
     text = conventions_html()
     assert "86,400" in text and "1 KB = 1,000 B" in text

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 
-from planner.catalog import default_catalog
-from ui.canvas.scene import CanvasScene
-from ui.canvas.view import CanvasView
-from ui.palette import CATEGORIES, KIND_MIME, Palette
+from archplan.planner.catalog import default_catalog
+from archplan.ui.canvas.scene import CanvasScene
+from archplan.ui.canvas.view import CanvasView
+from archplan.ui.palette import CATEGORIES, KIND_MIME, Palette
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from planner.io import load_plan
-from planner.library import list_templates, settings_path, team_templates_dir, user_templates_dir
-from ui.preferences import PreferencesDialog
+from archplan.planner.io import load_plan
+from archplan.planner.library import list_templates, settings_path, team_templates_dir, user_templates_dir
+from archplan.ui.preferences import PreferencesDialog
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +160,7 @@ def test_edit_menu_opens_preferences_with_ctrl_comma(window, team):
 # ---------------------------------------------------------------------------------------- save as template
 
 def _configure_team(folder: Path) -> None:
-    from planner.library import set_team_templates_dir
+    from archplan.planner.library import set_team_templates_dir
 
     set_team_templates_dir(folder)
 

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from planner import units
-from ui.results import ResultsPanel
-from ui.results_model import HEADERS, ID_ROLE, SORT_ROLE, UTILISATION_COLUMN, OK_BG, SATURATED_BG
-from ui.whatif import STEPS, WhatIfControl
+from archplan.planner import units
+from archplan.ui.results import ResultsPanel
+from archplan.ui.results_model import HEADERS, ID_ROLE, OK_BG, SATURATED_BG, SORT_ROLE, UTILISATION_COLUMN
+from archplan.ui.whatif import STEPS, WhatIfControl
 
 
 @pytest.fixture
@@ -80,7 +80,8 @@ def test_summary_names_bottleneck_breaking_point_and_clients(results, editor):
 def test_selecting_a_row_shows_its_work_with_formulas(results, editor, qtbot):
     with qtbot.waitSignal(results.component_selected) as blocker:
         index = results.proxy.mapFromSource(results.model.index(results.model.row_of("python"), 0))
-        results.table.selectionModel().setCurrentIndex(index, results.table.selectionModel().SelectionFlag.ClearAndSelect)
+        results.table.selectionModel().setCurrentIndex(index,
+            results.table.selectionModel().SelectionFlag.ClearAndSelect)
     assert blocker.args == ["python"]
     work = results.work
     figures = editor.document.result.components["python"].figures

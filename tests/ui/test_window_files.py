@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from planner.io import SCHEMA_VERSION, dumps, load_plan, save_plan
+from archplan.planner.io import SCHEMA_VERSION, dumps, load_plan, save_plan
 
 
 def test_title_shows_plan_file_and_modified_marker(window, editor, tmp_path):
@@ -168,7 +168,7 @@ def test_autosave_recovery_through_the_window(make_window, editor, tmp_path):
 
 
 def test_save_as_template_asks_before_replacing(window, editor):
-    from planner.library import user_templates_dir
+    from archplan.planner.library import user_templates_dir
 
     window._ask_text = lambda title, label, default: "My shop"
     assert window.files.save_as_template()
@@ -190,9 +190,9 @@ def test_new_from_template_uses_the_gallery(window, editor, monkeypatch):
 
     chosen = editor.plan.model_copy(deep=True)
     chosen.name = "From gallery"
-    gallery = types.ModuleType("ui.template_gallery")
+    gallery = types.ModuleType("archplan.ui.template_gallery")
     gallery.choose_template = lambda parent: chosen
-    monkeypatch.setitem(sys.modules, "ui.template_gallery", gallery)
+    monkeypatch.setitem(sys.modules, "archplan.ui.template_gallery", gallery)
     window.action_map["new_template"].trigger()
     assert window.editor.plan.name == "From gallery"
     assert window.editor.path is None and not window.editor.is_modified()

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPen, QPolygonF
 
-from ui.canvas import style
-from ui.canvas.painting import text_width
+from archplan.ui.canvas import style
+from archplan.ui.canvas.painting import text_width
 
 ARROW = 9.0
 LINK_PENS = {
@@ -118,7 +118,7 @@ def label_rect(line: QLineF, text: str) -> QRectF:
 class LinkShape:
     """The drawing of one arrow, computed when its ends move (not on every paint)."""
 
-    __slots__ = ("line", "shaft", "head", "head_rect", "label_rect")
+    __slots__ = ("head", "head_rect", "label_rect", "line", "shaft")
 
     def __init__(self, line: QLineF, kind: str, label: str):
         self.line = line

@@ -12,10 +12,10 @@ import math
 from dataclasses import dataclass
 from operator import attrgetter
 
-from planner import units
-from planner.catalog import Behaviour, ComponentKind
-from planner.model import Component
-from planner.result import PlanResult
+from archplan.planner import units
+from archplan.planner.catalog import Behaviour, ComponentKind
+from archplan.planner.model import Component
+from archplan.planner.result import PlanResult
 
 #: Utilisation below this share of the planned ceiling is comfortable (green); up to it, amber.
 COMFORT = 0.8

@@ -13,8 +13,8 @@ import json
 from pydantic import ValidationError
 from PySide6.QtCore import QMimeData
 
-from planner.io import describe_validation_error
-from planner.model import Component, Link
+from archplan.planner.io import describe_validation_error
+from archplan.planner.model import Component, Link
 
 ITEMS_MIME = "application/x-archplan-items"
 #: What the palette drags onto the canvas: the UTF-8 bytes of a catalog kind id.

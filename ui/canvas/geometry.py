@@ -13,8 +13,8 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QRectF
 
-from ui.canvas import style
-from ui.canvas.items import ComponentItem, GroupItem
+from archplan.ui.canvas import style
+from archplan.ui.canvas.items import ComponentItem, GroupItem
 
 
 class SceneGeometry:

@@ -1,5 +1,5 @@
 """
-Kind icons (templates/icons/<icon>.svg) rendered once per icon, size and device pixel ratio.
+Kind icons (ui/icons/<icon>.svg) rendered once per icon, size and device pixel ratio.
 
 A 1,000-card plan uses a few dozen icons; rendering SVG per paint would dominate the frame time, so
 pixmaps are cached here for the life of the process.
@@ -13,9 +13,9 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtSvg import QSvgGenerator, QSvgRenderer
 
-from planner.catalog import CATALOG_PATH
+from archplan.planner import resources
 
-ICON_DIR = CATALOG_PATH.parent / "icons"
+ICON_DIR = resources.icons_dir()
 
 _pixmaps: dict[tuple[str, int, float], QPixmap] = {}
 _renderers: dict[str, QSvgRenderer | None] = {}

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
-from ui.canvas.scene import CanvasScene
+from archplan.ui.canvas.scene import CanvasScene
 
 MARGIN = 32.0
 SUFFIXES = (".png", ".svg")
@@ -69,7 +69,7 @@ def _save_svg(scene: CanvasScene, path: Path, source: QRectF) -> None:
         raise OSError(f"could not write the image {path}")
 
 
-class _plain_rendering:  # noqa: N801 - used as a context manager
+class _plain_rendering:
     """Deselect (without telling listeners), switch off item caches and decorations; restore after."""
 
     def __init__(self, scene: CanvasScene):
@@ -77,7 +77,7 @@ class _plain_rendering:  # noqa: N801 - used as a context manager
 
     def __enter__(self):
         scene = self.scene
-        self.selected = [it for it in scene.selectedItems()]
+        self.selected = list(scene.selectedItems())
         self.blocked = scene.blockSignals(True)
         for item in self.selected:
             item.setSelected(False)

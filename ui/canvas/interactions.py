@@ -19,9 +19,9 @@ from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QMenu
 
-from planner.edit import EditError
-from ui.canvas import arrows, painting, style
-from ui.canvas.items import Z_FEEDBACK, ComponentItem, GroupItem, LinkItem
+from archplan.planner.edit import EditError
+from archplan.ui.canvas import arrows, style
+from archplan.ui.canvas.items import Z_FEEDBACK, ComponentItem, GroupItem, LinkItem
 
 
 class MoveGesture:

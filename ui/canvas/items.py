@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
-from planner import units
-from planner.catalog import ComponentKind
-from planner.model import Component, Group, Link
-from ui.canvas import arrows, painting, style
-from ui.canvas.badges import EMPTY, Badge, badge_from_inputs
+from archplan.planner import units
+from archplan.planner.catalog import ComponentKind
+from archplan.planner.model import Component, Group, Link
+from archplan.ui.canvas import arrows, painting, style
+from archplan.ui.canvas.badges import EMPTY, Badge, badge_from_inputs
 
 if TYPE_CHECKING:
-    from ui.canvas.link_layer import LinkLayer
+    from archplan.ui.canvas.link_layer import LinkLayer
 
 Z_GROUP = -100.0
 Z_LINK = -10.0
@@ -115,7 +115,7 @@ class ComponentItem(QGraphicsObject):
             self.update()
 
     # ------------------------------------------------------------------ geometry
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+    def boundingRect(self) -> QRectF:
         return painting.CARD_BOUNDS
 
     def shape(self) -> QPainterPath:
@@ -138,7 +138,7 @@ class ComponentItem(QGraphicsObject):
         return self.is_spof and marker.contains(self.mapFromScene(scene_pos))
 
     # ------------------------------------------------------------------ Qt
-    def itemChange(self, change, value):  # noqa: N802 - Qt API
+    def itemChange(self, change, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             scene = self.scene()
             if scene is not None and hasattr(scene, "component_item_moved"):
@@ -147,11 +147,11 @@ class ComponentItem(QGraphicsObject):
             self._state.selected = bool(value)
         return super().itemChange(change, value)
 
-    def hoverEnterEvent(self, event):  # noqa: N802 - Qt API
+    def hoverEnterEvent(self, event):
         self._set_hovered(True)
         super().hoverEnterEvent(event)
 
-    def hoverLeaveEvent(self, event):  # noqa: N802 - Qt API
+    def hoverLeaveEvent(self, event):
         self._set_hovered(False)
         super().hoverLeaveEvent(event)
 
@@ -262,7 +262,7 @@ class LinkItem(QGraphicsPathItem):
         else:
             self.update()
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+    def boundingRect(self) -> QRectF:
         return self._bounds
 
     def shape(self) -> QPainterPath:
@@ -322,7 +322,7 @@ class GroupItem(QGraphicsObject):
             self._drop_target = on
             self.update()
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+    def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-2, -2, 2, 2)
 
     def shape(self) -> QPainterPath:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
-from planner.graph import back_edges
+from archplan.planner.graph import back_edges
 
 Point = tuple[float, float]
 ALIGN_MODES = ("left", "right", "top", "bottom", "hcenter", "vcenter", "hdistribute", "vdistribute")
@@ -95,7 +95,7 @@ def _order_by_barycentre(dag: nx.DiGraph, columns: list[list[str]], sweeps: int)
             rank = {n: k for k, n in enumerate(ref)}
             col = columns[i]
 
-            def key(item, rank=rank, down=down):
+            def key(item, rank=rank, down=down, ref=ref, col=col):
                 k, n = item
                 near = dag.predecessors(n) if down else dag.successors(n)
                 ranks = [rank[m] for m in near if m in rank]

@@ -31,7 +31,7 @@ from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QRegion, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
-from ui.canvas.items import Z_LINK, LinkItem, _plain
+from archplan.ui.canvas.items import Z_LINK, LinkItem, _plain
 
 
 class _ViewImage:
@@ -109,7 +109,7 @@ class LinkLayer(QGraphicsItem):
             view.mark(rect)
         self.update(rect)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+    def boundingRect(self) -> QRectF:
         return self._bounds
 
     def shape(self) -> QPainterPath:

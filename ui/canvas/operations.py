@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
-from planner import units
-from planner.edit import EditError
-from planner.model import Link, Plan
-from ui.canvas import clipboard, layout, style
+from archplan.planner import units
+from archplan.planner.edit import EditError
+from archplan.planner.model import Link, Plan
+from archplan.ui.canvas import clipboard, layout, style
 
 ALIGN_TEXT = {"left": "Align left", "right": "Align right", "top": "Align top", "bottom": "Align bottom",
               "hcenter": "Align centres", "vcenter": "Align middles",

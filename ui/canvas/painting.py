@@ -16,9 +16,9 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
-from ui.canvas import style
-from ui.canvas.badges import Badge
-from ui.canvas.icons import render_icon
+from archplan.ui.canvas import style
+from archplan.ui.canvas.badges import Badge
+from archplan.ui.canvas.icons import render_icon
 
 # ------------------------------------------------------------------------------------------ card geometry
 W, H = style.CARD_W, style.CARD_H
@@ -84,8 +84,17 @@ def _card_path() -> QPainterPath:
 class CardState:
     """What a card shows; items.ComponentItem fills it in."""
 
-    __slots__ = ("name", "kind_label", "category", "icon", "badge", "selected", "hovered", "drop_target",
-                 "plain")
+    __slots__ = (
+        "badge",
+        "category",
+        "drop_target",
+        "hovered",
+        "icon",
+        "kind_label",
+        "name",
+        "plain",
+        "selected",
+    )
 
     def __init__(self):
         self.name = ""

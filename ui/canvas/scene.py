@@ -10,6 +10,7 @@ gesture and command calls an Editor method, so each is one undo step. Positions 
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -17,15 +18,15 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QGraphicsScene, QToolTip
 
-from planner.catalog import default_catalog
-from ui.canvas import style
-from ui.canvas.badges import badge_inputs, spof_text, tooltip_for
-from ui.canvas.geometry import SceneGeometry
-from ui.canvas.interactions import Gestures
-from ui.canvas.items import ComponentItem, GroupItem, LinkItem
-from ui.canvas.link_layer import LinkLayer
-from ui.canvas.operations import Lookup, SceneOperations, link_tooltip
-from ui.editor import Editor
+from archplan.planner.catalog import default_catalog
+from archplan.ui.canvas import style
+from archplan.ui.canvas.badges import badge_inputs, spof_text, tooltip_for
+from archplan.ui.canvas.geometry import SceneGeometry
+from archplan.ui.canvas.interactions import Gestures
+from archplan.ui.canvas.items import ComponentItem, GroupItem, LinkItem
+from archplan.ui.canvas.link_layer import LinkLayer
+from archplan.ui.canvas.operations import Lookup, SceneOperations, link_tooltip
+from archplan.ui.editor import Editor
 
 
 class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
@@ -73,10 +74,8 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
     def detach(self) -> None:
         """Stop following the document (before the scene is dropped or the editor replaced)."""
         for signal, slot in self._connections:
-            try:
+            with contextlib.suppress(RuntimeError, TypeError):
                 signal.disconnect(slot)
-            except (RuntimeError, TypeError):
-                pass
         self._connections = []
 
     # ------------------------------------------------------------------ lookups
@@ -342,23 +341,23 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         return rect
 
     # ------------------------------------------------------------------ Qt events
-    def mousePressEvent(self, event):  # noqa: N802 - Qt API
+    def mousePressEvent(self, event):
         if self.gestures.press(event):
             return
         super().mousePressEvent(event)
         self.gestures.after_press(event)
 
-    def mouseMoveEvent(self, event):  # noqa: N802 - Qt API
+    def mouseMoveEvent(self, event):
         if not self.gestures.move_event(event):
             super().mouseMoveEvent(event)
 
-    def mouseReleaseEvent(self, event):  # noqa: N802 - Qt API
+    def mouseReleaseEvent(self, event):
         if self.gestures.release(event):
             return
         super().mouseReleaseEvent(event)
         self.gestures.after_release(event)
 
-    def mouseDoubleClickEvent(self, event):  # noqa: N802 - Qt API
+    def mouseDoubleClickEvent(self, event):
         item = self.item_at(event.scenePos())
         if isinstance(item, ComponentItem):
             self.component_activated.emit(item.component_id)
@@ -366,7 +365,7 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
             return
         super().mouseDoubleClickEvent(event)
 
-    def keyPressEvent(self, event):  # noqa: N802 - Qt API
+    def keyPressEvent(self, event):
         if self.focusItem() is None and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.delete_selection()
             event.accept()
@@ -376,12 +375,12 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         else:
             super().keyPressEvent(event)
 
-    def contextMenuEvent(self, event):  # noqa: N802 - Qt API
+    def contextMenuEvent(self, event):
         menu = self.gestures.context_menu(event.scenePos())
         menu.exec(event.screenPos())
         event.accept()
 
-    def helpEvent(self, event):  # noqa: N802 - Qt API
+    def helpEvent(self, event):
         text = self.tooltip_at(event.scenePos())
         if text:
             QToolTip.showText(event.screenPos(), text)

@@ -7,7 +7,7 @@ Sizes are scene pixels; a component's `position` is the centre of its card.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtGui import QColor, QFont
 
@@ -85,7 +85,7 @@ def tint(colour: QColor, alpha: int) -> QColor:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def font(point_size: float, weight: int = 400) -> QFont:
     """A UI font: the first installed family of a modern sans stack, sized in pixels for stable
     geometry across screens (scene px, not points)."""

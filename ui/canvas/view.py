@@ -19,9 +19,9 @@ from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
-from ui.canvas import style
-from ui.canvas.clipboard import KIND_MIME
-from ui.canvas.scene import CanvasScene
+from archplan.ui.canvas import style
+from archplan.ui.canvas.clipboard import KIND_MIME
+from archplan.ui.canvas.scene import CanvasScene
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
 ZOOM_STEP = 1.2
@@ -111,7 +111,7 @@ class CanvasView(QGraphicsView):
         self.centerOn(rect.center())
         self.zoom_changed.emit(self.zoom())
 
-    def wheelEvent(self, event):  # noqa: N802 - Qt API
+    def wheelEvent(self, event):
         delta = event.angleDelta().y() or event.angleDelta().x()
         if not delta:
             event.ignore()
@@ -124,7 +124,7 @@ class CanvasView(QGraphicsView):
         return event.button() == Qt.MouseButton.MiddleButton or (
             self._space and event.button() == Qt.MouseButton.LeftButton)
 
-    def mousePressEvent(self, event):  # noqa: N802 - Qt API
+    def mousePressEvent(self, event):
         if self._panning(event):
             self._pan_from = event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -132,7 +132,7 @@ class CanvasView(QGraphicsView):
             return
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event):  # noqa: N802 - Qt API
+    def mouseMoveEvent(self, event):
         if self._pan_from is not None:
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
@@ -142,7 +142,7 @@ class CanvasView(QGraphicsView):
             return
         super().mouseMoveEvent(event)
 
-    def mouseReleaseEvent(self, event):  # noqa: N802 - Qt API
+    def mouseReleaseEvent(self, event):
         buttons = (Qt.MouseButton.MiddleButton, Qt.MouseButton.LeftButton)
         if self._pan_from is not None and event.button() in buttons:
             self._pan_from = None
@@ -152,7 +152,7 @@ class CanvasView(QGraphicsView):
             return
         super().mouseReleaseEvent(event)
 
-    def keyPressEvent(self, event):  # noqa: N802 - Qt API
+    def keyPressEvent(self, event):
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
@@ -160,7 +160,7 @@ class CanvasView(QGraphicsView):
             return
         super().keyPressEvent(event)
 
-    def keyReleaseEvent(self, event):  # noqa: N802 - Qt API
+    def keyReleaseEvent(self, event):
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = False
             self._pan_from = None
@@ -171,19 +171,19 @@ class CanvasView(QGraphicsView):
 
     # ------------------------------------------------------------------ drops from the palette
     # Only palette kinds can be dropped: no item accepts drops, so other data is refused here.
-    def dragEnterEvent(self, event):  # noqa: N802 - Qt API
+    def dragEnterEvent(self, event):
         if event.mimeData().hasFormat(KIND_MIME):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event):  # noqa: N802 - Qt API
+    def dragMoveEvent(self, event):
         if event.mimeData().hasFormat(KIND_MIME):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event):  # noqa: N802 - Qt API
+    def dropEvent(self, event):
         mime = event.mimeData()
         if not mime.hasFormat(KIND_MIME):
             event.ignore()
@@ -197,7 +197,7 @@ class CanvasView(QGraphicsView):
             event.ignore()
 
     # ------------------------------------------------------------------ background
-    def drawBackground(self, painter: QPainter, rect: QRectF):  # noqa: N802 - Qt API
+    def drawBackground(self, painter: QPainter, rect: QRectF):
         painter.fillRect(rect, style.BACKGROUND)
         scale = self.zoom()
         step = style.GRID
