@@ -3,7 +3,7 @@ The component catalog: every kind of component a plan can hold, as data.
 
 Kinds live in ``planner/data/catalog.json`` (package data) (stable ids such as ``"cache.redis"``); this module defines
 their schema, the behaviours the engine knows and the parameters each behaviour takes. Every default
-figure carries its source or reasoning in ``sources`` (see ../shared/design/capacity-defaults.md for
+figure carries its source or reasoning in ``sources`` (see docs/capacity-defaults.md for
 the research behind them). A component may override any capacity figure or parameter.
 """
 
