@@ -68,8 +68,9 @@ _SHARDING = {
     "skew": _p(1.0, "Load on the hottest shard relative to an even split (1 = perfectly even).", 1.0, 100.0),
     "fill_ratio": _p(0.7, "Share of a node's disk that data may fill before another shard is needed.", 0.01, 1.0),
     "replication_factor":
-        _p(0, "Copies of every item kept by the store (0 = the traffic profile's replication factor).",
-                             0, 100),
+        _p(0, "Copies of every item kept by the store (0 = the traffic profile's replication factor).", 0, 100),
+    "read_quorum": _p(0, "Copies that must answer a read (0 = a majority of the copies).", 0, 100),
+    "write_quorum": _p(0, "Copies that must acknowledge a write (0 = a majority of the copies).", 0, 100),
 }
 _QUEUEING = {
     "peak_duration_s": _p(3_600, "How long the traffic peak lasts.", 1, 1e7, "s"),
@@ -79,8 +80,9 @@ _QUEUEING = {
 
 #: Parameters per behaviour, with defaults. A kind may change a default in its ``params``.
 BEHAVIOUR_PARAMS: dict[Behaviour, dict[str, ParamSpec]] = {
-    Behaviour.CLIENT: {"user_share": _p(1.0, "Weight of this client in the user population (clients split "
-                                             "the users in proportion to their weights).", 0.0, 1e6)},
+    Behaviour.CLIENT: {"user_share": _p(1.0, "Fraction of the users on this client (0-1). Unset: the clients "
+                                             "without a share split the rest equally; a client linked to "
+                                             "nothing gets none until it is linked.", 0.0, 1.0)},
     Behaviour.DNS: {},
     Behaviour.CDN: {"offload": _p(0.8, "Share of cacheable reads and bytes served from the edge (hit ratio).", 0, 1)},
     Behaviour.LOAD_BALANCER: {},
@@ -97,10 +99,10 @@ BEHAVIOUR_PARAMS: dict[Behaviour, dict[str, ParamSpec]] = {
         "usable_memory": _p(0.75, "Share of node memory usable for data (ElastiCache reserves 25 %).", 0.01, 1),
     },
     Behaviour.OBJECT_STORE: {"prefixes": _p(1, "Key prefixes (partitions) the objects are spread over.", 1, 1e9)},
-    Behaviour.SQL_PRIMARY: {**{k: v for k, v in _SHARDING.items() if k == "fill_ratio"}},
+    Behaviour.SQL_PRIMARY: {"fill_ratio": _SHARDING["fill_ratio"]},
     Behaviour.SQL_REPLICA: {
         "apply_cost": _p(1.0, "Cost of replaying one replicated write, relative to one write on the primary.", 0, 10),
-        **{k: v for k, v in _SHARDING.items() if k == "fill_ratio"},
+        "fill_ratio": _SHARDING["fill_ratio"],
     },
     Behaviour.PARTITIONED: dict(_SHARDING),
     Behaviour.SEARCH: {
@@ -146,7 +148,11 @@ class Capacity(BaseModel):
     monthly_cost: float = Field(0.0, ge=0, description="USD per instance per month (730 h, on demand).")
     storage_price_gb_month: float = Field(0.0, ge=0, description="USD per GB stored per month.")
     egress_price_gb: float = Field(0.09, ge=0, description="USD per GB sent to users on the internet.")
-    request_price_per_million: float = Field(0.0, ge=0, description="USD per million requests (managed services).")
+    request_price_per_million: float = Field(
+        0.0, ge=0, description="USD per million requests (managed services); writes where reads are priced apart.")
+    read_request_price_per_million: float | None = Field(
+        None, ge=0, description="USD per million reads where they cost less than writes (object-store GET, "
+                                "key-value read units); empty: the request price.")
 
 
 CAPACITY_FIELDS = tuple(Capacity.model_fields)
@@ -192,10 +198,34 @@ class CatalogError(ValueError):
     """The catalog file is broken: a programming/packaging error, not a user error."""
 
 
-class Catalog:
-    """All component kinds, by id, in file order."""
+class PriceTable(BaseModel):
+    """A tiered price: each band of the month's volume at its own price (internet egress, CDN egress)."""
 
-    def __init__(self, kinds: list[ComponentKind]):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    tiers: tuple[tuple[float | None, float], ...] = Field(
+        description="(upper bound of the band in bytes, or null for the last band; USD per GB), lowest band first.")
+    source: str
+
+    def bands_gb(self) -> tuple[tuple[float, float], ...]:
+        """(upper bound in GB, USD per GB) per band, the last one unbounded: the form formulas.tiered takes."""
+        return tuple((float("inf") if upper is None else upper / 1e9, price) for upper, price in self.tiers)
+
+
+class Prices(BaseModel):
+    """Where the catalog's prices come from: provider, region and the date they were read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    provider: str = "AWS"
+    region: str = "us-east-1"
+    date: str = ""
+    egress_tiers: dict[str, PriceTable] = Field(default_factory=dict)
+
+
+class Catalog:
+    """All component kinds, by id, in file order, and the price tables they share."""
+
+    def __init__(self, kinds: list[ComponentKind], prices: Prices | None = None):
+        self.prices = prices or Prices()
         self._kinds: dict[str, ComponentKind] = {}
         for kind in kinds:
             if kind.id in self._kinds:
@@ -239,7 +269,9 @@ class Catalog:
 def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
-        return Catalog([ComponentKind.model_validate(entry) for entry in raw["kinds"]])
+        prices = Prices(provider=raw.get("prices_provider", "AWS"), region=raw.get("prices_region", ""),
+                        date=raw.get("prices_date", ""), egress_tiers=raw.get("egress_tiers", {}))
+        return Catalog([ComponentKind.model_validate(entry) for entry in raw["kinds"]], prices)
     except (OSError, json.JSONDecodeError, KeyError, ValidationError) as exc:
         raise CatalogError(f"cannot read the component catalog {path}: {exc}") from exc
 

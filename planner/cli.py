@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -214,21 +213,25 @@ def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return "\n".join(text) + "\n"
 
 
+def _latency(client, operation: str) -> str:
+    mean = client.read_latency if operation == "read" else client.write_latency
+    if not mean:
+        return "none"
+    shown = [f"mean {units.format_duration(mean)}"]
+    shown += [f"{name} {units.format_duration(client.percentile(operation, p))}" for p, name in ((0.5, "p50"),
+                                                                                              (0.99, "p99"))]
+    return ", ".join(shown)
+
+
 def render_plan(plan, result, explain: bool = False) -> str:
     """The per-component table, totals, bottleneck, SPOFs, breaking point and findings as text."""
-    rows = []
-    for _cid, r in result.components.items():
-        if r.behaviour == "client":
-            continue
-        count = f"{r.count}" + ("" if r.count == r.recommended else f" (need {r.recommended})")
-        rows.append((r.name, r.kind, units.format_qps(r.qps_peak), count, units.format_percent(r.utilisation, 0),
-                     units.format_size(r.storage_replicated) if r.storage_replicated else "-",
-                     units.format_duration(r.latency) if r.latency else "-",
-                     units.format_availability(r.availability), units.format_money(r.monthly_cost)))
+    from archplan.planner.summary import COMPACT, breaking_text
+
+    rows = [(r.name, r.kind, *(c.text(r) for c in COMPACT))
+            for r in result.components.values() if r.behaviour != "client"]
     t = result.totals
     lines = [f"{plan.name}" + (f"  (traffic x{result.multiplier:g})" if result.multiplier != 1 else ""), ""]
-    lines.append(_table(("component", "kind", "peak", "instances", "util", "storage", "latency", "availability",
-                         "cost/mo"), rows))
+    lines.append(_table(("component", "kind", *(c.header.lower() for c in COMPACT)), rows))
     lines.append(f"Users: {units.format_count(t.dau)} DAU; entry {units.format_qps(t.entry_qps_avg)} average, "
                  f"{units.format_qps(t.entry_qps_peak)} peak")
     lines.append(f"Storage: {units.format_size(t.storage_per_day)}/day; {units.format_size(t.storage_replicated)} "
@@ -236,17 +239,13 @@ def render_plan(plan, result, explain: bool = False) -> str:
     lines.append(f"Instances: {t.instances}; cost {units.format_money(t.monthly_cost)}/month; availability "
                  f"{units.format_availability(t.availability)} (worst client)")
     for c in result.clients.values():
-        lines.append(f"Client {c.name}: read {units.format_duration(c.read_latency)}, write "
-                     f"{units.format_duration(c.write_latency)} mean latency; availability "
-                     f"{units.format_availability(c.availability)}")
+        share = f" ({units.format_percent(c.share, 0)} of users)" if len(result.clients) > 1 else ""
+        lines.append(f"Client {c.name}{share}: reads {_latency(c, 'read')}; writes {_latency(c, 'write')}; "
+                     f"availability {units.format_availability(c.availability)}")
     if result.bottleneck:
         b = result.components[result.bottleneck]
         lines.append(f"Bottleneck: {b.name} at {units.format_percent(b.utilisation)} of its {b.binding}")
-    bp = result.breaking_point
-    if bp.component and math.isfinite(bp.multiplier_at_target):
-        lines.append(f"Breaking point: {units.format_count(bp.dau_at_target)} DAU (x{bp.multiplier_at_target:.3g}) at "
-                     f"target utilisation; {result.components[bp.component].name} breaks first "
-                     f"(saturates at {units.format_count(bp.dau_at_saturation)} DAU)")
+    lines.append(breaking_text(result))
     if result.spofs:
         lines.append("Single points of failure: " + ", ".join(result.components[s].name for s in result.spofs))
     if result.findings:

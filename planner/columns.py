@@ -18,6 +18,8 @@ from archplan.planner.model import Plan
 BEHAVIOURS = tuple(Behaviour)
 CODE = {b: i for i, b in enumerate(BEHAVIOURS)}
 _REDUNDANCY = ("none", "ha", "n+1")
+#: Capacity fields whose absence means "use another figure", kept as NaN (the others: 0 = no limit).
+UNSET_IS_NAN = ("read_request_price_per_million",)
 
 
 class ComponentTable:
@@ -44,7 +46,9 @@ class ComponentTable:
         # ---- per-instance capacity: the kind's figures, then each component's overrides
         self.capacity: dict[str, np.ndarray] = {}
         for name in CAPACITY_FIELDS:
-            base = np.array([getattr(k.capacity, name) or 0.0 for k in self.kind_list] or [0.0], dtype=float)
+            unset = np.nan if name in UNSET_IS_NAN else 0.0  # None: no limit (0), or "not given" (NaN)
+            base = np.array([unset if getattr(k.capacity, name) is None else getattr(k.capacity, name)
+                             for k in self.kind_list] or [unset], dtype=float)
             self.capacity[name] = base[self.kind_code]
         self.own_availability = np.zeros(n, dtype=bool)  # the user gave this component's availability
         for i, overrides in enumerate(c.capacity for c in comps):
@@ -57,6 +61,7 @@ class ComponentTable:
         fixed = [c.instances if isinstance(c.instances, int) else 0 for c in comps]
         self.fixed_count = np.array(fixed, dtype=float)
         self.fixed = self.fixed_count > 0
+        self.workers = np.array([c.workers or 0 for c in comps], dtype=float)  # 0: not stated
         default = _REDUNDANCY.index(plan.settings.default_redundancy)
         self.redundancy = np.array([default if c.redundancy == "default" else _REDUNDANCY.index(c.redundancy)
                                     for c in comps], dtype=np.intp)

@@ -24,7 +24,26 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from archplan.planner import availability as _availability
+from archplan.planner import queueing as _queueing
 from archplan.planner import units
+
+
+def _mmc_quantile(p: float, mu: float, c: float, lam: float, p_wait: float) -> float:
+    """The p-quantile of the M/M/c response time (planner.queueing; inverted numerically)."""
+    return float(_queueing.response_percentiles(p, mu, c, lam, p_wait))
+
+
+def tiered(amount: float, tiers: tuple[tuple[float, float], ...]) -> float:
+    """Cost of ``amount`` under a tiered price table ((upper bound of the band, price per unit), ...),
+    each band priced at its own rate: the way egress is billed (capacity-model.md, "Cost")."""
+    cost, lower = 0.0, 0.0
+    for upper, price in tiers:
+        if amount <= lower:
+            break
+        cost += (min(amount, upper) - lower) * price
+        lower = upper
+    return cost
+
 
 _PY_NAMESPACE: dict[str, Any] = {
     "ceiling": lambda x: float(math.ceil(x - 1e-9)),  # tolerate float noise: 3.0000000001 -> 3
@@ -35,6 +54,8 @@ _PY_NAMESPACE: dict[str, Any] = {
     "log": math.log,
     "k_of_n": _availability.k_of_n,
     "prod": math.prod,
+    "mmc_quantile": _mmc_quantile,
+    "tiered": tiered,
     "__builtins__": {},
 }
 
@@ -73,10 +94,14 @@ _NP_NAMESPACE: dict[str, Any] = {
     "log": np.log,
     "k_of_n": lambda a, k, n: unique_map(_availability.k_of_n, a, k, n),
     "prod": math.prod,
+    "mmc_quantile": lambda p, mu, c, lam, p_wait: _queueing.response_percentiles(p, mu, c, lam, p_wait),
+    "tiered": lambda amount, tiers: unique_map(lambda a: tiered(a, tiers), amount),
     "__builtins__": {},
 }
 _IDENT = re.compile(r"\b[A-Za-z_][A-Za-z_0-9]*\b")
-_FUNCTIONS = {"ceiling", "Max", "Min", "exp", "sqrt", "log", "k_of_n", "prod"}
+_FUNCTIONS = {"ceiling", "Max", "Min", "exp", "sqrt", "log", "k_of_n", "prod", "mmc_quantile", "tiered"}
+#: Functions sympy does not know: a figure using one is re-checked by evaluating it directly.
+_OPAQUE = ("k_of_n", "prod", "mmc_quantile", "tiered")
 _PRETTY = {"ceiling": "ceil", "Max": "max", "Min": "min", "*": "×"}
 
 
@@ -134,7 +159,7 @@ class Formula:
 
         names = {n: sympy.Symbol(n) for n in self.inputs}
         local = {**names, "ceiling": sympy.ceiling, "Max": sympy.Max, "Min": sympy.Min,
-                 "k_of_n": sympy.Function("k_of_n"), "prod": sympy.Function("prod")}
+                 **{name: sympy.Function(name) for name in _OPAQUE}}
         pretty = {sym: _LATEX_SYMBOLS.get(n, _latex_name(n)) for n, sym in names.items()}
         out = f"{_LATEX_SYMBOLS.get(self.result, _latex_name(self.result))} = "
         if self.latex_override:
@@ -160,7 +185,7 @@ class Formula:
 
         names = {n: sympy.Symbol(n) for n in self.inputs}
         local = {**names, "ceiling": sympy.ceiling, "Max": sympy.Max, "Min": sympy.Min}
-        if "k_of_n" in self.expression or "prod" in self.expression:
+        if any(name in self.expression for name in _OPAQUE):
             return self(**values)
         expr = sympy.sympify(self.expression, locals=local)
         return float(expr.subs({names[k]: sympy.nsimplify(v) if float(v).is_integer() else v
@@ -376,14 +401,31 @@ QUEUE_DRAIN = F("queue_drain", "drain_rate", "Max(avg, (peak * D + T * avg) / (D
                 "within T. From (peak - c) D <= T (c - avg).", "capacity-model.md: queue / pub-sub",
                 {"avg": "average arrival rate", "peak": "peak arrival rate", "D": "peak duration (s)",
                  "T": "longest acceptable drain time (s)"})
-QUEUE_BACKLOG = F("queue_backlog", "backlog", "Max(0, (peak - drain_rate) * D)", "Messages queued by the end of a peak",
+CONSUMER_CAPACITY = F("consumer_capacity", "capacity", "delivered / rho", "What the deployed consumers can take",
+                      "msg/s", "The consumers deployed take `delivered` messages a second at utilisation rho; at 100 % "
+                      "they take delivered / rho (the busiest consumer decides).", "capacity-model.md: queue / pub-sub",
+                      {"delivered": "messages/s delivered to the consumers at peak",
+                       "rho": "utilisation of the busiest consumer"})
+QUEUE_BACKLOG = F("queue_backlog", "backlog", "Max(0, (peak - capacity) * D)", "Messages queued by the end of a peak",
                   "msg", "Backlog grows at (arrival - consumer capacity) for the peak's duration.",
                   "capacity-model.md: queue / pub-sub",
-                  {"peak": "peak arrival rate", "drain_rate": "consumer capacity", "D": "peak duration (s)"})
-QUEUE_DRAIN_TIME = F("queue_drain_time", "drain_time", "backlog / (drain_rate - avg)", "Time to drain the backlog", "s",
+                  {"peak": "peak arrival rate", "capacity": "consumer capacity", "D": "peak duration (s)"})
+QUEUE_DRAIN_TIME = F("queue_drain_time", "drain_time", "backlog / (capacity - avg)", "Time to drain the backlog", "s",
                      "After the peak, consumers work the backlog off at their spare capacity.",
                      "capacity-model.md: queue / pub-sub",
-                     {"backlog": "messages queued", "drain_rate": "consumer capacity", "avg": "average arrival rate"})
+                     {"backlog": "messages queued", "capacity": "consumer capacity", "avg": "average arrival rate"})
+QUEUE_GROWTH = F("queue_growth", "growth", "(avg - capacity) * 3600", "Backlog growth per hour", "msg",
+                 "The consumers take less than the average arrival rate: the backlog grows without bound.",
+                 "capacity-model.md: queue / pub-sub",
+                 {"avg": "average arrival rate", "capacity": "consumer capacity"})
+QUEUE_LOSS_TIME = F("queue_loss_time", "t_loss", "retention_s * capacity / (avg - capacity)",
+                    "Time until queued messages expire unread", "s",
+                    "A message arriving at t waits (avg - capacity) t / capacity; it is lost once that exceeds the "
+                    "retention.", "capacity-model.md: queue / pub-sub",
+                    {"retention_s": "retention (s)", "capacity": "consumer capacity", "avg": "average arrival rate"})
+QUEUE_STORED = F("queue_stored", "stored", "backlog * message_size", "Bytes the queue holds at most", "B",
+                 "A queue stores what waits, not its throughput.", "capacity-model.md: queue / pub-sub",
+                 {"backlog": "messages waiting at most", "message_size": "bytes per message"})
 RETRY_LOAD = F("retry_load", "calls", "requests * (1 + retries * failure_rate)", "Calls made to the external API",
                "req/s", "Each failed call is retried; attempts = 1 + retries x failure rate.",
                "capacity-model.md: external API",
@@ -413,13 +455,34 @@ LOAD_PARTITIONED = F("load_units_partitioned", "load", "(reads / read_capacity +
                      {"reads": "peak reads/s", "writes": "peak writes/s", "rf": "replication factor",
                       "skew": "hot-shard skew", "read_capacity": "reads/s per node",
                       "write_capacity": "writes/s per node"})
-LOAD_REPLICA = F("load_units_replica", "load", "reads / read_capacity + replicated * apply_cost / write_capacity",
-                 "Replicas' worth of work at peak", "replicas",
-                 "Every replica replays the whole write stream besides its share of reads.",
+LOAD_REPLICA = F("load_units_replica", "load", "reads / read_capacity", "Replicas' worth of reads at peak", "replicas",
+                 "The reads routed to the replicas divide over them.",
                  "capacity-model.md: SQL primary + read replicas",
-                 {"reads": "peak reads/s routed to replicas", "replicated": "peak writes replayed per replica",
-                  "apply_cost": "cost of one replayed write relative to a primary write",
-                  "read_capacity": "reads/s per replica", "write_capacity": "writes/s per replica"})
+                 {"reads": "peak reads/s routed to the replicas", "read_capacity": "reads/s per replica"})
+REPLAY = F("replay_utilisation", "replay", "replicated * apply_cost / write_capacity",
+           "Share of each replica busy replaying the primary's writes", "",
+           "Replication applies every write on every copy: each replica replays the whole write stream, so adding "
+           "replicas does not divide it.", "capacity-model.md: SQL primary + read replicas",
+           {"replicated": "peak writes/s the primary replicates", "apply_cost": "cost of one replayed write "
+            "relative to a primary write", "write_capacity": "writes/s per replica"})
+NEEDED_REPLICAS = F("instances_replicas", "n_throughput", "ceiling(load / (u - replay))",
+                    "Replicas needed for the peak reads", "replicas",
+                    "Each replica may run at u; the replay takes its share of every replica first.",
+                    "capacity-model.md: SQL primary + read replicas",
+                    {"load": "replicas' worth of reads", "u": "target utilisation",
+                     "replay": "share of a replica busy replaying writes"})
+UTILISATION_REPLICA = F("utilisation_replica", "rho", "load / count + replay",
+                        "Utilisation of each replica at peak", "",
+                        "Its share of the reads plus the whole replayed write stream.",
+                        "capacity-model.md: SQL primary + read replicas",
+                        {"load": "replicas' worth of reads", "count": "replicas deployed",
+                         "replay": "share busy replaying writes"})
+CAPACITY_WORKERS = F("capacity_workers", "capacity", "Min(catalog_capacity, workers / service_s)",
+                     "Requests per second one instance serves", "req/s",
+                     "With k workers each busy service_s per request, an instance completes at most k / service_s "
+                     "requests a second.", "capacity-model.md: latency (queueing)",
+                     {"catalog_capacity": "the kind's figure (or the override)", "workers": "workers per instance",
+                      "service_s": "service time (s)"})
 LOAD_WORKER = F("load_units_worker", "load", "jobs * job_s / slots", "Workers' worth of work at peak", "instances",
                 "Little's law: jobs in progress = rate x time; one instance runs `slots` at once.",
                 "capacity-model.md: service / worker",
@@ -485,8 +548,31 @@ CACHE_MEMORY = F("cache_memory", "memory", "fraction * reads * day_s * read_size
                  "capacity-model.md: cache",
                  {"fraction": "cached fraction", "reads": "average reads/s", "read_size": "bytes per read",
                   "day_s": "seconds per day"})
+CACHE_KEYS = F("cache_keys", "memory", "writes * record_size * ttl_s", "Memory for the keys written", "B",
+               "A cache used as a key store (sessions, idempotency keys) holds what is written for its time to live.",
+               "capacity-model.md: cache",
+               {"writes": "average writes/s", "record_size": "bytes per key and value", "ttl_s": "time to live (s)"})
 
 # --------------------------------------------------------------------------------------- latency, availability
+WORKERS_LITTLE = F("workers_little", "k", "Max(1, ceiling(capacity * service_s))", "Workers per instance", "",
+                   "Not stated in the plan: Little's law, requests in service = capacity x service time.",
+                   "capacity-model.md: latency (queueing)",
+                   {"capacity": "requests/s per instance", "service_s": "service time (s)"})
+SERVERS = F("servers", "c", "instances * k", "Servers of the M/M/c queue", "",
+            "Every instance runs k requests at once.", "capacity-model.md: latency (queueing)",
+            {"instances": "instances serving", "k": "workers per instance"})
+MMC_WAIT = F("mmc_wait", "Wq", "p_wait / (c * mu - lam)", "Mean wait in the queue (M/M/c)", "s",
+             "Erlang C: the share of requests that wait, times the mean wait of those that do.",
+             "capacity-model.md: latency (queueing)",
+             {"p_wait": "probability of waiting (Erlang C)", "c": "servers", "mu": "service rate per server (1/s)",
+              "lam": "arrival rate (1/s)"})
+MMC_PERCENTILE = F("mmc_percentile", "t_p", "mmc_quantile(p, mu, c, lam, p_wait)", "Response time percentile (M/M/c)",
+                   "s", "Response = wait + service; the wait is 0 with probability 1 - P_wait, else exponential with "
+                   "rate c mu - lambda; the distribution is inverted numerically.",
+                   "capacity-model.md: latency (queueing)",
+                   {"p": "percentile", "mu": "service rate per server (1/s)", "c": "servers",
+                    "lam": "arrival rate (1/s)", "p_wait": "probability of waiting (Erlang C)"},
+                   latex_override=r"P(W \le t_p) = p")
 MMC_RESPONSE = F("mmc_response", "W", "1 / mu + p_wait / (c * mu - lam)", "Mean response time (M/M/c)", "s",
                  "Poisson arrivals, exponential service, c servers (instances x concurrency); P_wait from Erlang C.",
                  "capacity-model.md: latency (queueing)",
@@ -503,10 +589,37 @@ DETECTION_TIME = F("detection_time", "detect", "interval * misses + timeout", "T
                     "timeout": "probe timeout (s)"})
 PROBE_RATE = F("probe_rate", "probes", "monitored / interval", "Health probes per second", "probes/s", "",
                "capacity-model.md: health check", {"monitored": "instances watched", "interval": "interval (s)"})
-AVAILABILITY_MTTR = F("availability_mttr", "a", "mtbf / (mtbf + detect + restart)", "Availability of one instance", "",
-                      "A = MTBF / (MTBF + MTTR), MTTR = detection + restart.", "capacity-model.md: availability",
-                      {"mtbf": "mean time between failures (s)", "detect": "detection time (s)",
-                       "restart": "restart / failover time (s)"})
+AVAILABILITY_MTTR = F("availability_mttr", "a", "sla * mtbf / (mtbf + detect + restart)",
+                      "Availability of one instance", "",
+                      "The machine must be up (its platform availability, e.g. one cloud VM's SLA) and the process "
+                      "too: MTBF / (MTBF + MTTR), MTTR = detection + restart.",
+                      "capacity-model.md: availability; capacity-defaults.md (EC2 instance-level SLA 99.5 %)",
+                      {"sla": "availability of the machine (catalog)", "mtbf": "mean time between failures (s)",
+                       "detect": "detection time (s)", "restart": "restart / failover time (s)"})
+AVAILABILITY_QUORUM = F("availability_quorum", "A", "k_of_n(a, q, rf) ** shards", "Availability of the store",
+                        "", "A shard answers while q of its rf copies are up (the read or write quorum; a majority by "
+                        "default); a request needs its key's shard (shards = 1), the whole store every shard.",
+                        "capacity-model.md: availability",
+                        {"a": "availability of one node", "q": "copies needed (quorum)", "rf": "copies per shard",
+                         "shards": "shards"},
+                        latex_override=r"\left(\sum_{j=q}^{rf} \binom{rf}{j} a^{j} (1-a)^{rf-j}\right)^{shards}")
+AVAILABILITY_OVERLOAD = F("availability_overload", "A", "a_up * Min(1, 1 / rho)", "Share of requests served at peak",
+                          "", "Overloaded: the deployed instances carry at most 1 / rho of the peak; the rest is "
+                          "dropped or times out.", "capacity-model.md: availability (overload)",
+                          {"a_up": "availability while not overloaded", "rho": "utilisation at peak"})
+PATH_AVAILABILITY = F("path_availability", "R", "a * ((1 - passed) + passed * route)",
+                      "Share of requests served from here to the end of their path", "",
+                      "A request needs this component; the share it passes on also needs its route: every "
+                      "fan-out call (series), and of the calls that split the traffic, one target able to serve "
+                      "it (same-kind targets are alternatives, in parallel).", "capacity-model.md: availability",
+                      {"a": "availability of this component", "passed": "share of requests passed on",
+                       "route": "availability of what they call"})
+CLIENT_AVAILABILITY = F("client_availability", "A", "(reads * a_read + writes * a_write) / (reads + writes)",
+                        "Share of the client's requests served", "",
+                        "Reads and writes need different components (writes the primary, reads any replica).",
+                        "capacity-model.md: availability",
+                        {"reads": "reads/s", "a_read": "availability of reads", "writes": "writes/s",
+                         "a_write": "availability of writes"})
 AVAILABILITY_K_OF_N = F("availability_k_of_n", "A", "k_of_n(a, k, N)", "Availability of the component", "",
                         "At least k of N independent instances must be up to carry the peak.",
                         "capacity-model.md: availability",
@@ -526,13 +639,23 @@ BREAKING = F("breaking_multiplier", "m", "u / rho", "Traffic multiplier this com
 
 # --------------------------------------------------------------------------------------- cost
 COST = F("monthly_cost", "cost",
-         "count * unit_cost + stored_gb * storage_price + egress_gb * egress_price + requests_m * request_price",
-         "Monthly cost", "USD/month", "On-demand list prices (us-east-1); storage at full retention; 30-day month.",
-         "capacity-defaults.md S37",
-         {"count": "instances", "unit_cost": "USD per instance-month", "stored_gb": "GB stored",
+         "count * unit_cost + stored_gb * storage_price + egress_gb * egress_price + reads_m * read_price"
+         " + writes_m * write_price",
+         "Monthly cost", "USD/month", "On-demand list prices (the catalog's provider, region and date); storage at "
+         "full retention, every copy billed; egress at the plan's average tiered price; 30-day month.",
+         "capacity-defaults.md S37; capacity-model.md: cost",
+         {"count": "instances", "unit_cost": "USD per instance-month", "stored_gb": "GB stored (every copy)",
           "storage_price": "USD per GB-month", "egress_gb": "GB sent to the internet per month",
-          "egress_price": "USD per GB", "requests_m": "million requests per month",
-          "request_price": "USD per million requests"})
+          "egress_price": "USD per GB (average over the tiers)", "reads_m": "million reads per month",
+          "read_price": "USD per million reads", "writes_m": "million writes per month",
+          "write_price": "USD per million writes"})
+EGRESS_TIERED = F("egress_tiered", "cost", "tiered(gb, tiers)", "Egress cost for the month", "USD/month",
+                  "Each band of the month's volume is billed at its own price; the bands are per account (all "
+                  "the plan's components together).", "capacity-model.md: cost (tiered egress)",
+                  {"gb": "GB sent per month", "tiers": "(band upper bound in GB, USD per GB)"},
+                  latex_override=r"\sum_{b} \min(\max(gb - lo_b, 0), hi_b - lo_b) \cdot price_b")
+EGRESS_AVERAGE = F("egress_average", "price", "cost / gb", "Average egress price", "USD/GB", "", "",
+                   {"cost": "tiered egress cost (USD/month)", "gb": "GB sent per month"})
 
 # --------------------------------------------------------------------------------------- estimate (CLI)
 EST_DAU = F("est_dau", "dau", "mau * active_ratio", "Daily active users", "users", "", "",

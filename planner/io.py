@@ -21,7 +21,9 @@ from pydantic import ValidationError
 
 from archplan.planner.model import Plan
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: Larger plan files are refused before parsing (a 10,000-component plan is ~10 MB).
+MAX_FILE_BYTES = 200_000_000
 APP = "archplan"
 
 
@@ -50,8 +52,42 @@ def _v1_to_v2(raw: dict[str, Any]) -> dict[str, Any]:
     return {**raw, "schema_version": 2, "plan": plan}
 
 
+_ALL_CLASSES = {"read", "write", "media_read", "media_write"}
+
+
+def _v2_to_v3(raw: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 makes two defaults explicit (capacity-model.md, "Traffic classes and propagation"):
+
+    - a link's ``classes`` may be empty, meaning the default for its target (reads only into a read
+      replica). Version 2 always wrote all four classes, so a link carrying all four had the default.
+    - a client's ``user_share`` is its fraction of the users (the unset ones split the rest). Version 2
+      read the shares as weights normalised over the clients (default weight 1): the migration writes
+      each client's normalised fraction, so every figure of an old file stays what it was."""
+    from archplan.planner.catalog import Behaviour, default_catalog
+
+    plan = dict(raw["plan"])
+    links = []
+    for link in plan.get("links", []):
+        link = dict(link)
+        classes = link.get("classes")
+        if classes is not None and set(classes) == _ALL_CLASSES and len(classes) == len(_ALL_CLASSES):
+            link["classes"] = None
+        links.append(link)
+    plan["links"] = links
+    catalog = default_catalog()
+    components = [dict(c) for c in plan.get("components", [])]
+    clients = [c for c in components if c.get("kind") in catalog and catalog[c["kind"]].behaviour is Behaviour.CLIENT]
+    if len(clients) > 1:
+        weights = [float((c.get("params") or {}).get("user_share", 1.0)) for c in clients]
+        total = sum(weights)
+        for client, weight in zip(clients, weights):
+            client["params"] = {**(client.get("params") or {}), "user_share": weight / total if total > 0 else 0.0}
+    plan["components"] = components
+    return {**raw, "schema_version": 3, "plan": plan}
+
+
 #: version -> function turning a file of that version into the next version.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def describe_validation_error(exc: ValidationError, prefix: str = "") -> str:
@@ -93,6 +129,8 @@ def plan_from_dict(raw: Any, source: str = "plan") -> Plan:
         raise PlanFileError(f"{source}: cannot upgrade from schema_version {version}: {exc}") from exc
     try:
         return Plan.model_validate(raw["plan"])
+    except RecursionError:
+        raise PlanFileError(f"{source}: nested too deeply; not a plan") from None
     except ValidationError as exc:
         raise PlanFileError(f"{source}: {describe_validation_error(exc, 'plan.')}") from None
 
@@ -107,8 +145,12 @@ def dumps(plan: Plan) -> str:
 
 
 def loads(text: str, source: str = "plan") -> Plan:
+    if len(text) > MAX_FILE_BYTES:
+        raise PlanFileError(f"{source}: the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; not a plan")
     try:
         raw = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise PlanFileError(f"{source}: JSON nested too deeply; not a plan") from None
     except json.JSONDecodeError as exc:
         raise PlanFileError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except ValueError as exc:

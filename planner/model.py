@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from archplan.planner import units
-from archplan.planner.catalog import CAPACITY_FIELDS, default_catalog
+from archplan.planner.catalog import CAPACITY_FIELDS, Behaviour, default_catalog
 
 ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$"
 
@@ -138,6 +138,10 @@ class Component(_Model):
     group: Identifier | None = Field(None, description="Id of the group (zone / region / tier) holding it.")
     notes: str = Field("", max_length=20_000)
     endpoints: list[Endpoint] = Field(default_factory=list)
+    workers: int | None = Field(
+        None, ge=1, le=1_000_000,
+        description="Requests one instance serves at once (cores for CPU-bound work, a thread or connection "
+                    "pool). Empty: capacity x service time (Little's law). c = instances x workers.")
 
     @model_validator(mode="after")
     def _check_kind_and_overrides(self) -> Component:
@@ -178,6 +182,9 @@ class Link(_Model):
     `share` is the fraction of what the source emits (per class) that takes this link; `fanout` is
     the number of downstream requests each upstream one becomes. With neither set, request links of a
     source split what no other link claims equally, and async/event links carry everything (fan-out 1).
+    `classes` lists the traffic classes the link carries; empty (None) means the default for its
+    target: reads only into a read replica (a replica takes reads; the writes it replays arrive by its
+    replication link), every class elsewhere (planner.graph.link_classes).
     """
 
     id: Identifier
@@ -186,7 +193,8 @@ class Link(_Model):
     kind: LinkKind = "request"
     share: Fraction | None = None
     fanout: Finite | None = Field(None, ge=0, le=1e6)
-    classes: list[TrafficClass] = Field(default_factory=lambda: list(TRAFFIC_CLASSES))
+    classes: list[TrafficClass] | None = Field(
+        None, description="Traffic classes carried; empty: all, except reads only into a read replica.")
     deliver_as: Literal["read", "write"] | None = Field(
         None, description="What the traffic becomes at the target: an event or a log line is a write to the index "
                           "that receives it, whatever request caused it. Empty: as sent (events: write).")
@@ -203,7 +211,7 @@ class Link(_Model):
             raise ValueError(f"link {self.id!r} connects {self.source!r} to itself")
         if self.share is not None and self.fanout is not None:
             raise ValueError(f"link {self.id!r}: give a share or a fan-out factor, not both")
-        if len(set(self.classes)) != len(self.classes):
+        if self.classes is not None and len(set(self.classes)) != len(self.classes):
             raise ValueError(f"link {self.id!r}: traffic classes repeat")
         return self
 
@@ -296,6 +304,29 @@ def consistency_problems(plan: Plan) -> list[str]:
             seen.add(current)
             current = parents[current]
     return problems
+
+
+READ_ONLY = ("read", "media_read")
+
+
+def default_classes(link_kind: str, into_replica: bool) -> tuple[str, ...]:
+    """What a link whose classes are unset carries: reads only into a read replica (it serves reads;
+    the writes it replays arrive by its replication link, capacity-model.md "SQL primary + read
+    replicas"), every class elsewhere."""
+    if into_replica and link_kind != "replication":
+        return READ_ONLY
+    return TRAFFIC_CLASSES
+
+
+def link_classes(plan: Plan, link: Link) -> tuple[str, ...]:
+    """The classes a link carries, its own or the default for its target (for the inspector, exports)."""
+    if link.classes is not None:
+        return tuple(link.classes)
+    catalog = default_catalog()
+    kinds = {c.id: c.kind for c in plan.components}
+    target = kinds.get(link.target)
+    replica = target is not None and catalog[target].behaviour is Behaviour.SQL_REPLICA
+    return default_classes(link.kind, replica)
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

@@ -33,7 +33,7 @@ from archplan.planner import formulas as fx
 from archplan.planner.catalog import Behaviour
 from archplan.planner.columns import CODE, ComponentTable
 from archplan.planner.graph import Edge, Level
-from archplan.planner.model import TRAFFIC_CLASSES, Plan
+from archplan.planner.model import TRAFFIC_CLASSES, Plan, default_classes
 
 R, W, MR, MW = range(4)
 N_CLASSES = len(TRAFFIC_CLASSES)
@@ -70,7 +70,10 @@ class Transfers:
         self.target = np.fromiter((index[e.target] for e in carrying), dtype=np.intp, count=m)
         split = np.fromiter((e.split for e in carrying), dtype=float, count=m)
         links = [e.link for e in carrying]
-        described = [_describe(lk.kind, lk.share, lk.fanout, tuple(lk.classes), lk.deliver_as) for lk in links]
+        replica = CODE[Behaviour.SQL_REPLICA]
+        into_replica = (table.behaviour[self.target] == replica).tolist()
+        described = [_describe(lk.kind, lk.share, lk.fanout, None if lk.classes is None else tuple(lk.classes),
+                               lk.deliver_as, to_replica) for lk, to_replica in zip(links, into_replica)]
         kind, share, fanout, convert = (np.array(column) for column in list(zip(*described))[:4]) if m else (
             np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.intp))
         carries = np.array([d[4] for d in described], dtype=bool).reshape(m, N_CLASSES)
@@ -80,6 +83,8 @@ class Transfers:
         has_share, has_fanout = ~np.isnan(share), ~np.isnan(fanout)
         open_ = request & ~has_share & ~has_fanout
         self.request, self.open = request, open_
+        #: request links every request makes (fan-out); the other request links split it (alternatives)
+        self.needed = request & ~has_share & has_fanout
         self.kind = kind
 
         # per source and class: explicit shares, what request fan-out links claim, the open request links
@@ -126,12 +131,14 @@ class Transfers:
 
 
 @lru_cache(maxsize=4096)
-def _describe(kind: str, share: float | None, fanout: float | None, classes: tuple[str, ...],
-              deliver_as: str | None) -> tuple[int, float, float, int, tuple[bool, ...]]:
+def _describe(kind: str, share: float | None, fanout: float | None, classes: tuple[str, ...] | None,
+              deliver_as: str | None, into_replica: bool) -> tuple[int, float, float, int, tuple[bool, ...]]:
     """A link's settings as numbers: kind code, share and fan-out (NaN: unset), the class it delivers
-    as (-1: as sent; events deliver writes) and which classes it carries. Links repeat a handful of
-    settings, so this is cached by value."""
+    as (-1: as sent; events deliver writes) and which classes it carries (unset: the default for its
+    target, see default_classes). Links repeat a handful of settings, so this is cached by value."""
     delivered = deliver_as or ("write" if kind == "event" else None)
+    if classes is None:
+        classes = default_classes(kind, into_replica)
     return (_LINK_KINDS.index(kind), np.nan if share is None else float(share),
             np.nan if fanout is None else float(fanout), -1 if delivered is None else CLASS_INDEX[delivered],
             tuple(name in classes for name in TRAFFIC_CLASSES))

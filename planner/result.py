@@ -15,6 +15,10 @@ from typing import Any, Literal, NamedTuple
 from archplan.planner.formulas import Figure
 
 Severity = Literal["error", "warning", "info"]
+Status = Literal["none", "ok", "warn", "over"]
+#: Below this share of its planned ceiling a component is comfortable (ok); up to the ceiling it is near
+#: it (warn); past the ceiling, over (saturated is the extreme of over: utilisation 1 or more).
+COMFORT = 0.8
 
 
 class Finding(NamedTuple):
@@ -50,6 +54,7 @@ class ComponentResult(NamedTuple):
     needed: int                 # instances needed before redundancy
     recommended: int            # with redundancy (HA / N+1)
     count: int                  # deployed: the user's fixed count, else the recommended one
+    count_unit: str             # what it counts: instances, nodes, replicas, brokers; partitions of a managed store
     fixed: bool
     utilisation: float          # at `count`, on the binding resource
     ceiling: float              # planned ceiling of that resource (target utilisation, fill ratio, usable memory)
@@ -60,6 +65,11 @@ class ComponentResult(NamedTuple):
     bandwidth_in: float         # peak bytes/s received
     bandwidth_out: float        # peak bytes/s returned
     latency: float              # mean response time at peak (inf when saturated)
+    wait: float                 # of which queued: mean wait Wq (M/M/c)
+    p50: float                  # response-time percentiles at peak (M/M/c), seconds
+    p95: float
+    p99: float
+    workers: float              # k: requests one instance serves at once (stated, or Little's law)
     instance_availability: float
     availability: float
     monthly_cost: float
@@ -80,6 +90,11 @@ class ComponentResult(NamedTuple):
         return self.utilisation / self.ceiling if self.ceiling > 0 else math.inf
 
     @property
+    def status(self) -> Status:
+        """The one status vocabulary of the GUI, CLI and documents: none / ok / warn / over."""
+        return status_of(self.utilisation, self.ceiling)
+
+    @property
     def saturated(self) -> bool:
         """Requests or bytes at 100 % (queues grow without bound), or data / hot set beyond what fits."""
         if self.binding in ("storage", "memory"):
@@ -91,8 +106,22 @@ class ComponentResult(NamedTuple):
         data["qps_peak"] = self.qps_peak
         data["qps_avg"] = self.qps_avg
         data["headroom"] = self.headroom
+        data["status"] = self.status
         data["details"] = dict(self.details)
         return {k: (None if isinstance(v, float) and math.isinf(v) else v) for k, v in data.items()}
+
+
+def status_of(utilisation: float, ceiling: float) -> Status:
+    """none without load; ok below COMFORT x the ceiling; warn up to the ceiling; over past it."""
+    if not utilisation or math.isnan(utilisation) or utilisation <= 0:
+        return "none"
+    if ceiling <= 0:
+        return "over"
+    if utilisation < ceiling * COMFORT:
+        return "ok"
+    if utilisation <= ceiling * (1 + 1e-9):
+        return "warn"
+    return "over"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +133,40 @@ class ClientResult:
     users: float
     read_latency: float         # mean, along request paths, cache-weighted, with network hops
     write_latency: float
-    availability: float         # series over every component its requests need
+    availability: float         # share of its requests served (reads and writes weighted by volume)
     needs: tuple[str, ...]
     figures: Mapping[str, Figure] = field(default_factory=dict)
+    share: float = 1.0          # its fraction of the users (planner.engine.ClientShares)
+    read_availability: float = 1.0
+    write_availability: float = 1.0
+    #: {client id: {("read" | "write", p): seconds}}: end-to-end percentiles (planner.paths), worked out on first use
+    path_percentiles: Mapping[str, Mapping[tuple[str, float], float]] = field(default_factory=dict, repr=False)
+
+    def percentile(self, operation: str, p: float) -> float:
+        """End-to-end response-time percentile (s) of its reads or writes, e.g. percentile("read", 0.99)."""
+        return self.path_percentiles[self.id][(operation, p)]
+
+    @property
+    def read_p99(self) -> float:
+        return self.percentile("read", 0.99)
+
+    @property
+    def write_p99(self) -> float:
+        return self.percentile("write", 0.99)
+
+    def as_dict(self) -> dict[str, Any]:
+        def clean(value: Any) -> Any:
+            return None if isinstance(value, float) and (math.isinf(value) or math.isnan(value)) else value
+
+        data = {"name": self.name, "users": self.users, "share": self.share,
+                "read_latency": clean(self.read_latency), "write_latency": clean(self.write_latency),
+                "availability": self.availability, "read_availability": self.read_availability,
+                "write_availability": self.write_availability, "needs": list(self.needs)}
+        if self.path_percentiles:
+            for operation in ("read", "write"):
+                for p, name in ((0.5, "p50"), (0.95, "p95"), (0.99, "p99")):
+                    data[f"{operation}_{name}"] = clean(self.percentile(operation, p))
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +179,11 @@ class BreakingPoint:
     multiplier_at_saturation: float  # traffic x this drives the first component to utilisation 1
     dau_at_saturation: float
     figure: Figure | None = None
+    resource: str | None = None      # what runs out first: throughput / bandwidth / storage / memory
+    #: the same with every count frozen as deployed today (no auto-sizing): "what breaks at 10x as it is"
+    deployed_component: str | None = None
+    deployed_resource: str | None = None
+    deployed_multiplier: float = math.inf
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +209,7 @@ class PlanResult:
     breaking_point: BreakingPoint
     findings: tuple[Finding, ...]
     multiplier: float = 1.0
+    plan_figures: Mapping[str, Figure] = field(default_factory=dict)  # the plan as a whole (egress tiers, ...)
 
     def __getitem__(self, component_id: str) -> ComponentResult:
         return self.components[component_id]
@@ -163,6 +229,7 @@ class PlanResult:
         out += [(cid, name, fig) for cid, r in self.clients.items() for name, fig in r.figures.items()]
         if self.breaking_point.figure is not None:
             out.append(("plan", "breaking_point", self.breaking_point.figure))
+        out += [("plan", name, fig) for name, fig in self.plan_figures.items()]
         return out
 
     def as_dict(self, explain: bool = False) -> dict[str, Any]:
@@ -181,9 +248,7 @@ class PlanResult:
             "bottleneck": self.bottleneck,
             "single_points_of_failure": {k: list(v) for k, v in self.spofs.items()},
             "breaking_point": {k: clean(getattr(bp, k)) for k in bp.__slots__ if k != "figure"},
-            "clients": {cid: {"name": c.name, "users": c.users, "read_latency": clean(c.read_latency),
-                              "write_latency": clean(c.write_latency), "availability": c.availability,
-                              "needs": list(c.needs)} for cid, c in self.clients.items()},
+            "clients": {cid: c.as_dict() for cid, c in self.clients.items()},
             "components": comps,
             "findings": [f.as_dict() for f in self.findings],
         }

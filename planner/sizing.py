@@ -31,6 +31,8 @@ QUOTA_BOUND = (Behaviour.EXTERNAL, Behaviour.NOTIFICATION)
 STORES_DATA = (Behaviour.SQL_PRIMARY, Behaviour.SQL_REPLICA, Behaviour.PARTITIONED, Behaviour.OBJECT_STORE)
 #: The resources a component may run out of, in the order ties are broken.
 RESOURCES = ("throughput", "bandwidth", "storage", "memory")
+#: Response-time percentiles reported for every queue, and their figure names.
+PERCENTILES = {0.5: "p50", 0.95: "p95", 0.99: "p99"}
 THROUGHPUT, BANDWIDTH, STORAGE, MEMORY = range(4)
 
 
@@ -50,9 +52,15 @@ class Sizing:
         self.load, self.utilisation, self.ceiling = zeros(n), zeros(n), np.ones(n)
         self.traffic_utilisation, self.traffic_ceiling = zeros(n), np.ones(n)  # scales with traffic (not data)
         self.latency, self.servers, self.p_wait = zeros(n), zeros(n), zeros(n)
+        self.wait = zeros(n)  # mean time queued (Wq)
+        self.percentiles = {p: zeros(n) for p in PERCENTILES}  # response-time percentiles (s)
+        self.workers = zeros(n)  # k: requests one instance serves at once
+        self.replay = zeros(n)  # share of every node busy with work that does not divide (replicas: replay)
         self.peak_bytes = zeros((n, 4))
         self.replicated_peak = zeros(n)  # writes/s a replica replays at peak
         self.n_storage, self.n_memory = zeros(n), zeros(n)  # nodes needed for data, for the hot set
+        #: utilisation of each resource per node at the deployed count, and its planned ceiling
+        self.shares, self.ceilings = np.full((n, len(RESOURCES)), np.nan), np.ones((n, len(RESOURCES)))
         self.provided = zeros(n)  # messages / calls / samples per second a provider handles (average)
         self.provided_rows: dict[str, np.ndarray] = {}  # "messages" / "calls" / "samples" -> its rows
 
@@ -85,13 +93,36 @@ def size_all(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTab
     s.bandwidth_out[served] = (peak_bytes[:, R] + peak_bytes[:, MR])[served]
 
     s.replicated_peak[:] = flows.repl_peak[:, W] + flows.repl_peak[:, MW]
+    _worker_capacity(table, figs, served)
     _storage(plan, table, flows, figs, s)
     fill = _fill(table)
     _resources(plan, table, figs, s, served, fill)
     _counts(plan, table, figs, s, served)
+    _copies(table, figs, s, served)
     _utilisation(plan, table, figs, s, served, fill)
     _latency(table, figs, s, served)
     return s
+
+
+def service_time(table: ComponentTable) -> np.ndarray:
+    """Seconds one request keeps one worker busy: the kind's latency, a worker's job time."""
+    return np.where(table.of(Behaviour.WORKER), table.param("job_s"), table.capacity["latency_ms"] / 1000.0)
+
+
+def _worker_capacity(table: ComponentTable, figs: fx.FigureTable, served: np.ndarray) -> None:
+    """A plan that states the workers of an instance (cores, a thread or connection pool) caps what one
+    instance completes: k workers busy service_s each finish at most k / service_s requests a second."""
+    rows = _rows(served & (table.workers > 0) & ~table.of(Behaviour.WORKER))
+    if not rows.size:
+        return
+    service_s = service_time(table)[rows]
+    cap = table.capacity
+    for name in ("read_qps", "write_qps"):
+        at = rows[(cap[name][rows] != 0) & (service_s > 0)]
+        if at.size:
+            cap[name][at] = figs.add("capacity_workers" if name == "read_qps" else "capacity_workers_write",
+                                     fx.CAPACITY_WORKERS, at, catalog_capacity=cap[name][at],
+                                     workers=table.workers[at], service_s=service_time(table)[at])
 
 
 def _served(table: ComponentTable, flows: Flows, figs: fx.FigureTable, s: Sizing) -> None:
@@ -141,10 +172,11 @@ def _client_rates(flows: Flows, client: np.ndarray, s: Sizing) -> None:
 def _storage(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTable, s: Sizing) -> None:
     profile = plan.traffic
     in_avg, in_bytes = flows.in_avg, flows.in_bytes
-    # ---- logs: a queue or pub-sub keeps its messages for its retention
-    logs = _rows(table.of(Behaviour.QUEUE, Behaviour.PUBSUB))
+    # ---- logs: a pub-sub log keeps its messages for its retention (a queue stores what waits:
+    # planner.queues, once the consumers are sized)
+    logs = _rows(table.of(Behaviour.PUBSUB))
     if logs.size:
-        rf = np.where(table.of(Behaviour.PUBSUB)[logs], table.param("replication_factor")[logs], 1.0)
+        rf = table.param("replication_factor")[logs]
         bytes_per_s = class_sum(in_bytes[logs])
         stored = figs.add("storage_replicated", fx.LOG_STORAGE, logs, bytes_per_s=bytes_per_s,
                           retention_s=table.param("retention_s")[logs], rf=rf)
@@ -165,10 +197,21 @@ def _storage(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTab
     caches = _rows(table.of(Behaviour.CACHE))
     if caches.size:
         reads = in_avg[caches, R] + in_avg[caches, MR]
-        read_bytes = in_bytes[caches, R] + in_bytes[caches, MR]
+        # a key store (written, not read through: sessions, idempotency keys) holds what is written for the
+        # time to live the plan gives it; a read-through cache its hot set
+        key_store = (reads == 0) & ~np.isnan(table.retention[caches])
+        hot, keys = caches[~key_store], caches[key_store]
+        reads = reads[~key_store]
+        read_bytes = in_bytes[hot, R] + in_bytes[hot, MR]
         read_size = np.divide(read_bytes, reads, out=np.zeros_like(reads), where=reads > 0)
-        s.memory[caches] = figs.add("memory", fx.CACHE_MEMORY, caches, fraction=table.param("cached_fraction")[caches],
-                                    reads=reads, read_size=read_size, day_s=fx.DAY_S)
+        if hot.size:
+            s.memory[hot] = figs.add("memory", fx.CACHE_MEMORY, hot, fraction=table.param("cached_fraction")[hot],
+                                     reads=reads, read_size=read_size, day_s=fx.DAY_S)
+        if keys.size:
+            writes = in_avg[keys, W] + in_avg[keys, MW]
+            record = np.where(np.isnan(table.record_size[keys]), plan.traffic.record_size, table.record_size[keys])
+            s.memory[keys] = figs.add("memory", fx.CACHE_KEYS, keys, writes=writes, record_size=record,
+                                      ttl_s=table.retention[keys])
     # ---- stores: what the writes keep, over the retention, with growth and copies
     stores = table.of(*STORES_DATA, Behaviour.SEARCH)
     writes = in_avg[:, W] + flows.repl_avg[:, W]
@@ -194,12 +237,15 @@ def _storage(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTab
         at = rows[search]
         replicated[search] = figs.add("storage_replicated", fx.INDEX_SIZE, at, stored=total[search],
                                       overhead=table.param("index_overhead")[at], replicas=table.param("replicas")[at])
-    if (~search).any():
-        at = rows[~search]
+    full = table.of(*FULL_COPY)[rows]
+    replicated[full] = total[full]  # one copy per node: multiplied by the nodes once they are counted
+    if (~search & ~full).any():
+        at = rows[~search & ~full]
         partitioned = table.of(Behaviour.PARTITIONED)[at]
         rf = np.where(partitioned, store_copies(table, plan)[at],
                       np.where(table.of(Behaviour.OBJECT_STORE)[at], 1.0, profile.replication_factor))
-        replicated[~search] = figs.add("storage_replicated", fx.STORAGE_REPLICATED, at, total=total[~search], rf=rf)
+        replicated[~search & ~full] = figs.add("storage_replicated", fx.STORAGE_REPLICATED, at,
+                                               total=total[~search & ~full], rf=rf)
     s.storage_per_day[rows], s.storage_total[rows], s.storage_replicated[rows] = per_day, total, replicated
 
 
@@ -233,10 +279,9 @@ def _resources(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizin
                               read_capacity=rc[rows], write_capacity=wc[rows])
     rows = _rows(replica)
     if rows.size:
-        replicated = s.replicated_peak[rows]
-        load[rows] = figs.add("load", fx.LOAD_REPLICA, rows, reads=rp[rows], replicated=replicated,
-                              apply_cost=table.param("apply_cost")[rows], read_capacity=rc[rows],
-                              write_capacity=wc[rows])
+        load[rows] = figs.add("load", fx.LOAD_REPLICA, rows, reads=rp[rows], read_capacity=rc[rows])
+        s.replay[rows] = figs.add("replay", fx.REPLAY, rows, replicated=s.replicated_peak[rows],
+                                  apply_cost=table.param("apply_cost")[rows], write_capacity=wc[rows])
     rows = _rows(read_write)
     if rows.size:
         load[rows] = figs.add("load", fx.LOAD_RW, rows, reads=rp[rows], writes=wp[rows], read_capacity=rc[rows],
@@ -255,7 +300,7 @@ def _resources(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizin
     # ---- storage: full copies load every node; otherwise nodes divide the data
     stored = served & (cap["storage"] != 0) & (s.storage_replicated > 0)
     full = stored & table.of(*FULL_COPY)
-    s.resource[full, STORAGE] = s.storage_replicated[full] / cap["storage"][full]
+    s.resource[full, STORAGE] = s.storage_total[full] / cap["storage"][full]
     s.per_node[full, STORAGE] = True
     rows = _rows(stored & ~full)
     if rows.size:
@@ -283,9 +328,14 @@ def _counts(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, 
     bandwidth = np.nan_to_num(s.resource[:, BANDWIDTH], nan=0.0)
     n_throughput = fx.NEEDED_THROUGHPUT.vector(load=throughput, u=u)
     n_bandwidth = fx.NEEDED_THROUGHPUT.vector(load=bandwidth, u=u)
-    rows = _rows(served & ~np.isnan(s.resource[:, THROUGHPUT]))
+    replaying = served & (s.replay > 0) & (s.replay < u)  # past u, more replicas cannot help (a finding)
+    rows = _rows(served & ~np.isnan(s.resource[:, THROUGHPUT]) & ~replaying)
     if rows.size:
         figs.add("instances_throughput", fx.NEEDED_THROUGHPUT, rows, load=throughput[rows], u=u)
+    rows = _rows(replaying)
+    if rows.size:
+        n_throughput[rows] = figs.add("instances_throughput", fx.NEEDED_REPLICAS, rows, load=throughput[rows], u=u,
+                                      replay=s.replay[rows])
     single_active = table.of(*SINGLE_ACTIVE)
     s.needed[served & single_active] = 1.0  # one writer: more nodes add no capacity (findings say when)
     rows = _rows(served & ~single_active)
@@ -315,6 +365,15 @@ def _counts(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, 
     s.active[served] = np.where(single_active, 1.0, s.count)[served]
 
 
+def _copies(table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray) -> None:
+    """Every node of a full-copy store (SQL primary and standby, each read replica) holds all the data:
+    the disks hold count x one copy, and each pays its own storage (capacity-model.md, "Cost")."""
+    rows = _rows(served & table.of(*FULL_COPY) & (s.storage_total > 0))
+    if rows.size:
+        s.storage_replicated[rows] = figs.add("storage_replicated", fx.STORAGE_REPLICATED, rows,
+                                              total=s.storage_total[rows], rf=np.maximum(1.0, s.count[rows]))
+
+
 def _utilisation(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray,
                  fill: np.ndarray) -> None:
     """Utilisation on the binding resource: the one closest to its planned ceiling."""
@@ -324,6 +383,8 @@ def _utilisation(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Siz
     ceilings[:, STORAGE] = fill
     ceilings[:, MEMORY] = np.where(table.of(Behaviour.CACHE), table.param("usable_memory"), 1.0)
     shares = np.where(s.per_node, s.resource, s.resource / s.active[:, None])
+    shares[:, THROUGHPUT] += s.replay  # work every node carries in full (a replica's replay)
+    s.shares, s.ceilings = shares, ceilings
     ranked = np.where(np.isnan(shares), -np.inf, shares / ceilings)
     present = served & ~np.isnan(s.resource).all(axis=1)
     rows = _rows(present)
@@ -334,7 +395,15 @@ def _utilisation(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Siz
     s.load[rows] = s.resource[rows, binding]
     s.ceiling[rows] = ceilings[rows, binding]
     divisor = np.where(s.per_node[rows, binding], 1.0, s.active[rows])
-    s.utilisation[rows] = figs.add("utilisation", fx.UTILISATION, rows, load=s.load[rows], count=divisor)
+    replay = (binding == THROUGHPUT) & (s.replay[rows] > 0)
+    plain = rows[~replay]
+    if plain.size:
+        s.utilisation[plain] = figs.add("utilisation", fx.UTILISATION, plain, load=s.load[plain],
+                                        count=divisor[~replay])
+    at = rows[replay]
+    if at.size:
+        s.utilisation[at] = figs.add("utilisation", fx.UTILISATION_REPLICA, at, load=s.load[at], count=s.active[at],
+                                     replay=s.replay[at])
     # stored data grows with time, not with the traffic multiplier: the breaking point ignores it
     traffic = ranked[rows].copy()
     traffic[:, STORAGE] = -np.inf
@@ -349,26 +418,46 @@ def _erlang_c(servers: float, offered: float) -> float:
 
 
 def _latency(table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray) -> None:
-    """Mean response time at peak: M/M/c with c = active instances x concurrency per instance."""
+    """Response time at peak: an M/M/c queue per component (capacity-model.md, "Latency (queueing)").
+
+    c = instances x k servers, k the workers of one instance: the plan's figure (cores, a thread or
+    connection pool), else Little's law k = capacity x service time; a worker kind runs `slots` jobs.
+    The arrival rate is the component's work at peak in requests of its service time (its utilisation of
+    the deployed capacity, replays included). Reports the mean W, the mean wait Wq and p50 / p95 / p99."""
     cap = table.capacity
     worker = table.of(Behaviour.WORKER)
-    service_s = np.where(worker, table.param("job_s"), cap["latency_ms"] / 1000.0)
+    service_s = service_time(table)
     limit = np.where(cap["read_qps"] != 0, cap["read_qps"], cap["write_qps"])
-    per_instance = np.where(worker, table.param("slots"),
-                            np.where(limit != 0, np.maximum(1.0, np.round(limit * service_s)), 0.0))
-    throughput = np.nan_to_num(s.resource[:, THROUGHPUT], nan=0.0)
+    stated = (table.workers > 0) & ~worker
+    little = ~worker & ~stated & (limit != 0) & served & (service_s > 0)
+    per_instance = np.where(worker, table.param("slots"), np.where(stated, table.workers, 0.0))
+    rows = _rows(little)
+    if rows.size:
+        per_instance[rows] = figs.add("workers", fx.WORKERS_LITTLE, rows, capacity=limit[rows],
+                                      service_s=service_s[rows])
+    s.workers[:] = np.where(served, per_instance, 0.0)
+    rho = np.nan_to_num(s.shares[:, THROUGHPUT], nan=0.0)
     working = served & (service_s > 0)
-    plain = working & ((per_instance == 0) | (throughput <= 0))
+    plain = working & ((per_instance == 0) | (rho <= 0))
     s.latency[plain] = service_s[plain]
+    for p in PERCENTILES:
+        s.percentiles[p][plain] = -np.log1p(-p) * service_s[plain]  # one exponential service, no wait
     queued = working & ~plain
-    rho = np.divide(throughput, s.active, out=np.zeros(table.n), where=queued)
-    s.latency[queued & (rho >= 1.0)] = np.inf
+    saturated = queued & (rho >= 1.0)
+    s.latency[saturated] = s.wait[saturated] = np.inf
+    for column in s.percentiles.values():
+        column[saturated] = np.inf
     rows = _rows(queued & (rho < 1.0))
     if not rows.size:
         return
-    servers = np.maximum(1.0, np.trunc(s.active[rows] * per_instance[rows]))
+    servers = figs.add("servers", fx.SERVERS, rows, instances=s.active[rows], k=per_instance[rows])
+    servers = np.maximum(1.0, np.trunc(servers))
     mu = 1.0 / service_s[rows]
-    arrival = rho[rows] * servers * mu
+    arrival = np.where(worker[rows], rho[rows] * servers * mu, rho[rows] * s.active[rows] * limit[rows])
     p_wait = fx.unique_map(_erlang_c, servers, arrival / mu)
     s.servers[rows], s.p_wait[rows] = servers, p_wait
     s.latency[rows] = figs.add("latency", fx.MMC_RESPONSE, rows, mu=mu, c=servers, lam=arrival, p_wait=p_wait)
+    s.wait[rows] = figs.add("wait", fx.MMC_WAIT, rows, p_wait=p_wait, c=servers, mu=mu, lam=arrival)
+    for p, name in PERCENTILES.items():
+        s.percentiles[p][rows] = figs.add(name, fx.MMC_PERCENTILE, rows, p=p, mu=mu, c=servers, lam=arrival,
+                                          p_wait=p_wait)

@@ -236,11 +236,20 @@ def format_percent(value: float, digits: int = 1) -> str:
     return f"{value * 100:.{digits}f} %"
 
 
+#: Availability above this is shown as "≥ 99.999 %": independent-failure arithmetic can promise more
+#: nines, but common causes (a zone, a region, a deploy) cap what a design delivers; a multi-region
+#: deployment is put at about 99.999 % (Google Cloud, "Architecting disaster recovery / infrastructure
+#: reliability guide", quoted in docs/capacity-model.md).
+AVAILABILITY_SHOWN_MAX = 0.99999
+
+
 def format_availability(value: float) -> str:
-    """Availability with enough nines to tell designs apart: 0.999954 -> '99.9954 %'."""
+    """Availability as a percentage with the unavailability to two significant digits, never more nines
+    than the model can promise: 0.999954 -> '99.9954 %', 0.98861 -> '98.9 %', 0.9999999 -> '≥ 99.999 %'."""
     if value >= 1:
         return "100 %"
-    nines = max(2, int(-math.log10(max(1 - value, 1e-15))))
-    if nines > 7:
-        return "> 99.99999 %"
-    return f"{value * 100:.{nines}f} %"
+    if value > AVAILABILITY_SHOWN_MAX:
+        return "≥ 99.999 %"
+    down = (1 - value) * 100  # unavailability in percent
+    decimals = max(0, 1 - math.floor(math.log10(down)))
+    return f"{100 - round(down, decimals):.{decimals}f} %"

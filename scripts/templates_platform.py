@@ -156,7 +156,7 @@ def notification_service() -> Blueprint:
     b.link("api", "log", classes=["read", "write"], fanout=1, label="inbox")
     b.link("api", "bus", classes=["write"], label="publish")
     b.link("bus", "router")
-    b.link("router", "prefs", fanout=1, label="preferences")
+    b.link("router", "prefs", fanout=1, deliver_as="read", label="preferences")
     return b
 
 
@@ -259,7 +259,7 @@ def payment_flow() -> Blueprint:
         {"name": "Pay", "method": "POST", "path": "/v1/payments", "operation": "write", "share": 1.0},
         {"name": "Payment status", "method": "GET", "path": "/v1/payments/{id}", "operation": "read",
          "share": 1.0}), notes="Requires an Idempotency-Key header on POST.")
-    b.add("idem", "cache.redis", "Idempotency keys", 2, 0.25, "payments", redundancy="ha",
+    b.add("idem", "cache.redis", "Idempotency keys", 2, 0.25, "payments", redundancy="ha", retention="24h",
           notes="SET key NX EX 86400 -> claim; stores the response for replays. AOF persistence.")
     b.add("stripe", "ext.payments", "Stripe API", 4, 0, "provider", params={"retries": 3, "failure_rate": 0.02},
           notes="25 requests/s per endpoint; retries with exponential backoff and the same idempotency key.")
@@ -361,7 +361,7 @@ def distributed_kv() -> Blueprint:
     b.group("coord", "Coordinators")
     b.group("ring", "Storage ring")
     b.add("apps", "client.web", "App servers", 0, 1, "clients", notes="Product backends using the store.")
-    b.add("lb", "lb.haproxy", "Load balancer", 1, 1, "clients", redundancy="ha")
+    b.add("lb", "lb.haproxy", "Load balancer", 1, 1, "clients", redundancy="n+1")
     b.add("coordinator", "service.go", "Coordinators", 2, 1, "coord", redundancy="n+1",
           capacity={"read_qps": 10_000, "write_qps": 10_000}, endpoints=(
         {"name": "Get", "method": "GET", "path": "/kv/{key}", "operation": "read", "share": 1.0},

@@ -204,7 +204,7 @@ def chat() -> Blueprint:
          "operation": "write", "share": 1.0},
         {"name": "History", "method": "GET", "path": "/v1/conversations/{id}/messages", "operation": "read",
          "share": 1.0}), notes="Stateless; orders messages per conversation with a sequence number.")
-    b.add("sessions", "cache.redis", "Session registry", 3, 0.25, "realtime", redundancy="ha",
+    b.add("sessions", "cache.redis", "Session registry", 3, 0.25, "realtime", redundancy="n+1",
           notes="user -> gateway node (and presence); one lookup per message sent.")
     b.add("recent", "cache.redis", "Recent messages cache", 4, 1, "data", redundancy="ha",
           params={"hit_ratio": 0.7}, notes="Last page of each active conversation.")
@@ -223,7 +223,7 @@ def chat() -> Blueprint:
     b.link("lb", "gateway")
     b.link("gateway", "chat")
     b.link("chat", "store", classes=["write"], fanout=1, label="persist")
-    b.link("chat", "sessions", classes=["write"], fanout=1, label="where is the recipient?")
+    b.link("chat", "sessions", classes=["write"], fanout=1, deliver_as="read", label="where is the recipient?")
     b.link("chat", "recent", classes=["read"], label="history")
     b.link("recent", "store", classes=["read"], label="misses")
     b.link("chat", "bus", classes=["write"], label="publish")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from archplan.planner.model import TRAFFIC_CLASSES, Link, Plan, Settings, TrafficProfile
+from archplan.planner.model import TRAFFIC_CLASSES, Link, Plan, Settings, TrafficProfile, link_classes
 from archplan.ui.editor import Editor
 from archplan.ui.fields import ChoiceField, FieldError, NotesField, QuantityField
 from archplan.ui.inspector_component import ComponentPage, _escape, describe, make_section
@@ -201,8 +201,9 @@ class LinkPage(QWidget):
         self.deliver_as.set_value(link.deliver_as)
         self.label.set_value(link.label or None)
         self._updating = True
+        carried = link_classes(self.editor.plan, link)  # its own, or the default for its target
         for name, box_ in self.classes.items():
-            box_.setChecked(name in link.classes)
+            box_.setChecked(name in carried)
         self._updating = False
         self.classes_error.clear()
 

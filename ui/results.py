@@ -60,7 +60,8 @@ def plan_summary_html(document: Document) -> str:
     bp = result.breaking_point
     if bp.component:
         parts.append(f"<b>Breaks at</b> {units.format_count(bp.dau_at_target)} DAU "
-                     f"(×{units.format_count(bp.multiplier_at_target * result.multiplier)}): {name(bp.component)}")
+                     f"(×{units.format_count(bp.multiplier_at_target * result.multiplier)}): {name(bp.component)} "
+                     f"({bp.resource})")
     spofs = list(result.spofs)
     if spofs:
         shown = ", ".join(name(c) for c in spofs[:4]) + (f" +{len(spofs) - 4}" if len(spofs) > 4 else "")
@@ -68,8 +69,9 @@ def plan_summary_html(document: Document) -> str:
     else:
         parts.append("<b>SPOFs:</b> none")
     line1 = " &nbsp;·&nbsp; ".join(parts)
-    clients = [f"<b>{name(cid)}</b>: read {units.format_duration(c.read_latency)}, write "
-               f"{units.format_duration(c.write_latency)}, availability {units.format_availability(c.availability)}"
+    clients = [f"<b>{name(cid)}</b>: read {units.format_duration(c.read_latency)} "
+               f"(p99 {units.format_duration(c.read_p99)}), write {units.format_duration(c.write_latency)} "
+               f"(p99 {units.format_duration(c.write_p99)}), availability {units.format_availability(c.availability)}"
                for cid, c in result.clients.items()]
     line2 = " &nbsp;·&nbsp; ".join(clients) if clients else "No client: add a web or mobile client to send traffic."
     if result.multiplier != 1:

@@ -3,8 +3,8 @@ The per-component results table: a QAbstractTableModel over the document's lates
 
 One row per component of the plan, in plan order (a sort proxy orders the view). Display text is
 formatted by planner.units; the sort role holds the raw number so columns sort numerically.
-Utilisation is coloured against the component's planned ceiling: green under it, amber over it,
-red when saturated. Rows stay when a plan cannot be computed (numbers show as a dash).
+Utilisation is coloured by the component's status (planner.result.status_of): green with room, amber
+near its planned ceiling, red past it. Rows stay when a plan cannot be computed (numbers show as a dash).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from archplan.planner import units
+from archplan.planner import summary, units
 from archplan.planner.catalog import default_catalog
 from archplan.planner.result import ComponentResult
 from archplan.ui.document import Document
@@ -24,45 +24,17 @@ from archplan.ui.document import Document
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
-OK_BG, OVER_BG, SATURATED_BG = QColor("#e3f4e6"), QColor("#fff1d6"), QColor("#fbe0e0")
-OK_FG, OVER_FG, SATURATED_FG = QColor("#1b5e20"), QColor("#8a5300"), QColor("#b71c1c")
+OK_BG, WARN_BG, OVER_BG = QColor("#e3f4e6"), QColor("#fff1d6"), QColor("#fbe0e0")
+OK_FG, WARN_FG, OVER_FG = QColor("#1b5e20"), QColor("#8a5300"), QColor("#b71c1c")
 
 
-def _rw(r: ComponentResult) -> str:
-    return f"{units.format_count(r.reads_peak)} / {units.format_count(r.writes_peak)}"
-
-
-def _instances(r: ComponentResult) -> str:
-    return f"{r.count} / {r.needed}" + (" (fixed)" if r.fixed else "")
-
-
-def _rate(value: float) -> str:
-    return f"{units.format_size(value)}/s"
-
-
-#: (header, tooltip, text(result), sort key(result))
-COLUMNS: tuple[tuple[str, str, Callable[[ComponentResult], str], Callable[[ComponentResult], float]], ...] = (
-    ("Peak QPS", "Reads + writes per second at peak", lambda r: units.format_qps(r.qps_peak), lambda r: r.qps_peak),
-    ("R / W", "Peak reads / writes per second", _rw, lambda r: r.reads_peak),
-    ("Inst.", "Instances deployed / needed before redundancy", _instances, lambda r: r.count),
-    ("Util.", "Peak utilisation of the binding resource with the deployed count",
-     lambda r: units.format_percent(r.utilisation), lambda r: r.utilisation),
-    ("Storage", "Bytes stored over the retention, all copies",
-     lambda r: units.format_size(r.storage_replicated) if r.storage_replicated else "—",
-     lambda r: r.storage_replicated),
-    ("In", "Peak bandwidth received (bytes per second)", lambda r: _rate(r.bandwidth_in), lambda r: r.bandwidth_in),
-    ("Out", "Peak bandwidth returned (bytes per second)", lambda r: _rate(r.bandwidth_out), lambda r: r.bandwidth_out),
-    ("Latency", "Mean response time at peak (queueing included)", lambda r: units.format_duration(r.latency),
-     lambda r: r.latency),
-    ("Avail.", "Availability of the component (k of N instances)",
-     lambda r: units.format_availability(r.availability), lambda r: r.availability),
-    ("$ / month", "Monthly cost, on-demand list prices", lambda r: units.format_money(r.monthly_cost),
-     lambda r: r.monthly_cost),
-)
+#: (header, tooltip, text(result), sort key(result)): planner.summary's columns, the CLI's and the documents'.
+COLUMNS: tuple[tuple[str, str, Callable[[ComponentResult], str], Callable[[ComponentResult], float]], ...] = tuple(
+    (c.header, c.tooltip, c.text, c.value) for c in summary.COLUMNS)
 HEADERS = ("Component", "Kind") + tuple(c[0] for c in COLUMNS)
-UTILISATION_COLUMN = 2 + [c[0] for c in COLUMNS].index("Util.")
+UTILISATION_COLUMN = 2 + [c.key for c in summary.COLUMNS].index("utilisation")
 #: Columns that mean nothing for a client (it is not an instance fleet).
-CLIENT_BLANK = {2 + [c[0] for c in COLUMNS].index(name) for name in ("Inst.", "Util.", "Latency", "$ / month")}
+CLIENT_BLANK = {2 + i for i, c in enumerate(summary.COLUMNS) if c.key in summary.NOT_FOR_CLIENTS}
 
 
 def _header_tip(column: int) -> str:
@@ -151,11 +123,11 @@ class ResultsModel(QAbstractTableModel):
             value = key_of(result) if result is not None else -1.0
             return value if math.isfinite(value) else 1e308
         if result is not None and column == UTILISATION_COLUMN:
-            over, saturated = result.headroom > 1 + 1e-9, result.saturated
+            status = result.status  # one vocabulary: ok / warn (near the ceiling) / over (past it)
             if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(SATURATED_BG if saturated else OVER_BG if over else OK_BG)
+                return QBrush(OVER_BG if status == "over" else WARN_BG if status == "warn" else OK_BG)
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(SATURATED_FG if saturated else OVER_FG if over else OK_FG)
+                return QBrush(OVER_FG if status == "over" else WARN_FG if status == "warn" else OK_FG)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return (f"{units.format_percent(result.utilisation)} of {result.binding} at peak; planned ceiling "
                         f"{units.format_percent(result.ceiling)}")

@@ -37,7 +37,8 @@ def breaking_text(document: Document) -> str:
     except KeyError:
         name = bp.component
     relative = bp.multiplier_at_target * result.multiplier
-    return f"breaks at {units.format_count(bp.dau_at_target)} DAU (×{units.format_count(relative)}): {name}"
+    return (f"breaks at {units.format_count(bp.dau_at_target)} DAU (×{units.format_count(relative)}): {name} "
+            f"({bp.resource})")
 
 
 class WhatIfControl(QWidget):

@@ -22,14 +22,18 @@ from archplan.planner.model import Component, Link, Plan
 TEMPLATES = sorted(p for p in (Path(__file__).resolve().parents[2] / "templates").glob("*.json")
                    if p.name != "catalog.json")
 #: Inputs that are counts (whole numbers) in the formulas that take them.
-COUNTS = {"k", "N", "c", "count", "n", "rf", "misses", "slots", "monitored", "replicas", "shards"}
+COUNTS = {"k", "N", "c", "count", "n", "rf", "misses", "slots", "monitored", "replicas", "shards", "q", "workers"}
 
 
 def _inputs(formula: fx.Formula, rng: random.Random, size: int) -> dict[str, list[float]]:
     values = {}
     for name in formula.inputs:
-        if name == "a" or name == "p_wait":
+        if name in ("a", "p_wait", "sla", "a_up", "a_read", "a_write", "passed", "route", "replay"):
             column = [rng.uniform(0.5, 0.9999) for _ in range(size)]
+        elif name == "p":
+            column = [rng.choice([0.5, 0.95, 0.99]) for _ in range(size)]
+        elif name == "tiers":
+            column = ((10_000.0, 0.09), (50_000.0, 0.085), (float("inf"), 0.05))
         elif name == "g":
             column = [rng.uniform(0.01, 3.0) for _ in range(size)]
         elif name == "years":
@@ -44,7 +48,13 @@ def _inputs(formula: fx.Formula, rng: random.Random, size: int) -> dict[str, lis
     if formula is fx.MMC_RESPONSE:  # a stable queue: arrivals below c x mu
         values["lam"] = [0.9 * c * mu * rng.random() for c, mu in zip(values["c"], values["mu"])]
     if formula is fx.QUEUE_DRAIN_TIME:
-        values["drain_rate"] = [avg + 1.0 + d for avg, d in zip(values["avg"], values["drain_rate"])]
+        values["capacity"] = [avg + 1.0 + d for avg, d in zip(values["avg"], values["capacity"])]
+    if formula is fx.QUEUE_LOSS_TIME:
+        values["avg"] = [capacity + 1.0 + d for capacity, d in zip(values["capacity"], values["avg"])]
+    if formula is fx.AVAILABILITY_QUORUM:
+        values["q"] = [min(q, rf) for q, rf in zip(values["q"], values["rf"])]
+    if formula in (fx.MMC_WAIT, fx.MMC_PERCENTILE):
+        values["lam"] = [0.9 * c * mu * rng.random() for c, mu in zip(values["c"], values["mu"])]
     return values
 
 
@@ -53,10 +63,12 @@ def _inputs(formula: fx.Formula, rng: random.Random, size: int) -> dict[str, lis
 def test_a_formula_over_a_column_equals_the_formula_per_element(formula):
     rng = random.Random(formula.key)
     values = _inputs(formula, rng, 40)
-    column = formula.vector(**{k: np.array(v) for k, v in values.items()})
+    constant = {k: v for k, v in values.items() if k == "tiers"}  # one table for the whole column
+    columns = {k: np.array(v) for k, v in values.items() if k not in constant}
+    column = formula.vector(**columns, **constant)
     assert column.shape == (40,)
     for i in range(40):
-        scalar = formula(**{k: v[i] for k, v in values.items()})
+        scalar = formula(**{k: v[i] for k, v in columns.items()}, **constant)
         assert column[i] == pytest.approx(scalar, rel=1e-12, abs=1e-300), (formula.key, i)
 
 

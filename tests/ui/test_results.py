@@ -7,8 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from archplan.planner import units
+from archplan.planner.summary import count_text
 from archplan.ui.results import ResultsPanel
-from archplan.ui.results_model import HEADERS, ID_ROLE, OK_BG, SATURATED_BG, SORT_ROLE, UTILISATION_COLUMN
+from archplan.ui.results_model import HEADERS, ID_ROLE, OK_BG, OVER_BG, SORT_ROLE, UTILISATION_COLUMN
 from archplan.ui.whatif import STEPS, WhatIfControl
 
 
@@ -44,10 +45,11 @@ def test_one_row_per_component_following_the_plan(results, editor):
 def test_cells_show_the_engine_figures_formatted_by_units(results, editor):
     r = editor.document.result.components["python"]
     assert _cell(results, "python", 0) == "App service"
-    assert _cell(results, "python", _column("Peak QPS")) == units.format_qps(r.qps_peak)
-    assert _cell(results, "python", _column("Inst.")).startswith(f"{r.count} / {r.needed}")
-    assert _cell(results, "python", _column("$ / month")) == units.format_money(r.monthly_cost)
-    assert _cell(results, "python", _column("Peak QPS"), SORT_ROLE) == pytest.approx(r.qps_peak)
+    assert _cell(results, "python", _column("Peak")) == units.format_qps(r.qps_peak)
+    assert _cell(results, "python", _column("Count")) == count_text(r)
+    assert _cell(results, "python", _column("Cost/mo")) == units.format_money(r.monthly_cost)
+    assert _cell(results, "python", _column("p99")) == units.format_duration(r.p99)
+    assert _cell(results, "python", _column("Peak"), SORT_ROLE) == pytest.approx(r.qps_peak)
 
 
 def test_utilisation_is_coloured_by_headroom(results, editor):
@@ -55,11 +57,11 @@ def test_utilisation_is_coloured_by_headroom(results, editor):
     editor.set_component("python", instances=1, redundancy="none", capacity={"read_qps": 10, "write_qps": 10})
     editor.document.recompute_now()
     assert editor.document.result.components["python"].saturated
-    assert _cell(results, "python", UTILISATION_COLUMN, Qt.ItemDataRole.BackgroundRole).color() == SATURATED_BG
+    assert _cell(results, "python", UTILISATION_COLUMN, Qt.ItemDataRole.BackgroundRole).color() == OVER_BG
 
 
 def test_sorting_is_numeric(results, editor):
-    column = _column("Peak QPS")
+    column = _column("Peak")
     results.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
     proxy = results.proxy
     ids = [proxy.data(proxy.index(row, 0), ID_ROLE) for row in range(proxy.rowCount())]
@@ -128,7 +130,7 @@ def test_compute_error_is_shown_and_rows_stay(results, editor):
     assert editor.document.result is None
     assert "cannot be computed" in results.summary.text()
     assert results.model.rowCount() == len(editor.plan.components)
-    assert _cell(results, "python", _column("Peak QPS")) == "—"
+    assert _cell(results, "python", _column("Peak")) == "—"
     assert editor.document.result_error in results.findings.item(0).text()
 
 
@@ -140,7 +142,7 @@ def test_whatif_scales_traffic_and_results(results, editor, qtbot):
     assert editor.document.multiplier == 10.0
     editor.document.recompute_now()
     assert editor.document.result.totals.entry_qps_peak == pytest.approx(base_peak * 10)
-    assert _cell(results, "web", _column("Peak QPS")) == units.format_qps(
+    assert _cell(results, "web", _column("Peak")) == units.format_qps(
         editor.document.result.components["web"].qps_peak)
     assert "×10" in control.value.text()
     assert "what-if" in results.summary.text()
@@ -164,7 +166,7 @@ def test_whatif_breaking_point_is_relative_to_plan_traffic(editor, qtbot):
     bp = editor.document.result.breaking_point
     name = editor.plan.component(bp.component).name
     expected = (f"breaks at {units.format_count(bp.dau_at_target)} DAU "
-                f"(×{units.format_count(bp.multiplier_at_target)}): {name}")
+                f"(×{units.format_count(bp.multiplier_at_target)}): {name} ({bp.resource})")
     assert control.breaking.text() == expected
     control.set_multiplier(2.0)
     editor.document.recompute_now()
@@ -205,7 +207,7 @@ def test_findings_list_is_kept_while_the_findings_stay_the_same(results, editor)
 
 
 def test_columns_widen_for_grown_numbers_once_edits_pause(results, editor, qtbot):
-    column = _column("Peak QPS")
+    column = _column("Peak")
     results.table.setColumnWidth(column, 10)
     narrow = results.table.columnWidth(column)  # as narrow as the header allows
     editor.document.set_multiplier(1000.0)

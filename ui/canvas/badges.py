@@ -8,17 +8,13 @@ cards whose figures changed. Every number is formatted by planner.units.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from operator import attrgetter
 
 from archplan.planner import units
 from archplan.planner.catalog import Behaviour, ComponentKind
 from archplan.planner.model import Component
-from archplan.planner.result import PlanResult
-
-#: Utilisation below this share of the planned ceiling is comfortable (green); up to it, amber.
-COMFORT = 0.8
+from archplan.planner.result import PlanResult, status_of
 
 
 @dataclass(frozen=True)
@@ -44,19 +40,6 @@ class Badge:
 
 
 EMPTY = Badge()
-
-
-def level_of(utilisation: float, ceiling: float) -> str:
-    """green below 80 % of the ceiling, amber up to it, red above; grey with no load."""
-    if not utilisation or math.isnan(utilisation) or utilisation <= 0:
-        return "none"
-    if ceiling <= 0:
-        return "over"
-    if utilisation < ceiling * COMFORT:
-        return "ok"
-    if utilisation <= ceiling * (1 + 1e-9):
-        return "warn"
-    return "over"
 
 
 def _spof_names(component: Component, result: PlanResult) -> tuple[str, ...]:
@@ -104,7 +87,7 @@ def badge_from_inputs(inputs: tuple) -> Badge:
         return Badge(units.format_qps(peak), f"{units.format_count(users)} users", spof=spof)
     _, figures, counted, bottleneck, spof = inputs
     qps_peak, count, recommended, fixed, utilisation, ceiling = figures
-    level = level_of(utilisation, ceiling)
+    level = status_of(utilisation, ceiling)
     count_text = f"x{units.format_count(count)}" if counted else "managed"
     need_text = f"need {units.format_count(recommended)}" if fixed and count < recommended else ""
     util_text = _percent(utilisation) if level != "none" else ""

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from archplan.planner import units
 from archplan.planner.edit import EditError
-from archplan.planner.model import Link, Plan
+from archplan.planner.model import Link, Plan, link_classes
 from archplan.ui.canvas import clipboard, layout, style
 
 ALIGN_TEXT = {"left": "Align left", "right": "Align right", "top": "Align top", "bottom": "Align bottom",
@@ -49,7 +49,7 @@ def link_tooltip(plan: Plan, link: Link) -> str:
         lines.append(f"Share: {units.format_percent(link.share, 0)} of what the source sends")
     if link.fanout is not None:
         lines.append(f"Fan-out: each request becomes {units.format_count(link.fanout)}")
-    lines.append("Carries: " + ", ".join(c.replace("_", " ") for c in link.classes))
+    lines.append("Carries: " + ", ".join(c.replace("_", " ") for c in link_classes(plan, link)))
     if link.label:
         lines.append(link.label)
     return "\n".join(lines)
