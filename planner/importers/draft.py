@@ -10,7 +10,8 @@ names, turned into a valid, laid-out `Plan` and an `ImportSummary` by `Draft.to_
 - A plan without clients gets one ("Users") calling the entry points the source exposes (published
   ports, Ingresses, public load balancers), so the imported plan computes traffic at once.
 - Counts the source states (replicas, count, desired capacity) are pinned; the rest stay "auto".
-- Positions: the layered layout of planner/layout.py, groups kept together.
+- Positions: as drawn when the source is a drawing that places every component, else the layered
+  layout of planner/layout.py, groups kept together.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Item:
     notes: list[str] = field(default_factory=list)
     id_hint: str | None = None
     entry: bool = False           # users reach it directly (published port, Ingress, public LB)
+    position: tuple[float, float] | None = None  # where a drawing put it (kept when every item has one)
 
 
 @dataclass
@@ -109,6 +111,7 @@ class Draft:
         self.items: dict[str, Item] = {}
         self.links: list[tuple[str, str, str, str]] = []   # (source key, target key, kind, label)
         self.groups: dict[str, tuple[str, str, str | None]] = {}  # key -> (name, kind, parent key)
+        self.group_hints: dict[str, str] = {}  # key -> the group id an export carries
         self.skipped: list[str] = []
         self.notes: list[str] = []
         self.has_clients = False
@@ -131,9 +134,12 @@ class Draft:
         self.items[item.key] = item
         return item
 
-    def group(self, key: str, name: str, kind: str = "group", parent: str | None = None) -> str:
+    def group(self, key: str, name: str, kind: str = "group", parent: str | None = None,
+              id_hint: str | None = None) -> str:
         if key not in self.groups:
             self.groups[key] = (" ".join(str(name).split())[:200] or key, kind, parent)
+            if id_hint:
+                self.group_hints[key] = id_hint
         return key
 
     def link(self, source: str, target: str, kind: str | None = None, label: str = "", exact: bool = False) -> None:
@@ -185,7 +191,8 @@ class Draft:
             taken.add(ids[key])
         group_ids: dict[str, str] = {}
         for key, (gname, _kind, _parent) in self.groups.items():
-            group_ids[key] = new_id(gname if gname else key, taken)
+            hint = self.group_hints.get(key)
+            group_ids[key] = hint if hint and _ID.match(hint) and hint not in taken else new_id(gname or key, taken)
             taken.add(group_ids[key])
         links = self._acyclic_links()
         summary = ImportSummary(self.fmt, self.source, skipped=list(self.skipped), notes=list(self.notes))
@@ -213,7 +220,8 @@ class Draft:
         plan = Plan(name=" ".join(name.split())[:200] or "Imported plan",
                     description=description or summary.headline(), components=components, links=plan_links,
                     groups=groups)
-        positions = plan_layout(plan)
+        drawn = {ids[k]: i.position for k, i in self.items.items() if i.position is not None}
+        positions = drawn if len(drawn) == len(self.items) else plan_layout(plan)
         for component in plan.components:
             x, y = positions[component.id]
             component.position = Position(x=x, y=y)

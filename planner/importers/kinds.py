@@ -19,11 +19,12 @@ GENERIC_KIND = "service.go"
 #: Words (in an image, a chart, a name or a label) -> kind. Checked in order; the first match wins.
 KEYWORD_RULES: tuple[tuple[str, str], ...] = (
     (r"citus|vitess|cockroach|yugabyte|spanner", "db.sharded_sql"),
-    (r"postgis|timescale|postgres|pgsql|\bpg\b|patroni|aurora-postgres", "db.postgres"),
+    (r"postgis|timescale|postgres|pgsql|\bpg\b|patroni|aurora-postgres|cloudnative-pg|\bcnpg\b", "db.postgres"),
     (r"mysql|mariadb|percona|aurora-mysql|\baurora\b", "db.mysql"),
     (r"redis|valkey|keydb|dragonfly|elasticache", "cache.redis"),
     (r"memcache", "cache.memcached"),
-    (r"rabbit|activemq|artemis|elasticmq|\bsqs\b|servicebus|service-bus|\bqueue\b", "queue.rabbitmq"),
+    (r"\bsqs\b|simple queue|elasticmq|servicebus|service-bus|cloud tasks", "queue.sqs"),
+    (r"rabbit|activemq|artemis|\bamqp\b|\bmq\b|\bqueue\b", "queue.rabbitmq"),
     (r"kafka|redpanda|\bnats\b|jetstream|pulsar|kinesis|eventhub|event-hub|pubsub|pub-sub|\bmsk\b|\blog\b",
      "pubsub.kafka"),
     (r"elastic|opensearch|\bsolr\b|meilisearch|typesense|\bsearch\b", "search.elasticsearch"),
@@ -31,6 +32,7 @@ KEYWORD_RULES: tuple[tuple[str, str], ...] = (
     (r"cassandra|scylla|bigtable|keyspaces|hbase|wide-column", "wide.cassandra"),
     (r"neo4j|janusgraph|neptune|dgraph|\bgraph\b", "graph.neo4j"),
     (r"dynamo|\bkv\b|key-value|etcd", "kv.dynamodb"),
+    (r"\brds\b|\bsql\b|database|\bdb\b|cloud sql|cloudsql", "db.postgres"),
     (r"minio|seaweedfs|\bs3\b|object-storage|object storage|\bbucket\b|\bblob\b|ceph", "storage.s3"),
     (r"prometheus|victoriametrics|thanos|mimir|grafana|\bmetrics\b|otel|opentelemetry|jaeger|\bloki\b",
      "obs.prometheus"),
@@ -137,13 +139,16 @@ STORES = {Behaviour.CACHE, Behaviour.SQL_PRIMARY, Behaviour.SQL_REPLICA, Behavio
 
 
 def link_kind(source_kind: str, target_kind: str) -> str:
-    """The link kind between two imported components: replication from a primary to its replica, health
+    """The link kind between two imported components: replication from a primary to its replica (or a store
+    to its twin), health
     from a health check, event from a log into a search index, async through a queue or log, else request."""
     src, dst = behaviour(source_kind), behaviour(target_kind)
     if src is Behaviour.MONITOR:
         return "health"
     if src is Behaviour.SQL_PRIMARY and dst is Behaviour.SQL_REPLICA:
         return "replication"
+    if source_kind == target_kind and src in STORES and src is not Behaviour.CACHE:
+        return "replication"  # a store feeding its twin (cross-region copies)
     if src is Behaviour.PUBSUB and dst is Behaviour.SEARCH:
         return "event"
     if src in BROKERS or dst in BROKERS:

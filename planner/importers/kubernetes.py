@@ -278,7 +278,7 @@ class _Reader:
 
     def _other(self, obj: dict) -> None:
         kind, group = obj["kind"], str(obj["apiVersion"]).split("/")[0]
-        if kind in NOT_COMPONENTS or group.endswith("k8s.io") and kind not in ("Gateway",):
+        if kind in NOT_COMPONENTS or (group.endswith("k8s.io") and kind not in ("Gateway",)):
             self.draft.skipped.append(f"{kind} {_name(obj)}")
             return
         found = kind_from_words(kind, group)
