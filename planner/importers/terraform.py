@@ -262,8 +262,9 @@ class _State:
         return self.owner.get(address)
 
     def links(self) -> None:
-        # parts first: find their owners
-        for address, (rtype, body, _scope, prefix) in self.resources.items():
+        # parts first: find their owners; a cluster's instance resources add up to its instances
+        added: dict[str, int] = {}
+        for address, (rtype, body, scope, prefix) in self.resources.items():
             if rtype not in PARTS:
                 continue
             owner = None
@@ -274,11 +275,10 @@ class _State:
                 continue
             self.owner[address] = owner
             if rtype in ADDS_INSTANCES:
-                item = self.draft.items[owner]
-                copies = self.copies(body, _scope) or 1
-                item.instances = (item.instances if item.instances and item.notes.count("instances") else 0) + copies
-                item.notes.append("instances")
-        for address, (rtype, body, _scope, prefix) in self.resources.items():  # referenced-only parts
+                added[owner] = added.get(owner, 0) + (self.copies(body, scope) or 1)
+        for owner, instances in added.items():
+            self.draft.items[owner].instances = pin(instances)
+        for address, (rtype, _body, _scope, prefix) in self.resources.items():  # parts only referred to
             if address in self.owner or rtype not in PARTS:
                 continue
             for other, (_t, other_body, _s, other_prefix) in self.resources.items():
@@ -286,9 +286,6 @@ class _State:
                         any(r == address.removeprefix(prefix) for r in _refs(other_body)):
                     self.owner[address] = self.owner[other]
                     break
-        for item in self.draft.items.values():
-            while "instances" in item.notes:
-                item.notes.remove("instances")
         for address, (_rtype, body, _scope, prefix) in self.resources.items():
             source = self.owner.get(address)
             if source is None:
