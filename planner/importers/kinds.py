@@ -27,6 +27,7 @@ KEYWORD_RULES: tuple[tuple[str, str], ...] = (
     (r"rabbit|activemq|artemis|\bamqp\b|\bmq\b|\bqueue\b", "queue.rabbitmq"),
     (r"kafka|redpanda|\bnats\b|jetstream|pulsar|kinesis|eventhub|event-hub|pubsub|pub-sub|\bmsk\b|\blog\b",
      "pubsub.kafka"),
+    (r"indexer|consumer|celery|sidekiq", "compute.worker"),
     (r"elastic|opensearch|\bsolr\b|meilisearch|typesense|\bsearch\b", "search.elasticsearch"),
     (r"mongo|documentdb|docdb|couch|cosmos|firestore|\bdocument\b", "doc.mongodb"),
     (r"cassandra|scylla|bigtable|keyspaces|hbase|wide-column", "wide.cassandra"),
@@ -94,15 +95,18 @@ def refine_replica(kind: str, *names: str) -> str:
 def image_kind(image: str, name: str = "", command: str = "") -> tuple[str, str, bool]:
     """(kind, reason, recognised) for a container: the image first, then the service's name, then its
     command. An unknown image is a generic service, `recognised` False."""
+    command = " ".join(t for t in str(command).split() if not t.startswith("-"))  # options say little
     repository = str(image).split("@")[0]
     base = repository.rsplit(":", 1)[0] if ":" in repository.rsplit("/", 1)[-1] else repository
     found = kind_from_words(base)
     reason = f"image {image}"
     if found is None or found[0] in (GENERIC_KIND, "service.python", "service.node"):
-        # a language runtime (python:3.12) says little: the name or the command may say more
-        by_name = kind_from_words(name, command)
-        if by_name is not None and by_name[0] not in (GENERIC_KIND, "client.web", "client.mobile"):
-            found, reason = by_name, f"name {name!r}" if kind_from_words(name) else f"command {command!r}"
+        # a language runtime (python:3.12) says little: the name, then the command, may say more
+        for text, what in ((name, "name"), (command, "command")):
+            better = kind_from_words(text)
+            if better is not None and better[0] not in (GENERIC_KIND, "client.web", "client.mobile"):
+                found, reason = better, f"{what} {text[:60]!r}"
+                break
     if found is None:
         return GENERIC_KIND, f"unknown image {image}", False
     kind = refine_replica(found[0], name)
