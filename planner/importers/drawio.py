@@ -23,7 +23,7 @@ from pathlib import Path
 from archplan.planner import units
 from archplan.planner.catalog import default_catalog
 from archplan.planner.importers.draft import Draft, Imported, Item, pin
-from archplan.planner.importers.kinds import GENERIC_KIND, label_kind, link_kind, name_kind
+from archplan.planner.importers.kinds import GENERIC_KIND, label_kind, link_kind, name_kind, refine_replica
 from archplan.planner.importers.safe import Budget, ImportFailure, inflate_drawio, parse_xml
 
 GROUP_KINDS = ("zone", "region", "tier", "group")
@@ -166,6 +166,7 @@ def _component(draft: Draft, cells: dict, cell: dict, containers: set[str]) -> N
             kind, rule, known = name_kind(icon, " ".join(lines))
             if not known:
                 kind, rule, known = _by_shape(style)
+                kind = refine_replica(kind, name)
     if count is None:
         found = _COUNT.search(cell["value"])
         if found:

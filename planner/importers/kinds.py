@@ -28,6 +28,7 @@ KEYWORD_RULES: tuple[tuple[str, str], ...] = (
     (r"kafka|redpanda|\bnats\b|jetstream|pulsar|kinesis|eventhub|event-hub|pubsub|pub-sub|\bmsk\b|\blog\b",
      "pubsub.kafka"),
     (r"indexer|consumer|celery|sidekiq", "compute.worker"),
+    (r"search[- ]?(api|service|svc|frontend)\b", GENERIC_KIND),
     (r"elastic|opensearch|\bsolr\b|meilisearch|typesense|\bsearch\b", "search.elasticsearch"),
     (r"mongo|documentdb|docdb|couch|cosmos|firestore|\bdocument\b", "doc.mongodb"),
     (r"cassandra|scylla|bigtable|keyspaces|hbase|wide-column", "wide.cassandra"),

@@ -30,10 +30,13 @@ from archplan.planner.importers.draft import Draft, Imported, Item, pin
 from archplan.planner.importers.kinds import (
     GENERIC_KIND,
     REPLICA_OF,
+    REPLICA_WORDS,
     behaviour,
     image_kind,
     kind_from_words,
+    name_kind,
     refine_replica,
+    words,
 )
 from archplan.planner.importers.links import env_dict, env_links
 from archplan.planner.importers.safe import MAX_FILES, Budget, ImportFailure, load_yaml_documents
@@ -111,6 +114,7 @@ class _Reader:
         self.grouped = grouped
         self.workloads: dict[str, dict] = {}      # item key -> object
         self.hosts: dict[str, str] = {}            # "ns/service" and "service" -> item key
+        self.replicas: dict[str, str] = {}         # primary item key -> its split-off read replicas
         self.title: str | None = None
 
     def run(self) -> None:
@@ -174,7 +178,8 @@ class _Reader:
         elif obj["kind"] in ("Job", "CronJob"):
             kind, rule, known = "compute.worker", f"a {obj['kind']}", True
         else:
-            kind, rule, known = image_kind(image, name, " ".join(map(str, _list(main.get("command")))))
+            command = " ".join(map(str, _list(main.get("command")) + _list(main.get("args"))))
+            kind, rule, known = image_kind(image, name, command)
             by_chart = kind_from_words(chart.rsplit("-", 1)[0]) if chart else None
             if by_chart and (not known or kind == GENERIC_KIND):
                 kind, rule, known = by_chart[0], f"Helm chart {chart}", True
@@ -199,6 +204,7 @@ class _Reader:
             replica = self.draft.add(Item(f"{item.key} (replicas)", f"{item.name} replicas", REPLICA_OF[kind],
                                           f"replicas of StatefulSet {name}", instances=replicas - 1, group=item.group))
             self.draft.link(item.key, replica.key, "replication")
+            self.replicas[item.key] = replica.key
 
     def _hpa(self, obj: dict) -> None:
         spec = _dict(obj.get("spec"))
@@ -224,7 +230,8 @@ class _Reader:
         spec = _dict(svc.get("spec"))
         ns, name = _ns(svc), _name(svc)
         if spec.get("type") == "ExternalName":
-            item = self.draft.add(Item(f"Service {ns}/{name}", name, "ext.api",
+            kind, _rule, _known = name_kind(name, str(spec.get("externalName") or ""), default="ext.api")
+            item = self.draft.add(Item(f"Service {ns}/{name}", name, kind,
                                        f"ExternalName service ({spec.get('externalName')})", group=self._group(svc)))
             self.hosts.setdefault(f"{ns}/{name}".lower(), item.key)
             self.hosts.setdefault(name.lower(), item.key)
@@ -236,8 +243,11 @@ class _Reader:
         for key in targets:
             if spec.get("type") in ("LoadBalancer", "NodePort"):
                 self.draft.items[key].entry = True
-        self.hosts.setdefault(f"{ns}/{name}".lower(), targets[0])
-        self.hosts.setdefault(name.lower(), targets[0])
+        target = targets[0]
+        if target in self.replicas and REPLICA_WORDS.search(words(name)):  # "postgres-read": the replicas
+            target = self.replicas[target]
+        self.hosts.setdefault(f"{ns}/{name}".lower(), target)
+        self.hosts.setdefault(name.lower(), target)
 
     def _backends(self, spec: dict) -> list[str]:
         backends = [_dict(spec.get("defaultBackend") or spec.get("backend"))]
@@ -293,7 +303,8 @@ class _Reader:
         item = self.draft.add(Item(f"{kind} {_ns(obj)}/{_name(obj)}", _name(obj), found[0],
                                    f"custom resource {kind} ({group})", instances=count, group=self._group(obj),
                                    notes=[f"An operator's {kind} resource ({obj['apiVersion']})."]), kind)
-        self.hosts.setdefault(_name(obj).lower(), item.key)
+        for host in (_name(obj), f"{_name(obj)}-kafka-bootstrap", f"{_name(obj)}-kafka-brokers"):
+            self.hosts.setdefault(host.lower(), item.key)  # Strimzi's services
 
     def _summary(self, obj: dict) -> None:
         """The summary ConfigMap of an Archplan export: ids, counts, and what has no workload."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from archplan.planner import units
 from archplan.planner.catalog import default_catalog
 from archplan.planner.importers.draft import Draft, Imported, Item, pin
-from archplan.planner.importers.kinds import link_kind, name_kind
+from archplan.planner.importers.kinds import link_kind, name_kind, refine_replica
 from archplan.planner.importers.safe import Budget, ImportFailure
 
 MAX_LINE = 20_000
@@ -206,7 +206,7 @@ class _Parser:
             else:
                 kind, rule, known = name_kind(lines[0], *lines[1:])
                 if not known and shape_kind:
-                    kind, rule, known = shape_kind, "node shape", True
+                    kind, rule, known = refine_replica(shape_kind, lines[0]), "node shape", True
             count = pin(meta.get("count"))
             found = _COUNT.search(label) if count is None and "count" not in meta else None
             if found:

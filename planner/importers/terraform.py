@@ -27,6 +27,7 @@ from pathlib import Path
 from archplan.planner.catalog import default_catalog
 from archplan.planner.importers.draft import Draft, Imported, Item, pin
 from archplan.planner.importers.kinds import GENERIC_KIND, kind_from_words
+from archplan.planner.importers.links import depend
 from archplan.planner.importers.safe import MAX_FILES, Budget, ImportFailure, depth_ok
 from archplan.planner.importers.tf_expr import UNKNOWN, Scope, evaluate
 from archplan.planner.importers.tf_kinds import (
@@ -297,8 +298,8 @@ class _State:
                         continue
                     if attribute in INBOUND:
                         self.draft.link(target, source, None, attribute)
-                    else:
-                        self.draft.link(source, target, None, attribute)
+                    else:  # `source` needs `target`: links.depend picks the direction traffic takes
+                        depend(self.draft, source, target, attribute)
         self.security_groups()
         self.entries()
 

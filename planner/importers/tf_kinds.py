@@ -98,8 +98,7 @@ SUPPORTING = re.compile(
 
 #: References through these attributes point at the caller (traffic flows from the referenced
 #: resource to the one referring to it).
-INBOUND = {"target_group_arns", "target_group_arn", "load_balancer", "replicate_source_db",
-           "source_db_instance_identifier", "master_instance_name", "event_source_arn", "backend"}
+INBOUND = {"target_group_arns", "target_group_arn", "load_balancer", "event_source_arn", "backend"}
 
 
 def resource_kind(rtype: str, body: dict, name: str, scope: Scope) -> tuple[str, str, bool]:
