@@ -70,7 +70,7 @@ def compose_document(plan, result) -> dict:
         elif is_external(comp) or (comp.kind not in RUNTIMES and not is_monitor(comp)):
             r = result.components[comp.id]
             external.append({"id": text(comp.id), "name": text(comp.name), "kind": comp.kind,
-                             "peak": units.format_qps(r.qps_peak),
+                             "count": r.count, "peak": units.format_qps(r.qps_peak),
                              "note": f"{kind_label(comp)}: a provider's service, not run locally"})
         elif comp.kind in RUNTIMES:
             names[comp.id] = compose_service_name(comp.name, taken)

@@ -245,4 +245,4 @@ def _extensions(draft: Draft, doc: dict) -> None:
         known = kind in catalog
         draft.add(Item(f"external {i + 1}", _text(provider.get("name") or f"External {i + 1}"),
                        kind if known else "ext.api", "x-archplan-external", recognised=known,
-                       id_hint=provider.get("id")), "external")
+                       instances=pin(provider.get("count")), id_hint=provider.get("id")), "external")

@@ -147,9 +147,7 @@ class _Parser:
             raise ImportFailure(f"{self.draft.source}: line {number}: subgraphs nested deeper than 32")
         if key in self.draft.groups:
             raise ImportFailure(f"{self.draft.source}: line {number}: subgraph {key!r} is defined twice")
-        meta = self.meta.get(key, {})
-        self.draft.group(key, title or key, meta.get("group", "group") if meta.get("group") in
-                         ("zone", "region", "tier", "group") else "group", self.stack[-1] if self.stack else None)
+        self.draft.group(key, title or key, "group", self.stack[-1] if self.stack else None)
         self.stack.append(key)
 
     def _nodes(self, line: str, pos: int, number: int) -> tuple[list[str], int]:
@@ -219,9 +217,13 @@ class _Parser:
             if not known:
                 item.notes.append(f"Node {label[:80]!r} matched no rule: imported as a generic service.")
             self.draft.add(item, "node")
-        for key, meta in self.meta.items():
-            if key in self.draft.groups and meta.get("id"):
-                self.draft.group_hints[key] = meta["id"]
+        for key, meta in self.meta.items():  # an export's comment follows its subgraph line
+            if key in self.draft.groups:
+                if meta.get("id"):
+                    self.draft.group_hints[key] = meta["id"]
+                name, kind, parent = self.draft.groups[key]
+                if meta.get("group") in ("zone", "region", "tier", "group"):
+                    self.draft.groups[key] = (name, meta["group"], parent)
         for a, b, arrow, label in self.edges:
             if a == b:
                 continue

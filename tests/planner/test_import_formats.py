@@ -223,7 +223,8 @@ def test_terraform_unknown_and_supporting_resources(infra):
 def test_terraform_module_count_multiplies_and_single_file(tmp_path):
     (tmp_path / "mod").mkdir()
     (tmp_path / "mod" / "main.tf").write_text(
-        'variable "size" {\n  default = 1\n}\nresource "aws_instance" "node" {\n  count = var.size\n}\n', encoding="utf-8")
+        'variable "size" {\n  default = 1\n}\nresource "aws_instance" "node" {\n  count = var.size\n}\n',
+        encoding="utf-8")
     (tmp_path / "main.tf").write_text(
         'module "shard" {\n  source = "./mod"\n  count  = 3\n  size   = 2\n}\n', encoding="utf-8")
     imported = import_path(tmp_path / "main.tf")

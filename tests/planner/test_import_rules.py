@@ -26,9 +26,11 @@ from archplan.planner.importers.tf_kinds import RESOURCE_KINDS, SUPPORTING, reso
     ("mysql:8.0", "db.mysql"), ("mariadb:11", "db.mysql"), ("citusdata/citus:12", "db.sharded_sql"),
     ("redis:7.2-alpine", "cache.redis"), ("valkey/valkey:8", "cache.redis"), ("memcached:1.6", "cache.memcached"),
     ("rabbitmq:3-management", "queue.rabbitmq"), ("softwaremill/elasticmq-native", "queue.sqs"),
-    ("apache/kafka:3.8.0", "pubsub.kafka"), ("confluentinc/cp-kafka:7.6", "pubsub.kafka"), ("nats:2.10", "pubsub.kafka"),
-    ("redpandadata/redpanda:v24", "pubsub.kafka"), ("docker.elastic.co/elasticsearch/elasticsearch:8.14", "search.elasticsearch"),
-    ("opensearchproject/opensearch:2", "search.elasticsearch"), ("nginx:1.27", "lb.nginx"), ("traefik:v3.1", "lb.nginx"),
+    ("apache/kafka:3.8.0", "pubsub.kafka"), ("confluentinc/cp-kafka:7.6", "pubsub.kafka"),
+    ("nats:2.10", "pubsub.kafka"), ("redpandadata/redpanda:v24", "pubsub.kafka"),
+    ("docker.elastic.co/elasticsearch/elasticsearch:8.14", "search.elasticsearch"),
+    ("opensearchproject/opensearch:2", "search.elasticsearch"), ("nginx:1.27", "lb.nginx"),
+    ("traefik:v3.1", "lb.nginx"),
     ("envoyproxy/envoy:v1.30", "lb.nginx"), ("haproxy:2.9", "lb.haproxy"), ("kong:3.6", "gateway.api"),
     ("minio/minio:latest", "storage.s3"), ("mongo:7", "doc.mongodb"), ("cassandra:5", "wide.cassandra"),
     ("scylladb/scylla:6", "wide.cassandra"), ("neo4j:5", "graph.neo4j"), ("amazon/dynamodb-local", "kv.dynamodb"),
@@ -121,7 +123,8 @@ def scope(**variables):
 
 @pytest.mark.parametrize(("expr", "value"), [
     ("${var.n}", 3), ("${var.n * 3 + 1}", 10), ("${length(var.azs)}", 2), ("${local.twice}", 6),
-    ("${var.n > 1 ? 2 : 1}", 2), ("${max(var.n, 5)}", 5), ("${min(var.n, 5)}", 3), ('${toset(["a", "b", "a"])}', ["a", "b"]),
+    ("${var.n > 1 ? 2 : 1}", 2), ("${max(var.n, 5)}", 5), ("${min(var.n, 5)}", 3),
+    ('${toset(["a", "b", "a"])}', ["a", "b"]),
     ("${keys(var.m)}", ["x", "y"]), ("${var.azs[1]}", "b"), ("${var.m.y}", 2), ("${ceil(var.n / 2)}", 2),
     ("${-var.n}", -3), ("${(var.n + 1) % 3}", 1), (7, 7), ("plain", "plain"),
 ])
