@@ -116,6 +116,7 @@ class Draft:
         self.notes: list[str] = []
         self.has_clients = False
         self.exact_pairs: set[frozenset[str]] = set()  # pairs an export's own link list gave: no guessing there
+        self._linked: set[tuple[str, str]] = set()
 
     # ------------------------------------------------------------------ building
     def add(self, item: Item, what: str = "component") -> Item:
@@ -157,8 +158,9 @@ class Draft:
         kind = kind or link_kind(self.items[source].kind, self.items[target].kind)
         if len(self.links) >= MAX_LINKS:
             raise ImportFailure(f"{self.source}: more than {MAX_LINKS:,} links; import a smaller part")
-        if any(s == source and t == target for s, t, _k, _l in self.links):
+        if (source, target) in self._linked:
             return
+        self._linked.add((source, target))
         self.links.append((source, target, kind, " ".join(label.split())[:200]))
 
     # ------------------------------------------------------------------ the plan

@@ -279,14 +279,14 @@ class _State:
                 added[owner] = added.get(owner, 0) + (self.copies(body, scope) or 1)
         for owner, instances in added.items():
             self.draft.items[owner].instances = pin(instances)
-        for address, (rtype, _body, _scope, prefix) in self.resources.items():  # parts only referred to
-            if address in self.owner or rtype not in PARTS:
-                continue
-            for other, (_t, other_body, _s, other_prefix) in self.resources.items():
-                if other in self.owner and other_prefix == prefix and \
-                        any(r == address.removeprefix(prefix) for r in _refs(other_body)):
-                    self.owner[address] = self.owner[other]
-                    break
+        referrers: dict[str, list[str]] = {}  # part address -> resources (with an owner) referring to it
+        for other, (_t, other_body, _s, other_prefix) in self.resources.items():
+            if other in self.owner:
+                for ref in _refs(other_body):
+                    referrers.setdefault(other_prefix + ref, []).append(other)
+        for address, (rtype, _body, _scope, _prefix) in self.resources.items():  # parts only referred to
+            if address not in self.owner and rtype in PARTS and referrers.get(address):
+                self.owner[address] = self.owner[referrers[address][0]]
         for address, (_rtype, body, _scope, prefix) in self.resources.items():
             source = self.owner.get(address)
             if source is None:
