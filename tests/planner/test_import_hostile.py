@@ -8,6 +8,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import main
 from archplan.planner.importers import ImportFailure, import_path, safe
@@ -191,3 +193,44 @@ def test_cli_refuses_with_exit_2_and_writes_nothing(tmp_path, capsys, name, text
     kept = write(tmp_path / "kept.json", "precious")
     assert main.main(["import", str(source), "--from", fmt, "-o", str(kept), "--force"]) == 2
     assert kept.read_text(encoding="utf-8") == "precious"
+
+
+# ------------------------------------------------------------------------------------------ fuzzing
+
+
+_YAMLISH = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=12),
+              st.sampled_from(["nginx", "postgres:16", "db", "redis://cache:6379", "x=y", "Deployment", "apps/v1"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.sampled_from(["services", "image", "depends_on", "environment",
+                                                             "deploy", "replicas", "networks", "ports", "kind",
+                                                             "apiVersion", "metadata", "name", "spec", "labels",
+                                                             "x-archplan", "links", "clients", "a", "b"]),
+                                            inner, max_size=5)),
+    max_leaves=25)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=_YAMLISH, fmt=st.sampled_from(["compose", "kubernetes"]))
+def test_any_yaml_structure_imports_or_fails_cleanly(tmp_path, doc, fmt):
+    import yaml
+
+    path = tmp_path / "x.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    try:
+        import_path(path, fmt)
+    except ImportFailure as exc:
+        assert "\n" not in str(exc)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.lists(st.sampled_from(["a", "b", "-->", "-.->", "==>", "[", "]", "(", ")", "{", "}", "|x|", "&",
+                                      "subgraph s", "end", "\n", " ", '"', ":::c", "%% archplan a kind=db.postgres",
+                                      "-- t -->", "[(db)]", "((x))", ">y]"]), max_size=30))
+def test_any_mermaid_text_imports_or_fails_cleanly(tmp_path, body):
+    path = tmp_path / "x.mmd"
+    path.write_text("flowchart LR\n" + "".join(body) + "\n", encoding="utf-8")
+    try:
+        import_path(path, "mermaid")
+    except ImportFailure as exc:
+        assert "\n" not in str(exc)
