@@ -7,6 +7,9 @@ and id 1, the default layer), one container cell per group (``container=1``; nes
 are its children, with geometry relative to it, as draw.io requires), one vertex per component and one
 edge per link (``source``/``target`` are cell ids; a link to a group points at the group's cell).
 
+Every component's style also carries ``archplanKind`` and ``archplanCount`` (draw.io keeps unknown style
+keys), so `archplan import --from drawio` gives back the exact kinds and counts.
+
 Sizes match the canvas (ui/canvas/style.py): a component's position is the centre of a 200 x 80 card;
 a group frames its members with 18 px padding and a 26 px title band. Category colours are the
 canvas's. Labels are plain text (``html=0``) with newlines; the XML is built with ElementTree, so
@@ -100,8 +103,10 @@ def build_mxfile(plan, result) -> ET.Element:
     for component in plan.components:
         kind = catalog.get(component.kind)
         stroke, fill = CATEGORY_COLOURS.get(kind.category if kind else "", FALLBACK_COLOURS)
+        r = result.components.get(component.id)
         style = (f"rounded=1;whiteSpace=wrap;html=0;arcSize=12;fillColor={fill};strokeColor={stroke};"
-                 f"strokeWidth={3 if result.bottleneck == component.id else 1.5};fontSize=11;")
+                 f"strokeWidth={3 if result.bottleneck == component.id else 1.5};fontSize=11;"
+                 f"archplanKind={component.kind};" + (f"archplanCount={r.count};" if r is not None else ""))
         parent, px, py = parent_of(component.group)
         cell = ET.SubElement(root, "mxCell", id=cell_ids[component.id], value=component_label(component, result),
                              style=style, vertex="1", parent=parent)

@@ -6,6 +6,9 @@ planner.units). Identifiers are generated from the plan ids (ASCII, prefixed ``c
 ``g_`` for groups so no keyword such as ``end`` can appear, and made unique); labels are user text
 escaped for each language (exports/escaping.py).
 
+A ``%% archplan`` comment after each node and subgraph keeps the plan's id, kind and count (Mermaid ignores
+comments), so `archplan import --from mermaid` gives back the exact plan.
+
 Mermaid refuses large diagrams at render time (``maxEdges`` 500, ``maxTextSize`` 50,000 characters
 by default), so a plan beyond either limit is an ExportError here rather than a file that fails later.
 
@@ -113,8 +116,12 @@ def mermaid_source(plan, result) -> str:
             if summary:
                 label += "<br/>" + mermaid_text(summary)
             lines.append(f"{indent}{ids[component.id]}{opening}{label}{closing}")
+            lines.append(f"{indent}%% archplan {ids[component.id]} id={component.id} kind={component.kind}"
+                         + (f" count={result.components[component.id].count}"
+                            if component.id in result.components else ""))
         for group in children.get(parent, []):
             lines.append(f'{indent}subgraph {ids[group.id]} ["{mermaid_text(group.name)}"]')
+            lines.append(f"{indent}  %% archplan {ids[group.id]} id={group.id} group={group.kind}")
             emit(group.id, indent + "  ")
             lines.append(f"{indent}end")
 

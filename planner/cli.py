@@ -19,7 +19,7 @@ from typing import Any
 from archplan.planner import units
 from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
 
-COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new")
+COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare")
 EXIT_BAD_INPUT = 2
 
 
@@ -110,6 +110,9 @@ def build_parser(extensions: Iterable[Callable[[Any], None]] = ()) -> argparse.A
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(handler=cmd_new)
 
+    from archplan.planner.cli_compare import register as register_import_and_compare
+
+    register_import_and_compare(sub)
     for extend in extensions:
         extend(sub)
     return parser

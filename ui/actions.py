@@ -58,6 +58,8 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add("new", "&New", files.new, [std.New], SP.SP_FileIcon, "Start a blank plan")
     add("new_template", "New from &template…", files.new_from_template, (), None, "Start from a template")
     add("open", "&Open…", files.open, [std.Open], SP.SP_DialogOpenButton, "Open a plan file")
+    add("import", "&Import…", files.import_system, ["Ctrl+I"], None,
+        "Import a compose stack, Kubernetes manifests, Terraform, draw.io or Mermaid as a new plan")
     add("save", "&Save", files.save, [std.Save], SP.SP_DialogSaveButton, "Save the plan")
     add("save_as", "Save &As…", files.save_as, ["Ctrl+Shift+S"], None, "Save the plan to a new file")
     add("save_template", "Save as Te&mplate…", files.save_as_template, (), None, "Keep this plan as a template")
@@ -111,6 +113,7 @@ def build_menus(window: MainWindow) -> None:
         file_menu.addAction(a[name])
     window.recent_menu = file_menu.addMenu("Open &Recent")
     window.recent_menu.aboutToShow.connect(window.refresh_recent_menu)
+    file_menu.addAction(a["import"])
     file_menu.addSeparator()
     for name in ("save", "save_as", "save_template"):
         file_menu.addAction(a[name])

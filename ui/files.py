@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 TEMPLATES_DIR = resources.builtin_templates_dir()
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "three_tier.json"
 PLAN_FILTER = "Archplan plans (*.json);;All files (*)"
+IMPORT_FILTER = ("Systems: compose, Kubernetes, Terraform, draw.io, Mermaid (*.yaml *.yml *.tf *.drawio *.xml *.mmd "
+                 "*.mermaid);;All files (*)")
 MAX_RECENT = 10
 
 
@@ -104,6 +106,10 @@ class FileOps:
     def __init__(self, window: MainWindow):
         self.window = window
         self.recent = RecentFiles(window.settings)
+        #: Asks for the system to import (replaceable in tests); None = cancelled.
+        self.ask_import_path = self._default_ask_import_path
+        #: Shows what an import mapped (replaceable in tests).
+        self.show_import_summary = self._default_show_import_summary
 
     @property
     def editor(self):
@@ -170,6 +176,49 @@ class FileOps:
             self.window.warn("Open recent", f"{path}: the file is gone (moved or deleted); removed from the list.")
             return False
         return self.open(path)
+
+    # ------------------------------------------------------------------ import
+    def import_system(self, path: str | os.PathLike[str] | None = None, fmt: str | None = None) -> bool:
+        """Import a compose stack, Kubernetes manifests, Terraform, draw.io or Mermaid as a new, unsaved
+        plan (planner.importers); a .tf file brings its whole folder (the Terraform root). A source that
+        cannot be imported leaves the current plan untouched and says why."""
+        from archplan.planner.importers import ImportFailure, import_path
+
+        if path is None:
+            start = str(Path(self.editor.path).parent) if self.editor.path else str(Path.home())
+            path = self.ask_import_path(start)
+            if not path:
+                return False
+        path = Path(path)
+        if path.suffix == ".tf" and path.is_file():
+            path = path.parent
+        try:
+            imported = import_path(path, fmt)
+        except (ImportFailure, ValueError, OSError) as exc:
+            self.window.warn("Cannot import", str(exc))
+            return False
+        if not self.maybe_save():
+            return False
+        self.editor.load(imported.plan, None)
+        self.editor.undo_stack.resetClean()  # a new document that was never saved: closing asks
+        self.window.after_load()
+        self.window.show_message(imported.summary.headline(), 10_000)
+        self.show_import_summary(imported.summary)
+        return True
+
+    def _default_ask_import_path(self, start: str) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import a system", start, IMPORT_FILTER)
+        return path or None
+
+    def _default_show_import_summary(self, summary) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Information, "Import", summary.headline(), parent=self.window)
+        box.setInformativeText("\n".join(summary.lines()[1:]) or "Every component was recognised.")
+        box.setDetailedText(import_summary_text(summary))
+        box.exec()
 
     # ------------------------------------------------------------------ save
     def save(self) -> bool:
@@ -298,6 +347,12 @@ class FileOps:
             return False
         self.window.show_message(f"Canvas saved to {path}")
         return True
+
+
+def import_summary_text(summary) -> str:
+    """The mapping as plain text lines: source -> component (kind, instances) and why."""
+    return "\n".join(f"{row.source} -> {row.name}: {row.kind}, {row.instances} instance(s) ({row.rule})"
+                     for row in summary.rows)
 
 
 def _slug(name: str) -> str:

@@ -10,6 +10,8 @@ docker-compose file: the plan as a local stack of real images (exports/iac/roles
 - Ports are published only for entry components (those clients call); data stores get named volumes.
 - A component watched by a health check gets a container healthcheck with the plan's interval and
   misses; external providers (payments, e-mail, CDN, DNS) are listed under `x-archplan-external`.
+- `x-archplan` keeps what compose cannot say, so `archplan import` gives the plan back: the clients,
+  health checks and every link of the plan (by component id) beside depends_on.
 
 Compose interpolates ``$`` in every value, so user text is written with ``$`` doubled.
 """
@@ -63,10 +65,12 @@ def compose_document(plan, result) -> dict:
     for comp in plan.components:
         if is_client(comp):
             users = result.clients.get(comp.id)
-            clients.append({"name": text(comp.name), "daily_users": round(users.users) if users else 0})
+            clients.append({"id": text(comp.id), "name": text(comp.name), "kind": comp.kind,
+                            "daily_users": round(users.users) if users else 0})
         elif is_external(comp) or (comp.kind not in RUNTIMES and not is_monitor(comp)):
             r = result.components[comp.id]
-            external.append({"name": text(comp.name), "kind": comp.kind, "peak": units.format_qps(r.qps_peak),
+            external.append({"id": text(comp.id), "name": text(comp.name), "kind": comp.kind,
+                             "count": r.count, "peak": units.format_qps(r.qps_peak),
                              "note": f"{kind_label(comp)}: a provider's service, not run locally"})
         elif comp.kind in RUNTIMES:
             names[comp.id] = compose_service_name(comp.name, taken)
@@ -83,8 +87,8 @@ def compose_document(plan, result) -> dict:
         services[names[comp.id]] = service
     _depends(plan, rel, names, services)
 
-    monitors = [{"name": text(c.name), "watches": [text(plan.component(t).name) for t, ms in rel.watched_by.items()
-                                                   if c.id in ms],
+    monitors = [{"id": text(c.id), "name": text(c.name),
+                 "watches": [text(plan.component(t).name) for t, ms in rel.watched_by.items() if c.id in ms],
                  "interval": duration(c.param("interval_s")), "misses": round(c.param("misses")),
                  "note": "implemented as the healthcheck of each service it watches"}
                 for c in plan.components if is_monitor(c)]
@@ -94,7 +98,9 @@ def compose_document(plan, result) -> dict:
     doc["x-archplan"] = {"plan": text(plan.name), "generated_by": "archplan",
                          "daily_users": units.format_count(result.totals.dau),
                          "peak": units.format_qps(result.totals.entry_qps_peak),
-                         "clients": clients, "health_checks": monitors}
+                         "clients": clients, "health_checks": monitors,
+                         "links": [{"source": text(lk.source), "target": text(lk.target), "kind": lk.kind}
+                                   for lk in plan.links]}
     if external:
         doc["x-archplan-external"] = external
     return doc

@@ -88,7 +88,7 @@ def _labels(name: str, comp, part_of: str) -> dict:
 
 def _meta(name: str, comp, part_of: str, plan=None, r=None) -> dict:
     meta = {"name": name, "labels": _labels(name, comp, part_of)}
-    annotations = {"archplan.io/name": comp.name, "archplan.io/kind": comp.kind}
+    annotations = {"archplan.io/component": comp.id, "archplan.io/name": comp.name, "archplan.io/kind": comp.kind}
     if r is not None:
         annotations["archplan.io/sizing"] = "\n".join(sizing_lines(plan, comp, r))
     meta["annotations"] = annotations
@@ -211,8 +211,10 @@ def _summary(plan, result, name: str, part_of: str, external: list) -> dict:
         "peak": units.format_qps(totals.entry_qps_peak),
         "instances": totals.instances,
         "monthly_cost": units.format_money(totals.monthly_cost),
-        "components": [{"name": c.name, "kind": c.kind, "count": result.components[c.id].count}
+        "components": [{"id": c.id, "name": c.name, "kind": c.kind, "count": result.components[c.id].count}
                        for c in plan.components if not is_client(c)],
+        "clients": [{"id": c.id, "name": c.name, "kind": c.kind} for c in plan.components if is_client(c)],
+        "links": [{"source": lk.source, "target": lk.target, "kind": lk.kind} for lk in plan.links],
     }
     deps = [{"name": c.name, "kind": c.kind, "label": kind_label(c),
              "peak": units.format_qps(result.components[c.id].qps_peak)} for c in external]
