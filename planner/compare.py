@@ -8,8 +8,7 @@ the two `PlanResult`s (both plans computed by planner.engine): nothing is recomp
 delta is exactly B's figure minus A's.
 
 The compared figures are data (`PLAN_FIGURES`, `COMPONENT_FIGURES`): to compare a new figure, add one
-entry. A figure the engine does not produce yet (p99 latency) reads as None and its row is left out
-until it exists.
+entry.
 """
 
 from __future__ import annotations
@@ -24,15 +23,6 @@ from archplan.planner.result import ComponentResult, PlanResult
 
 #: Plan fields that do not change what a component is (where it is drawn, its free text).
 IGNORED_FIELDS = ("id", "position", "notes")
-
-
-def _attr(obj: Any, *names: str) -> float | None:
-    """The first of `names` that `obj` has (figures a newer engine adds), else None."""
-    for name in names:
-        value = getattr(obj, name, None)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-    return None
 
 
 def _worst(values) -> float | None:
@@ -59,7 +49,7 @@ PLAN_FIGURES: tuple[Measure, ...] = (
     Measure("latency", "latency (worst client, mean)", "duration",
             lambda r: _worst(max(c.read_latency, c.write_latency) for c in r.clients.values())),
     Measure("latency_p99", "latency p99 (worst client)", "duration",
-            lambda r: _worst(_attr(c, "latency_p99", "read_latency_p99", "p99") for c in r.clients.values())),
+            lambda r: _worst(max(c.read_p99, c.write_p99) for c in r.clients.values())),
     Measure("availability", "availability (worst client)", "availability", lambda r: r.totals.availability,
             "higher"),
     Measure("cost", "cost per month", "money", lambda r: r.totals.monthly_cost),
@@ -75,7 +65,7 @@ COMPONENT_FIGURES: tuple[Measure, ...] = (
     Measure("instances", "instances", "count", lambda c: c.count),
     Measure("storage", "storage", "size", lambda c: c.storage_replicated),
     Measure("latency", "latency (mean)", "duration", lambda c: c.latency),
-    Measure("latency_p99", "latency p99", "duration", lambda c: _attr(c, "latency_p99", "p99")),
+    Measure("latency_p99", "latency p99", "duration", lambda c: c.p99),
     Measure("availability", "availability", "availability", lambda c: c.availability, "higher"),
     Measure("cost", "cost per month", "money", lambda c: c.monthly_cost),
 )

@@ -97,12 +97,12 @@ def test_identical_plans_have_zero_deltas():
     assert all(d.delta in (0, None) for d in cmp.totals)
 
 
-def test_missing_figures_are_left_out_and_new_ones_are_one_entry():
-    plan = load_plan(TEMPLATES / "three_tier.json")
-    result = compute(plan)
-    has_p99 = any(hasattr(c, "latency_p99") for c in result.components.values())
-    keys = {d.key for d in compare(plan, result, plan, result).totals}
-    assert ("latency_p99" in keys) == has_p99  # shown once the engine has it
+def test_p99_latency_is_compared_and_figures_are_one_entry_each():
+    a, b = load_plan(TEMPLATES / "mvp_monolith.json"), load_plan(TEMPLATES / "microservices.json")
+    ra, rb = compute(a), compute(b)
+    p99 = {d.key: d for d in compare(a, ra, b, rb).totals}["latency_p99"]
+    assert p99.a == max(max(c.read_p99, c.write_p99) for c in ra.clients.values())
+    assert p99.delta == pytest.approx(p99.b - p99.a)
     assert {m.key for m in PLAN_FIGURES} >= {"peak_qps", "instances", "storage", "latency", "availability", "cost",
                                               "breaking_point"}
     assert {m.key for m in COMPONENT_FIGURES} >= {"peak_qps", "instances", "storage", "latency", "cost"}
