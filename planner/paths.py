@@ -89,33 +89,39 @@ class PathPercentiles(Mapping):
         return len(self._clients)
 
 
-def _component_transforms(run: Run, omega: np.ndarray, dt: float) -> np.ndarray:
-    """Each component's response time as the DFT of its distribution binned on the grid (rows x points)."""
-    s, n = run.s, run.table.n
-    points = omega.size
-    edges = np.arange(points + 1) * dt  # bin k holds (k dt, (k + 1) dt]
-    out = np.ones((n, points), dtype=complex)
-    queued = np.flatnonzero(run.served & (s.servers > 0) & np.isfinite(s.latency))
-    plain = np.flatnonzero(run.served & (s.servers == 0) & np.isfinite(s.latency) & (s.latency > 0))
-    for rows, waits in ((queued, True), (plain, False)):
-        if not rows.size:
-            continue
-        mu = 1.0 / (s.latency[rows] - s.wait[rows])  # 1 / service time
-        p_wait = s.p_wait[rows] if waits else np.zeros(rows.size)
-        # the wait, when there is one, is exponential with rate c mu - lambda = P_wait / Wq
-        theta = np.divide(p_wait, s.wait[rows], out=mu * 2.0, where=(p_wait > 0) & (s.wait[rows] > 0))
-        shape = (rows.size, points + 1)
-        log_s, _ = _log_survival_and_hazard_vector(np.broadcast_to(edges, shape), np.broadcast_to(mu[:, None], shape),
-                                                   np.broadcast_to(theta[:, None], shape),
-                                                   np.broadcast_to(p_wait[:, None], shape))
-        survival = np.exp(log_s)
-        mass = survival[:, :-1] - survival[:, 1:]
-        mass[:, -1] += survival[:, -1]  # the far tail in the last bin (the grid makes it negligible)
-        out[rows] = np.fft.fft(mass, axis=1)
-    return out
+def _own_keys(run: Run) -> list[tuple[float, float, float]]:
+    """Per component, what its own response-time law depends on: (service rate, wait rate, P_wait);
+    (0, 0, 0) for no time at all, (inf, 0, 0) for a saturated one."""
+    s = run.s
+    latency = np.where(run.served, s.latency, 0.0)
+    timed = np.isfinite(latency) & (latency > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mu = np.where(timed, 1.0 / (latency - s.wait), 0.0)
+        p_wait = np.where(timed & (s.servers > 0), s.p_wait, 0.0)
+        theta = np.where((p_wait > 0) & (s.wait > 0), p_wait / s.wait, 2.0 * mu)
+    mu = np.where(np.isinf(latency), np.inf, mu)
+    theta = np.where(np.isinf(latency), 0.0, theta)
+    return list(zip(mu.tolist(), theta.tolist(), p_wait.tolist()))
+
+
+def _transform(key: tuple[float, float, float], dt: float, points: int) -> np.ndarray:
+    """The DFT of one component's response time binned on the grid (bin k holds (k dt, (k + 1) dt])."""
+    mu, theta, p_wait = key
+    if mu == 0.0:
+        return np.ones(points, dtype=complex)  # no time: a point mass at 0
+    edges = np.arange(points + 1) * dt
+    ones = np.ones(points + 1)
+    log_s, _ = _log_survival_and_hazard_vector(edges, mu * ones, theta * ones, p_wait * ones)
+    survival = np.exp(log_s)
+    mass = survival[:-1] - survival[1:]
+    mass[-1] += survival[-1]  # the far tail in the last bin (the grid makes it negligible)
+    return np.fft.fft(mass)
 
 
 def _percentiles(run: Run, clients: list[str], means: np.ndarray) -> dict[str, dict[tuple[str, float], float]]:
+    """Works bottom-up over the request levels. Components whose whole downstream is alike (same own
+    law, same calls to alike components: the stacks of a large plan) share one transform, so the work
+    grows with the number of distinct sub-paths, not of components."""
     t, table = run.transfers, run.table
     rows = [table.index[c] for c in clients]
     out: dict[str, dict[tuple[str, float], float]] = {c: {} for c in clients}
@@ -128,46 +134,78 @@ def _percentiles(run: Run, clients: list[str], means: np.ndarray) -> dict[str, d
         return out
     dt = GRID_SPAN * max(finite) / GRID_POINTS
     omega = -2j * np.pi * np.fft.fftfreq(GRID_POINTS)  # DFT of a shift by one bin: exp(omega)
-    own = _component_transforms(run, omega, dt)
     hop = np.exp(omega * (run.plan.settings.network_hop_ms / 1000.0) / dt)
+    own_keys = _own_keys(run)
+    own_cache: dict[tuple[float, float, float], np.ndarray] = {}
     passed = np.maximum(0.0, run.ratios[:, [R, W]])
     passed[run.client] = 1.0
     request = np.flatnonzero(t.request)
-    levels = run.request_levels()
+    by_source: dict[int, list[int]] = {}
+    for e in request.tolist():
+        by_source.setdefault(int(t.source[e]), []).append(e)
+    levels = [level.tolist() for level in run.request_levels()]
     for name, k in CLASSES:
         c = (R, W)[k]
-        phi = np.ones((table.n, GRID_POINTS), dtype=complex)
+        signature: dict[int, int] = {}
+        transforms: dict[tuple, int] = {}  # (own law, pass ratio, calls) -> index into phis
+        phis: list[np.ndarray] = []
         for level in reversed(levels):
-            if not level.size:
-                continue
-            edges = request[np.isin(t.source[request], level)]
-            edges = edges[t.factors[edges, c] > 0]
-            route = np.ones((level.size, GRID_POINTS), dtype=complex)
-            position = {int(r): i for i, r in enumerate(level.tolist())}
-            if edges.size:
-                call = hop * phi[t.target[edges]]
-                factors = t.factors[edges, c]
-                at = np.array([position[int(x)] for x in t.source[edges].tolist()], dtype=np.intp)
-                needed = t.needed[edges]
-                if needed.any():
-                    np.multiply.at(route, at[needed], _repeat(call[needed], factors[needed]))
-                split = ~needed
-                if split.any():
-                    mixture = np.zeros((level.size, GRID_POINTS), dtype=complex)
-                    np.add.at(mixture, at[split], factors[split, None] * call[split])
-                    claimed = np.bincount(at[split], factors[split], minlength=level.size)
-                    route *= mixture + np.maximum(0.0, 1.0 - claimed)[:, None]
-            phi[level] = own[level] * _repeat(route, passed[level, k])
+            for row in level:
+                calls = tuple(sorted((bool(t.needed[e]), float(t.factors[e, c]), signature[int(t.target[e])])
+                                     for e in by_source.get(row, ()) if t.factors[e, c] > 0))
+                key = (own_keys[row], float(passed[row, k]), calls)
+                index = transforms.get(key)
+                if index is None:
+                    index = transforms[key] = len(phis)
+                    phis.append(_combine(key, calls, phis, own_cache, hop, dt))
+                signature[row] = index
+        quantiles: dict[int, dict[float, float]] = {}  # alike clients share their distribution
         for client, r in zip(clients, rows):
             if not math.isfinite(means[r, k]):
                 for p in PERCENTILES:
                     out[client][(name, p)] = math.inf
                 continue
-            mass = np.clip(np.fft.ifft(phi[r]).real, 0.0, None)
-            cdf = np.cumsum(mass) / max(mass.sum(), 1e-300)
-            for p in PERCENTILES:
-                i = int(np.searchsorted(cdf, p))
-                below = cdf[i - 1] if i > 0 else 0.0
-                share = (p - below) / max(cdf[min(i, GRID_POINTS - 1)] - below, 1e-300)
-                out[client][(name, p)] = float((i + min(1.0, max(0.0, share))) * dt)
+            found = quantiles.get(signature[r])
+            if found is None:
+                found = quantiles[signature[r]] = _quantiles(phis[signature[r]], dt)
+            for p, value in found.items():
+                out[client][(name, p)] = value
     return out
+
+
+def _quantiles(phi: np.ndarray, dt: float) -> dict[float, float]:
+    """The percentiles of the distribution whose transform is phi (linear within a grid step)."""
+    mass = np.clip(np.fft.ifft(phi).real, 0.0, None)
+    cdf = np.cumsum(mass) / max(mass.sum(), 1e-300)
+    out = {}
+    for p in PERCENTILES:
+        i = int(np.searchsorted(cdf, p))
+        below = cdf[i - 1] if i > 0 else 0.0
+        share = (p - below) / max(cdf[min(i, GRID_POINTS - 1)] - below, 1e-300)
+        out[p] = float((i + min(1.0, max(0.0, share))) * dt)
+    return out
+
+
+def _combine(key: tuple, calls: tuple, phis: list[np.ndarray], own_cache: dict, hop: np.ndarray,
+             dt: float) -> np.ndarray:
+    """One component's path transform: its own law x (the share it keeps + the share it passes on x its
+    route); the route multiplies its fan-out calls and mixes the calls that split the traffic."""
+    own_key, passed, _ = key
+    if own_key[0] == math.inf:
+        return np.zeros(GRID_POINTS, dtype=complex)  # saturated: the client's mean is infinite anyway
+    own = own_cache.get(own_key)
+    if own is None:
+        own = own_cache[own_key] = _transform(own_key, dt, GRID_POINTS)
+    route = np.ones(GRID_POINTS, dtype=complex)
+    mixture = np.zeros(GRID_POINTS, dtype=complex)
+    claimed = 0.0
+    for needed, factor, target in calls:
+        call = hop * phis[target]
+        if needed:
+            route = route * _repeat(call[None, :], np.array([factor]))[0]
+        else:
+            mixture = mixture + factor * call
+            claimed += factor
+    if claimed:
+        route = route * (mixture / max(1.0, claimed) + max(0.0, 1.0 - claimed))
+    return own * _repeat(route[None, :], np.array([passed]))[0]
