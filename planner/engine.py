@@ -49,7 +49,7 @@ __all__ = ["compute"]
 MIN_MULTIPLIER, MAX_MULTIPLIER = 1e-6, 1e6
 
 #: The order a component's figures are listed in: traffic, data, sizing, latency, health, cost.
-FIGURE_ORDER = ("reads_avg", "writes_avg", "peak_qps", "messages", "calls", "samples", "storage_per_day",
+FIGURE_ORDER = ("reads_avg", "writes_avg", "peak_qps", "pass_ratio", "messages", "calls", "samples", "storage_per_day",
                 "storage_total", "memory", "storage_replicated", "capacity_workers", "capacity_workers_write", "load",
                 "replay", "load_bandwidth", "instances_throughput", "instances_storage", "instances_memory",
                 "instances_needed", "instances_copies", "instances_recommended", "utilisation", "workers",
@@ -96,7 +96,7 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
     shares = client_shares(table, transfers, client_rows)
     client_users = np.zeros(table.n)
     client_users[client_rows] = dau * shares.effective
-    ratios = pass_ratios(table)
+    ratios = pass_ratios(table, figures)
     flows = Propagation(plan, table, transfers, ratios, figures, client_users).run(levels)
     sizing = size_all(plan, table, flows, figures)
     run = Run(plan, catalog, table, edges, levels, transfers, ratios, flows, sizing, figures)

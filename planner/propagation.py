@@ -176,21 +176,25 @@ class Flows:
         return self.inflow[PEAK, self.n:]
 
 
-def pass_ratios(table: ComponentTable) -> np.ndarray:
-    """Share of each class's inflow that a component emits downstream (rows x classes)."""
+def pass_ratios(table: ComponentTable, figures: fx.FigureTable) -> np.ndarray:
+    """Share of each class's inflow that a component emits downstream (rows x classes), each by the
+    formula that explains it: a cache's misses, a CDN's origin share (recorded as "pass_ratio"), a
+    notification's channels and an external API's retries (the per-event form of their figures)."""
     ratios = np.ones((table.n, N_CLASSES))
-    for behaviour, parameter in ((Behaviour.CACHE, "hit_ratio"), (Behaviour.CDN, "offload")):
-        rows = table.of(behaviour)
-        if rows.any():
-            passed = 1.0 - table.param(parameter)[rows]
+    for behaviour, formula, parameter in ((Behaviour.CACHE, fx.CACHE_PASS, "hit_ratio"),
+                                          (Behaviour.CDN, fx.CDN_PASS, "offload")):
+        rows = np.flatnonzero(table.of(behaviour))
+        if rows.size:
+            passed = figures.add("pass_ratio", formula, rows, **{parameter: table.param(parameter)[rows]})
             ratios[rows, R] = passed
             ratios[rows, MR] = passed
-    rows = table.of(Behaviour.NOTIFICATION)
-    if rows.any():
-        ratios[rows] = table.param("channels_per_event")[rows, None]
-    rows = table.of(Behaviour.EXTERNAL)
-    if rows.any():
-        ratios[rows] = (1.0 + table.param("retries")[rows] * table.param("failure_rate")[rows])[:, None]
+    rows = np.flatnonzero(table.of(Behaviour.NOTIFICATION))
+    if rows.size:
+        ratios[rows] = fx.FANOUT_CHANNELS.vector(events=1.0, channels=table.param("channels_per_event")[rows])[:, None]
+    rows = np.flatnonzero(table.of(Behaviour.EXTERNAL))
+    if rows.size:
+        ratios[rows] = fx.RETRY_LOAD.vector(requests=1.0, retries=table.param("retries")[rows],
+                                            failure_rate=table.param("failure_rate")[rows])[:, None]
     return ratios
 
 

@@ -27,7 +27,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["MMc", "erlang_b", "erlang_c", "little_concurrency"]
+__all__ = ["MMc", "erlang_b", "erlang_c", "response_percentiles"]
 
 # Erlang B/C below this are reported as 0: P_wait(c) <= _NEGLIGIBLE means the absolute error of returning
 # 0 is at most 1e-20, far below anything a plan can show (and below the 1e-9 the tests demand).
@@ -162,21 +162,6 @@ def erlang_c(c: int, a: float) -> float:
         return 0.0
     b = _erlang_b(c, a)
     return min(1.0, c * b / (c - a * (1.0 - b)))
-
-
-def little_concurrency(arrival: float, response_time: float) -> float:
-    """Little's law L = lambda W: requests in flight (threads, pooled or persistent connections needed).
-
-    ``arrival`` lambda in requests/s, ``response_time`` W in seconds (capacity-model.md, "Service /
-    worker"; Little 1961). No arrivals means no concurrency, even for an unbounded response time.
-    """
-    lam = _as_rate(arrival, "arrival rate")
-    w = float(response_time)
-    if math.isnan(w) or w < 0:
-        raise ValueError(f"response time must be >= 0, got {response_time!r}")
-    if lam == 0.0:
-        return 0.0
-    return lam * w
 
 
 def _g(x: float) -> float:
@@ -379,6 +364,11 @@ def response_percentiles(p: float, mu, servers, arrival, p_wait):
 
     p, mu, servers, arrival, p_wait = np.broadcast_arrays(*(np.asarray(v, dtype=float)
                                                             for v in (p, mu, servers, arrival, p_wait)))
+    if p.ndim == 1 and p.size > 64:  # many components share their figures: solve each distinct queue once
+        rows = np.stack([p, mu, servers, arrival, p_wait], axis=1)
+        distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+        if len(distinct) < len(rows):
+            return response_percentiles(*distinct.T)[inverse.ravel()]
     theta = servers * mu - arrival
     big_l = -np.log1p(-p)
     out = np.full(mu.shape, np.inf)
@@ -395,6 +385,10 @@ def response_percentiles(p: float, mu, servers, arrival, p_wait):
         lo = np.where(gap > 0, t, lo)
         hi = np.where(gap < 0, t, hi)
         step = np.where(hazard > 0, t + gap / np.where(hazard > 0, hazard, 1.0), 0.5 * (lo + hi))
-        t = np.where((step > lo) & (step < hi), step, 0.5 * (lo + hi))
+        nxt = np.where((step > lo) & (step < hi), step, 0.5 * (lo + hi))
+        done = np.all((np.abs(nxt - t) <= _PERCENTILE_RTOL * nxt) | (hi - lo <= _PERCENTILE_RTOL * hi))
+        t = nxt
+        if done:
+            break
     out[ok] = np.where(pw == 0.0, big_l / mu_, t)
     return out

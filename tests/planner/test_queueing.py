@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archplan.planner.queueing import MMc, erlang_b, erlang_c, little_concurrency
+from archplan.planner.queueing import MMc, erlang_b, erlang_c
 
 
 def exact_erlang_b(c: int, a: float) -> float:
@@ -244,18 +244,6 @@ def test_mmc_is_frozen_and_slotted():
     with pytest.raises(AttributeError):
         q.servers = 2  # type: ignore[misc]
     assert not hasattr(q, "__dict__")
-
-
-def test_little_concurrency():
-    """L = lambda W: 100 req/s at 58.104 ms (the worked example) keep 5.81 requests in flight."""
-    q = MMc(arrival=100.0, service_rate=20.0, servers=7)
-    assert little_concurrency(100.0, q.mean_response) == pytest.approx(5.8104, abs=5e-5)
-    assert little_concurrency(0.0, math.inf) == 0.0
-    assert little_concurrency(5.0, math.inf) == math.inf
-    with pytest.raises(ValueError):
-        little_concurrency(-1.0, 1.0)
-    with pytest.raises(ValueError):
-        little_concurrency(1.0, -1.0)
 
 
 # --------------------------------------------------------------------------------------------- properties
