@@ -165,11 +165,31 @@ def cmd_plan(args, out) -> int:
     plan = _load(args.file)
     result = compute(plan, multiplier=args.multiplier)
     if args.json:
-        json.dump(result.as_dict(explain=args.explain), out, indent=2, allow_nan=False)
-        out.write("\n")
+        out.write(result_json(result, explain=args.explain))
         return 0
     out.write(render_plan(plan, result, explain=args.explain))
     return 0
+
+
+def result_json(result, explain: bool = False) -> str:
+    """The result as JSON: the plan-level parts pretty-printed, one line per component, client and finding,
+    so a 10,000-component plan is readable with grep and written by the C encoder in a few large pieces."""
+    data = result.as_dict(explain=explain)
+
+    def dump(value) -> str:
+        return json.dumps(value, allow_nan=False, ensure_ascii=False)
+
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, dict) and key in ("components", "clients", "single_points_of_failure"):
+            body = ",\n".join(f"    {dump(k)}: {dump(v)}" for k, v in value.items())
+            parts.append(f"  {dump(key)}: {{\n{body}\n  }}" if body else f"  {dump(key)}: {{}}")
+        elif isinstance(value, list):
+            body = ",\n".join(f"    {dump(v)}" for v in value)
+            parts.append(f"  {dump(key)}: [\n{body}\n  ]" if body else f"  {dump(key)}: []")
+        else:
+            parts.append(f"  {dump(key)}: {dump(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def cmd_estimate(args, out) -> int:

@@ -14,6 +14,7 @@ from typing import Any, Literal, NamedTuple
 
 from archplan.planner.formulas import Figure
 
+_INF = math.inf
 Severity = Literal["error", "warning", "info"]
 Status = Literal["none", "ok", "warn", "over"]
 #: Below this share of its planned ceiling a component is comfortable (ok); up to the ceiling it is near
@@ -102,13 +103,16 @@ class ComponentResult(NamedTuple):
         return self.utilisation >= 1.0
 
     def as_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self._fields if name not in ("figures", "details")}
+        data = self._asdict()
+        del data["figures"]
         data["qps_peak"] = self.qps_peak
         data["qps_avg"] = self.qps_avg
         data["headroom"] = self.headroom
         data["status"] = self.status
-        data["details"] = dict(self.details)
-        return {k: (None if isinstance(v, float) and math.isinf(v) else v) for k, v in data.items()}
+        data["details"] = {k: None if v == _INF or v == -_INF else v for k, v in self.details.items()}
+        for key in [k for k, v in data.items() if v == _INF or v == -_INF]:  # JSON has no infinity: null
+            data[key] = None
+        return data
 
 
 def status_of(utilisation: float, ceiling: float) -> Status:

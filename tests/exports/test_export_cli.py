@@ -11,7 +11,7 @@ import pytest
 import yaml
 from export_fixtures import plan_fixture, result_fixture
 
-import main
+from archplan import main
 from archplan.planner.io import save_plan
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from plans import PlanBuilder
 
-import main
+from archplan import main
 from archplan.planner.estimate import KEYS
 from archplan.planner.io import save_plan
 
@@ -38,6 +38,18 @@ def test_plan_json_is_machine_readable(capsys, plan_file):
     assert "instances_needed" in data["components"]["svc"]["work"]
 
 
+def test_plan_json_is_one_line_per_component_and_valid_json(capsys, tmp_path):
+    b = (PlanBuilder().add("web", "client.web").add("q", "queue.sqs").link("web", "q", classes=["write"]))
+    path = tmp_path / "q.json"
+    save_plan(b.plan, path)  # nothing consumes the queue: its consumer capacity is 0, figures stay finite
+    code, out, _err = run(capsys, "plan", str(path), "--json")
+    data = json.loads(out)
+    assert code == 0 and set(data["components"]) == {"web", "q"}
+    lines = out.splitlines()
+    assert sum(1 for line in lines if line.startswith('    "q": {')) == 1
+    assert data["clients"]["web"]["read_p99"] is not None or data["clients"]["web"]["read_latency"] == 0
+
+
 def test_plan_what_if(capsys, plan_file):
     _, out, _ = run(capsys, "plan", str(plan_file), "--json", "--what-if", "10")
     assert json.loads(out)["components"]["svc"]["reads_avg"] == pytest.approx(10_000)
@@ -53,7 +65,11 @@ def test_validate_ok(capsys, plan_file):
     assert code == 0 and "valid plan" in out
 
 
-@pytest.mark.parametrize("content", ["{broken", '{"schema_version": 99, "app": "archplan", "plan": {}}'])
+@pytest.mark.parametrize("content", [
+    "{broken", '{"schema_version": 99, "app": "archplan", "plan": {}}',
+    "[" * 100_000 + "]" * 100_000,  # nested past any parser's stack
+    '{"schema_version": 3, "app": "archplan", "plan": {"description": ' + "[" * 900 + "]" * 900 + "}}",
+])
 def test_bad_files_exit_2_with_one_line(capsys, tmp_path, content):
     path = tmp_path / "bad.json"
     path.write_text(content)

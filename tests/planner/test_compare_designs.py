@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from plans import PlanBuilder
 
-import main
+from archplan import main
 from archplan.exports import export
 from archplan.planner.compare import COMPONENT_FIGURES, PLAN_FIGURES, compare, match_components
 from archplan.planner.engine import compute

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import main
+from archplan import main
 from archplan.planner.importers import ImportFailure, import_path, safe
 
 
