@@ -277,10 +277,14 @@ def render_plan(plan, result, explain: bool = False) -> str:
         for f in result.findings:
             lines.append(f"  [{f.severity}] {f.message}" + (f" {f.advice}" if f.advice else ""))
     if explain:
+        from archplan.planner.paths import METHOD
+
         lines.append("")
         lines.append("Work:")
         for owner, name, fig in result.all_figures():
             lines.append(f"  {owner}.{name}: {fig.text()}")
+        if result.clients:
+            lines.append(f"  clients' percentiles: {METHOD}")
     return "\n".join(lines) + "\n"
 
 

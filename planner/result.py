@@ -167,6 +167,9 @@ class ClientResult:
                 "availability": self.availability, "read_availability": self.read_availability,
                 "write_availability": self.write_availability, "needs": list(self.needs)}
         if self.path_percentiles:
+            from archplan.planner.paths import METHOD
+
+            data["percentiles_method"] = METHOD
             for operation in ("read", "write"):
                 for p, name in ((0.5, "p50"), (0.95, "p95"), (0.99, "p99")):
                     data[f"{operation}_{name}"] = clean(self.percentile(operation, p))
