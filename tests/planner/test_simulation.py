@@ -12,8 +12,8 @@ from plans import PlanBuilder
 from archplan.planner.engine import compute
 from archplan.planner.queueing import MMc
 from archplan.planner.simnet import SimNetwork
-from archplan.planner.simulation import Cancelled, simulate
 from archplan.planner.simstats import TOLERANCE
+from archplan.planner.simulation import Cancelled, simulate
 
 
 def _one_queue(arrival: float, service_s: float, workers: int, instances: int = 1):
