@@ -59,13 +59,17 @@ def _ms(x: float | None) -> str:
     return units.format_duration(x)
 
 
+def _percent(x: float) -> str:
+    return f"{x * 100:.3g} %"
+
+
 def _pair(sim: Estimate | None, formula: float | None, flagged: bool, percent: bool = False) -> str:
     """'simulated +- ci / formula', with '!' where they disagree."""
-    fmt = (lambda v: units.format_percent(v, 1)) if percent else _ms
+    fmt = _percent if percent else _ms
     if sim is None or math.isnan(sim.value):
         left = "-"
     else:
-        left = fmt(sim.value) + (f" ±{fmt(sim.ci)}" if math.isfinite(sim.ci) else "")
+        left = fmt(sim.value) + (f" ±{fmt(float(f'{sim.ci:.2g}'))}" if math.isfinite(sim.ci) else "")
     return f"{left} / {fmt(formula) if formula is not None else '-'}" + (" !" if flagged else "")
 
 
