@@ -96,20 +96,20 @@ def render(sim: SimulationResult, table) -> str:
     for p in sim.paths:
         if p.mean is None:
             continue
+        flags = set(p.disagreements)
         path_rows.append((p.name, p.cls.replace("_", " "), f"{p.completed:,}",
-                          _pair(p.mean, p.formula_mean, p.disagrees), _ms(p.p50.value), _ms(p.p95.value),
-                          _ms(p.p99.value)))
+                          *(_pair(getattr(p, k), p.formula.get(k), k in flags) for k in ("mean", "p50", "p95", "p99"))))
     if path_rows:
         lines.append("")
         headers = ("client", "class", "completed", "mean end to end", "p50", "p95", "p99")
         lines.append(table(headers, path_rows).rstrip("\n"))
-    flagged = sim.disagreements()
+    flagged = [f"{sim.components[cid].name} {what}" for cid, what in sim.disagreements()]
+    flagged += [f"{p.name} {p.cls.replace('_', ' ')} {what}" for p in sim.paths for what in p.disagreements]
     lines.append("")
     if flagged:
-        names = {cid: sim.components[cid].name for cid, _ in flagged}
-        lines.append("Disagreements: " + ", ".join(f"{names[cid]} {what}" for cid, what in flagged))
+        lines.append("Disagreements: " + ", ".join(flagged))
     else:
-        lines.append("Every compared figure agrees with the formulas within its 95 % confidence interval.")
+        lines.append("Every compared figure agrees with the formulas, within its confidence interval and tolerance.")
     short = [c.name for c in sim.components.values() if c.completed and "mean" not in c.compared]
     if short:
         lines.append("Too few completed requests to compare latency: " + ", ".join(short))

@@ -51,7 +51,7 @@ from typing import NamedTuple
 from archplan.planner import units
 from archplan.planner.catalog import Behaviour, Catalog, default_catalog
 from archplan.planner.graph import expand_links
-from archplan.planner.model import TRAFFIC_CLASSES, Component, Plan
+from archplan.planner.model import TRAFFIC_CLASSES, Component, Plan, link_classes
 
 WRITE_CLASSES = frozenset(("write", "media_write"))
 READ_CLASSES = frozenset(("read", "media_read"))
@@ -136,16 +136,18 @@ def _write_factor(component: Component, catalog: Catalog) -> float:
 
 def _fallback_servers(component: Component, catalog: Catalog, instances: int) -> int | None:
     """Servers where the engine reports none (it gives no M/M/c to a saturated component): instances x
-    workers, workers = slots for a worker, else capacity x service time by Little's law."""
+    workers, workers = slots for a worker, the plan's workers, else capacity x service time (Little)."""
     behaviour = catalog[component.kind].behaviour
     s = service_time(component, catalog)
     if behaviour is Behaviour.WORKER:
         per = _param(component, "slots", 1.0)
+    elif component.workers:
+        per = float(component.workers)
     else:
         limit = _capacity(component, catalog, "read_qps") or _capacity(component, catalog, "write_qps")
         if limit <= 0 or s <= 0:
             return None
-        per = max(1.0, round(limit * s))
+        per = max(1.0, math.ceil(limit * s - 1e-9))
     active = 1 if behaviour is Behaviour.SQL_PRIMARY else max(1, instances)
     return max(1, int(active * per))
 
@@ -185,14 +187,24 @@ class SimNetwork:
         self._links()
 
     # ------------------------------------------------------------------------------------ arrivals
+    def _shares(self) -> list[float]:
+        """Each client's fraction of the users (capacity-model.md, "Traffic classes"): its ``user_share``;
+        clients without one split what the others leave, among those linked to something; shares adding
+        up to more than 1 are scaled down to 1."""
+        linked = {lk.source for lk in self.plan.links if lk.kind != "health"}
+        given = [c.params.get("user_share") for c in self.clients]
+        total = sum(g for g in given if g is not None)
+        scale = 1.0 / total if total > 1.0 else 1.0
+        unset = [c for c, g in zip(self.clients, given) if g is None and (c.id in linked or not linked)]
+        rest = max(0.0, 1.0 - min(total, 1.0)) / len(unset) if unset else 0.0
+        return [g * scale if g is not None else (rest if c in unset else 0.0) for c, g in zip(self.clients, given)]
+
     def _streams(self, multiplier: float) -> list[Stream]:
         profile = self.plan.traffic
         dau = profile.daily_active_users * multiplier
-        weights = [_param(c, "user_share", 1.0) for c in self.clients]
-        total = sum(weights)
         streams = []
-        for client, weight in zip(self.clients, weights):
-            users = dau * weight / total if total > 0 else 0.0
+        for client, share in zip(self.clients, self._shares()):
+            users = dau * share
             peak = client.peak_factor if client.peak_factor is not None else profile.peak_factor
             reads = users * profile.reads_per_user / units.DAY * peak
             writes = users * profile.writes_per_user / units.DAY * peak
@@ -209,9 +221,10 @@ class SimNetwork:
         by_source: dict[str, list] = {}
         for edge in edges:
             by_source.setdefault(edge.source, []).append(edge)
+        carried = {id(e.link): link_classes(self.plan, e.link) for e in edges}
         for source, out_edges in by_source.items():
             for cls in TRAFFIC_CLASSES:
-                carrying = [e for e in out_edges if cls in e.link.classes]
+                carrying = [e for e in out_edges if cls in carried[id(e.link)]]
                 if carrying:
                     self._out[(source, cls)] = self._out_of(carrying, cls)
 

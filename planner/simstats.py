@@ -111,14 +111,17 @@ class Formula(NamedTuple):
 
 
 def _queue_model(st: Station, r) -> MMc | None:
-    """The engine's M/M/c for a component: its servers, 1 / service time, and the arrival rate its
-    utilisation implies (lambda = rho c mu); None for a delay or a saturated component."""
+    """The engine's M/M/c for a component, as its latency figure shows its work (arrival lam, service
+    rate mu, servers c); None for a delay or a saturated component. Without that figure: c servers of
+    1 / service time, fed at the throughput utilisation the engine reports."""
     if not st.queueing or st.service_s <= 0:
         return None
-    details = r.details
-    load = details.get("load_throughput")
-    active = details.get("active") or 1.0
-    rho = load / active if load is not None else (r.utilisation if r.binding == "throughput" else 0.0)
+    figure = r.figures.get("latency") if r.figures is not None else None
+    inputs = getattr(figure, "inputs", None) or {}
+    if {"lam", "mu", "c"} <= set(inputs):
+        model = MMc(float(inputs["lam"]), float(inputs["mu"]), max(1, int(inputs["c"])))
+        return None if model.saturated else model
+    rho = _rho(r)
     if not rho < 1.0:
         return None
     return MMc(rho * st.servers / st.service_s, 1.0 / st.service_s, st.servers)
@@ -140,8 +143,9 @@ def engine_figures(st: Station, r) -> Formula:
 
 
 def _rho(r) -> float:
-    load, active = r.details.get("load_throughput"), r.details.get("active") or 1.0
-    return load / active if load is not None else r.utilisation
+    """The engine's throughput utilisation (replays included), else its utilisation."""
+    rho = r.details.get("traffic_utilisation")
+    return rho if rho is not None and r.binding in ("throughput", "storage", "memory") else r.utilisation
 
 
 def expected_at_scale(st: Station, r, formula: Formula, scale: float, servers: int) -> Formula:

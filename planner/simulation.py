@@ -120,15 +120,22 @@ class PathSim:
     p50: Estimate | None
     p95: Estimate | None
     p99: Estimate | None
-    formula_mean: float | None     # the engine's mean along the same paths (reads and writes)
-    disagrees: bool
+    formula: dict[str, float | None]  # the engine's mean and percentiles along the same paths (reads, writes)
+    compared: tuple[str, ...]      # compared with the formula (full-scale runs, enough samples)
+    disagreements: tuple[str, ...]
+
+    @property
+    def disagrees(self) -> bool:
+        return bool(self.disagreements)
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {k: getattr(self, k) for k in ("client", "name", "cls", "requests", "completed",
-                                                           "formula_mean", "disagrees")}
+        out: dict[str, Any] = {k: getattr(self, k) for k in ("client", "name", "cls", "requests", "completed")}
         for k in ("mean", "p50", "p95", "p99"):
             value = getattr(self, k)
             out[k] = None if value is None else value.as_dict()
+        out["formula"] = {k: None if v is None or not math.isfinite(v) else v for k, v in self.formula.items()}
+        out["compared"] = list(self.compared)
+        out["disagreements"] = list(self.disagreements)
         return out
 
 
@@ -309,21 +316,34 @@ def _paths(run: Run, result, edges: np.ndarray) -> tuple[PathSim, ...]:
         started = int(np.count_nonzero(np.asarray(run.born[s]) >= lo))
         total = mine[:, 2] - mine[:, 1] + mine[:, 3] * net.hop_s
         at = mine[:, 1]
-        client = result.clients.get(stream.client)
-        formula = None
-        if client is not None and stream.cls in ("read", "write"):
-            formula = client.read_latency if stream.cls == "read" else client.write_latency
-        enough = len(total) >= MIN_SAMPLES["mean"]
+        formula = _path_formula(result.clients.get(stream.client), stream.cls)
         est = {}
-        if enough:
+        if len(total) >= MIN_SAMPLES["mean"]:
             est = {"mean": batched(total, at, edges, np.mean), "p50": batched(total, at, edges, quantile(0.5)),
                    "p95": batched(total, at, edges, quantile(0.95)), "p99": batched(total, at, edges, quantile(0.99))}
-        flag = bool(enough and formula is not None and run.scale == 1 and math.isfinite(formula)
-                    and disagrees("mean", est["mean"], formula))
+        compared = tuple(k for k in ("mean", "p95", "p99") if run.scale == 1 and k in est
+                         and len(total) >= MIN_SAMPLES[k] and formula.get(k) is not None
+                         and math.isfinite(formula[k]))
+        flagged = tuple(k for k in compared if disagrees(k, est[k], formula[k]))
         name = net.components[stream.client].name
         out.append(PathSim(stream.client, name, stream.cls, started, len(total), est.get("mean"), est.get("p50"),
-                           est.get("p95"), est.get("p99"), formula, flag))
+                           est.get("p95"), est.get("p99"), formula, compared, flagged))
     return tuple(out)
+
+
+def _path_formula(client, cls: str) -> dict[str, float | None]:
+    """The engine's end-to-end figures for a client's reads or writes (None where it gives none)."""
+    out: dict[str, float | None] = {"mean": None, "p50": None, "p95": None, "p99": None}
+    if client is None or cls not in ("read", "write"):
+        return out
+    out["mean"] = client.read_latency if cls == "read" else client.write_latency
+    percentile = getattr(client, "percentile", None)
+    for name, p in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        try:
+            out[name] = percentile(cls, p) if percentile is not None else None
+        except (KeyError, TypeError):
+            out[name] = None
+    return out
 
 
 def _trace(run: Run, servers: list[int], duration: float, windows: int) -> dict[str, tuple[float, ...]]:

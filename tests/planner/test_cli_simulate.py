@@ -1,15 +1,12 @@
 """`python main.py simulate`: the comparison table, JSON, same seed same output, one-line errors."""
 
 import json
-from pathlib import Path
 
 import pytest
 from plans import PlanBuilder
 
 import main
 from archplan.planner.io import save_plan
-
-THREE_TIER = Path(__file__).resolve().parents[2] / "templates" / "three_tier.json"
 
 
 @pytest.fixture
@@ -64,12 +61,23 @@ def test_what_if_scales_the_traffic(capsys, plan_file):
     assert ratio == pytest.approx(3, rel=0.1)
 
 
-def test_template_flags_a_known_disagreement(capsys):
-    """three_tier's read replica: the engine divides the replicated writes between the replicas (issue 12)."""
-    _code, out, _ = run(capsys, "simulate", str(THREE_TIER))
-    assert "Disagreements: Read replica utilisation" in out
-    replica = next(line for line in out.splitlines() if line.startswith("Read replica"))
-    assert replica.split("  ")[-1].strip() == "0" and " !" in replica
+def test_disagreements_are_marked_and_listed(capsys, plan_file, monkeypatch):
+    """With a deliberately wrong engine (latency x 1.3) the rows get '!' and the summary names them."""
+    from archplan.planner import sizing
+
+    original = sizing._latency
+
+    def wrong(table, figs, s, served):
+        original(table, figs, s, served)
+        s.latency *= 1.3
+
+    _code, out, _ = run(capsys, "simulate", str(plan_file), "--duration", "20s")
+    assert "Every compared figure agrees with the formulas" in out
+    monkeypatch.setattr(sizing, "_latency", wrong)
+    _code, out, _ = run(capsys, "simulate", str(plan_file), "--duration", "20s")
+    row = next(line for line in out.splitlines() if line.startswith("Orders API"))
+    assert row.count(" !") == 1  # the mean (percentiles come from their own formula)
+    assert "Disagreements: Orders API mean" in out
 
 
 @pytest.mark.parametrize(("argv", "message"), [

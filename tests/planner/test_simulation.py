@@ -122,10 +122,14 @@ def test_routes_follow_the_plan_cache_misses_and_write_costs():
 def test_client_streams_split_users_by_share_at_peak():
     b = PlanBuilder(dau=8_640_000, reads_per_user=10, writes_per_user=1, peak_factor=3,
                     media_read_fraction=0.5)
-    b.add("web", "client.web", params={"user_share": 3}).add("mob", "client.mobile", params={"user_share": 1})
+    b.add("web", "client.web", params={"user_share": 0.75}).add("mob", "client.mobile")
+    b.add("idle", "client.web")  # linked to nothing: no users (the engine makes it a finding)
     b.add("svc", "service.go").link("web", "svc").link("mob", "svc")
-    net = SimNetwork(b.plan, compute(b.plan))
+    result = compute(b.plan)
+    net = SimNetwork(b.plan, result)
     rates = {(s.client, s.cls): s.rate for s in net.streams}
+    assert {s.client for s in net.streams} == {"web", "mob"}
+    assert result.clients["mob"].share == pytest.approx(0.25)  # the engine reads the plan the same way
     assert rates[("web", "read")] == pytest.approx(8_640_000 * 0.75 * 10 / 86_400 * 3)
     assert rates[("mob", "write")] == pytest.approx(8_640_000 * 0.25 / 86_400 * 3)
     assert rates[("web", "media_read")] == pytest.approx(rates[("web", "read")] * 0.5)
