@@ -27,14 +27,11 @@ from collections.abc import Callable
 import ciw
 
 from archplan.planner.simnet import SimNetwork, Visit
+from archplan.planner.simulation import Cancelled
 
 INF = math.inf
 #: How often (events) the loop reports progress and looks at the cancel flag.
 CHECK_EVERY = 2048
-
-
-class Cancelled(Exception):
-    """The caller asked the simulation to stop (its cancel flag was set)."""
 
 
 class _Shared:

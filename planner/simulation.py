@@ -40,7 +40,6 @@ import numpy as np
 
 from archplan.planner import units
 from archplan.planner.model import Plan
-from archplan.planner.simkernel import Cancelled, Run
 from archplan.planner.simnet import SimNetwork, Visit
 from archplan.planner.simstats import (
     MIN_SAMPLES,
@@ -57,6 +56,11 @@ from archplan.planner.simstats import (
 )
 
 __all__ = ["Cancelled", "ComponentSim", "PathSim", "SimulationResult", "simulate"]
+
+
+class Cancelled(Exception):
+    """The caller asked the simulation to stop (its cancel flag was set)."""
+
 
 #: Visits a run may simulate before it is scaled down (about 2 s of CPU).
 DEFAULT_MAX_VISITS = 60_000
@@ -184,6 +188,8 @@ def simulate(plan: Plan, *, seed: int = 1, duration: float = 60.0, multiplier: f
         raise ValueError(f"warm-up must be a share of the run in [0, 1), got {warmup!r}")
     if batches < 2 or windows < 1:
         raise ValueError("a run needs at least 2 batches and 1 window")
+    from archplan.planner.simkernel import Run  # ciw: imported when a run starts, not with the CLI
+
     if result is None:
         from archplan.planner.engine import compute
 
@@ -276,7 +282,7 @@ def _servers(st, rate: float, scale: float) -> int:
 
 # ------------------------------------------------------------------------------------------ statistics
 
-def _component(run: Run, i: int, st, r, servers: int, edges: np.ndarray) -> ComponentSim:
+def _component(run, i: int, st, r, servers: int, edges: np.ndarray) -> ComponentSim:
     node = run.stations[i]
     arrival, start, end = (np.asarray(x) for x in (node.log_arrival, node.log_start, node.log_end))
     lo, hi = edges[0], edges[-1]
@@ -305,7 +311,7 @@ def _component(run: Run, i: int, st, r, servers: int, edges: np.ndarray) -> Comp
                         len(waiting), run.dropped.get(i, 0), formula, expected, compared, flagged)
 
 
-def _paths(run: Run, result, edges: np.ndarray) -> tuple[PathSim, ...]:
+def _paths(run, result, edges: np.ndarray) -> tuple[PathSim, ...]:
     net = run.net
     ends = np.zeros((0, 4)) if not run.ends else np.asarray(run.ends, dtype=float)
     lo = edges[0]
@@ -346,7 +352,7 @@ def _path_formula(client, cls: str) -> dict[str, float | None]:
     return out
 
 
-def _trace(run: Run, servers: list[int], duration: float, windows: int) -> dict[str, tuple[float, ...]]:
+def _trace(run, servers: list[int], duration: float, windows: int) -> dict[str, tuple[float, ...]]:
     """Busy servers / servers per window of simulated time, for every queueing component."""
     edges = np.linspace(0.0, duration, windows + 1)
     out = {}

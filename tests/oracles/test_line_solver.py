@@ -218,3 +218,20 @@ def test_fork_with_probabilities_matches_line():
     visits = {"lb": 1.0, "s1": 0.3, "s2": 0.7, "cache": 0.3, "db": 0.06}
     end_to_end = sum(visits[cid] * solved[cid][1] for cid in visits)
     assert result.clients["web"].read_latency == pytest.approx(end_to_end, rel=REL)
+
+
+def test_line_runs_without_java():
+    """A fresh Debian 12 has no JRE: LINE's native Python solvers must not need one (no java on PATH, no
+    JAVA_HOME), so scripts/setup.sh installs none."""
+    import subprocess
+    import sys
+
+    code = ("import line_solver as L; L.GlobalConstants.set_verbose(L.VerboseLevel.SILENT); "
+            "m = L.Network('m'); s = L.Source(m, 'S'); q = L.Queue(m, 'Q', L.SchedStrategy.FCFS); "
+            "k = L.Sink(m, 'K'); j = L.OpenClass(m, 'J'); s.set_arrival(j, L.Exp(1.0)); q.set_service(j, L.Exp(2.0)); "
+            "m.link(L.Network.serial_routing(s, q, k)); "
+            "print(L.MVA(m).avg_table().set_index('Station').loc['Q', 'RespT'])")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={"PATH": "/nonexistent", "HOME": "/nonexistent"})
+    assert run.returncode == 0, run.stderr
+    assert float(run.stdout.strip().splitlines()[-1]) == pytest.approx(1.0)  # M/M/1: 1 / (mu - lambda)
