@@ -5,7 +5,7 @@ import json
 import pytest
 from plans import PlanBuilder
 
-import main
+from archplan import main
 from archplan.planner.io import save_plan
 
 
