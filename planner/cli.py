@@ -19,7 +19,7 @@ from typing import Any
 from archplan.planner import units
 from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
 
-COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare")
+COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare", "simulate")
 EXIT_BAD_INPUT = 2
 
 
@@ -111,8 +111,11 @@ def build_parser(extensions: Iterable[Callable[[Any], None]] = ()) -> argparse.A
     p.set_defaults(handler=cmd_new)
 
     from archplan.planner.cli_compare import register as register_import_and_compare
+    from archplan.planner.simcli import add_parser as add_simulate
 
     register_import_and_compare(sub)
+    add_simulate(sub, DURATION, _table)
+
     for extend in extensions:
         extend(sub)
     return parser
