@@ -49,7 +49,8 @@ __all__ = ["compute"]
 MIN_MULTIPLIER, MAX_MULTIPLIER = 1e-6, 1e6
 
 #: The order a component's figures are listed in: traffic, data, sizing, latency, health, cost.
-FIGURE_ORDER = ("reads_avg", "writes_avg", "peak_qps", "pass_ratio", "messages", "calls", "samples", "storage_per_day",
+FIGURE_ORDER = ("reads_avg", "writes_avg", "peak_qps", "pass_ratio", "delivered",
+                "messages", "calls", "samples", "storage_per_day",
                 "storage_total", "memory", "storage_replicated", "capacity_workers", "capacity_workers_write", "load",
                 "replay", "load_bandwidth", "instances_throughput", "instances_storage", "instances_memory",
                 "instances_needed", "instances_copies", "instances_recommended", "utilisation", "workers",
@@ -99,6 +100,13 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
     ratios = pass_ratios(table, figures)
     flows = Propagation(plan, table, transfers, ratios, figures, client_users).run(levels)
     sizing = size_all(plan, table, flows, figures)
+    capacity, drain_load = queues.consumers(table, transfers, flows, sizing)
+    if capacity is not None:
+        # a second pass: queues deliver what their consumers, sized on the drain rate, take at peak
+        figures = fx.FigureTable(table.n, FIGURE_ORDER)
+        ratios = pass_ratios(table, figures)
+        flows = Propagation(plan, table, transfers, ratios, figures, client_users, capacity).run(levels)
+        sizing = size_all(plan, table, flows, figures, drain_load)
     run = Run(plan, catalog, table, edges, levels, transfers, ratios, flows, sizing, figures)
     run.shares = shares
 

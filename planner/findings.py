@@ -47,7 +47,11 @@ def _findings(run: Run, results: dict[str, ComponentResult], spofs: dict[str, tu
         r = results[cid]
         behaviour = table.kinds[row].behaviour
         name = r.name
-        if r.saturated:
+        if r.saturated and s.queue_fed[row]:
+            out.append(Finding("info", "consumer_at_capacity", f"{name} runs at capacity during the peak: its "
+                               "queue holds what it cannot take yet (see the queue's backlog and drain time).", cid,
+                               "Fine while the backlog drains in time; add consumers to shorten it."))
+        elif r.saturated:
             dropped = ""
             if r.binding in ("throughput", "bandwidth") and r.utilisation > 1:
                 dropped = f"; it serves about {units.format_percent(1 / r.utilisation, 0)} of the requests at " \

@@ -43,6 +43,11 @@ QUEUE_DRAIN = F("queue_drain", "drain_rate", "Max(avg, (peak * D + T * avg) / (D
                 "within T. From (peak - c) D <= T (c - avg).", "capacity-model.md: queue / pub-sub",
                 {"avg": "average arrival rate", "peak": "peak arrival rate", "D": "peak duration (s)",
                  "T": "longest acceptable drain time (s)"})
+QUEUE_DELIVERED = F("queue_delivered", "delivered", "Min(peak, capacity)", "Messages/s the consumers take at peak",
+                    "msg/s", "Consumers sized for the drain rate take what arrives while they can: the whole peak, "
+                    "or their capacity when the peak is more (the queue holds the rest).",
+                    "capacity-model.md: queue / pub-sub",
+                    {"peak": "peak arrival rate", "capacity": "what the deployed consumers take at 100 %"})
 CONSUMER_CAPACITY = F("consumer_capacity", "capacity", "delivered / rho", "What the deployed consumers can take",
                       "msg/s", "The consumers deployed take `delivered` messages a second at utilisation rho; at 100 % "
                       "they take delivered / rho (the busiest consumer decides).", "capacity-model.md: queue / pub-sub",
@@ -136,6 +141,11 @@ NEEDED_THROUGHPUT = F("instances_throughput", "n_throughput", "ceiling(load / u)
                       "Instances needed for peak throughput", "instances",
                       "n = ceil(peak / (capacity x u)): each instance runs at most at target utilisation u.",
                       "capacity-model.md: sizing", {"load": "instances' worth of work", "u": "target utilisation"})
+NEEDED_CONSUMERS = F("instances_consumers", "n_throughput", "ceiling(load / u)",
+                     "Consumers needed for the drain rate", "instances",
+                     "A queue smooths the peak: its consumers are sized on the rate that drains a peak's backlog in "
+                     "time (the queue's drain rate), not on the peak.", "capacity-model.md: queue / pub-sub",
+                     {"load": "instances' worth of work at the drain rate", "u": "target utilisation"})
 NEEDED_STORAGE = F("instances_storage", "n_storage", "ceiling(stored * skew / (node_storage * fill))",
                    "Nodes needed to hold the data", "nodes",
                    "Each node may fill its disk up to the fill ratio; the hottest shard holds skew x an even share.",

@@ -202,8 +202,12 @@ class Propagation:
     """Runs the traffic through the graph; keeps the client figures it works out on the way."""
 
     def __init__(self, plan: Plan, table: ComponentTable, transfers: Transfers, ratios: np.ndarray,
-                 figures: fx.FigureTable, client_users: np.ndarray):
+                 figures: fx.FigureTable, client_users: np.ndarray, consumer_capacity: np.ndarray | None = None):
+        """``consumer_capacity`` (per row, NaN where unknown): what the consumers of each queue take at 100 %
+        busy, once they are sized. Without it a queue delivers the drain rate its consumers are sized for;
+        with it, what they really take at peak: the peak itself, or their capacity if that is less."""
         self.plan, self.table, self.transfers, self.figures = plan, table, transfers, figures
+        self.consumer_capacity = consumer_capacity
         self.flows = Flows(table.n)
         self.ratios = ratios
         self.client_users = client_users
@@ -242,7 +246,16 @@ class Propagation:
         ratios = self.ratios[rows]
         flows.out[:, rows] = inflow[:, rows] * ratios
         queues = self.is_queue[rows]
-        if queues.any():
+        if queues.any() and self.consumer_capacity is not None:
+            q = rows[queues]
+            q = q[~np.isnan(self.consumer_capacity[q])]
+            if q.size:
+                peak = class_sum(inflow[PEAK, q])
+                delivered = self.figures.add("delivered", fx.QUEUE_DELIVERED, q, peak=peak,
+                                             capacity=self.consumer_capacity[q])
+                scale = np.divide(delivered, peak, out=np.ones_like(peak), where=peak > 0)
+                flows.out[PEAK, q] = inflow[PEAK, q] * scale[:, None]
+        elif queues.any():
             q = rows[queues]
             avg, peak = inflow[AVG, q], inflow[PEAK, q]
             smoothed = peak > avg

@@ -24,28 +24,59 @@ from archplan.planner.run import Run
 from archplan.planner.sizing import THROUGHPUT
 
 
+def consumers(table, transfers, flows, sizing) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """After a first sizing (queues delivering their drain rate): what each queue's consumers take at
+    100 % busy, and the work the drain rate brings each consumer. (None, None) when no queue delivers
+    less than its peak to consumers that could take more (nothing to redo)."""
+    rows = np.flatnonzero(table.of(Behaviour.QUEUE, Behaviour.PUBSUB))
+    if not rows.size:
+        return None, None
+    delivered = class_sum(flows.out[PEAK, rows])
+    capacity, _busiest = _capacity(rows, delivered, transfers, sizing)
+    peak = class_sum(flows.in_peak[rows])
+    if not ((peak > delivered * (1 + 1e-9)) & (capacity > delivered * (1 + 1e-9))).any():
+        return None, None
+    column = np.full(table.n, np.nan)
+    column[rows] = capacity
+    fed = np.zeros(table.n, dtype=bool)
+    fed[transfers.target[_consumer_edges(rows, transfers)]] = True
+    drain_load = np.where(fed, np.nan_to_num(sizing.resource[:, THROUGHPUT], nan=0.0), np.nan)
+    return column, drain_load
+
+
+def _consumer_edges(rows: np.ndarray, transfers) -> np.ndarray:
+    t = transfers
+    return np.flatnonzero(np.isin(t.source, rows) & t.carries.any(axis=1) & (t.factors.max(axis=1) > 0))
+
+
+def _capacity(rows: np.ndarray, delivered: np.ndarray, transfers, sizing) -> tuple[np.ndarray, np.ndarray]:
+    """What the consumers of each queue row take at 100 % busy: delivered / rho of the busiest (inf when
+    none of them has a limit, 0 when nothing consumes), and that busiest utilisation."""
+    t = transfers
+    edges = _consumer_edges(rows, t)
+    rho = np.nan_to_num(sizing.shares[:, THROUGHPUT], nan=0.0)
+    position = np.searchsorted(rows, t.source[edges])
+    busiest = np.zeros(rows.size)
+    count = np.zeros(rows.size)
+    np.maximum.at(busiest, position, rho[t.target[edges]])
+    np.add.at(count, position, 1.0)
+    capacity = np.divide(delivered, busiest, out=np.full(rows.size, np.inf), where=busiest > 0)
+    capacity[count == 0] = 0.0
+    return capacity, busiest
+
+
 def assess(run: Run) -> None:
     table, flows, s = run.table, run.flows, run.s
     rows = np.flatnonzero(table.of(Behaviour.QUEUE, Behaviour.PUBSUB))
     if not rows.size:
         return
-    t = run.transfers
     avg, peak = class_sum(flows.in_avg[rows]), class_sum(flows.in_peak[rows])
     delivered = class_sum(flows.out[PEAK, rows])
-    # the busiest consumer of each queue
-    edges = np.flatnonzero(np.isin(t.source, rows) & t.carries.any(axis=1) & (t.factors.max(axis=1) > 0))
-    rho = np.nan_to_num(s.shares[:, THROUGHPUT], nan=0.0)
-    position = np.searchsorted(rows, t.source[edges])
-    busiest = np.zeros(rows.size)
-    consumers = np.zeros(rows.size)
-    np.maximum.at(busiest, position, rho[t.target[edges]])
-    np.add.at(consumers, position, 1.0)
-    capacity = np.full(rows.size, np.inf)  # consumers with no limit (managed, or nothing to measure)
+    capacity, busiest = _capacity(rows, delivered, run.transfers, s)
     limited = busiest > 0
     if limited.any():
         capacity[limited] = run.figures.add("consumer_capacity", fx.CONSUMER_CAPACITY, rows[limited],
                                             delivered=delivered[limited], rho=busiest[limited])
-    capacity[consumers == 0] = 0.0
     run.detail("consumer_rate", rows, delivered)
     run.detail("consumer_capacity", rows, capacity)
     duration = table.param("peak_duration_s")[rows]

@@ -74,9 +74,15 @@ def _rows(mask: np.ndarray) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
-def size_all(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTable) -> Sizing:
+def size_all(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTable,
+             drain_load: np.ndarray | None = None) -> Sizing:
+    """``drain_load`` (per row, NaN where it does not apply): for the consumers of a queue, the work the
+    drain rate alone brings (a first sizing pass). They are sized on it, since the queue smooths the peak;
+    their utilisation is what they really take at peak, against a ceiling of 100 %: during a peak they
+    may run flat out while the queue holds the rest (capacity-model.md, "Queue / pub-sub log")."""
     n = table.n
     s = Sizing(n)
+    s.queue_fed = np.zeros(n, dtype=bool) if drain_load is None else ~np.isnan(drain_load)
     if not n:
         return s
     client = table.of(Behaviour.CLIENT)
@@ -97,7 +103,7 @@ def size_all(plan: Plan, table: ComponentTable, flows: Flows, figs: fx.FigureTab
     _storage(plan, table, flows, figs, s)
     fill = _fill(table)
     _resources(plan, table, figs, s, served, fill)
-    _counts(plan, table, figs, s, served)
+    _counts(plan, table, figs, s, served, drain_load)
     _copies(table, figs, s, served)
     _utilisation(plan, table, figs, s, served, fill)
     _latency(table, figs, s, served)
@@ -132,6 +138,11 @@ def _served(table: ComponentTable, flows: Flows, figs: fx.FigureTable, s: Sizing
     s.writes_avg[:] = avg[:, W] + avg[:, MW]
     s.reads_peak[:] = peak[:, R] + peak[:, MR]
     s.writes_peak[:] = peak[:, W] + peak[:, MW]
+    # a replication link into anything but a read replica (cross-region object copies, a standby store)
+    # delivers writes it must take: only a replica replays them apart (its replay, below)
+    copies = ~table.of(Behaviour.SQL_REPLICA)
+    s.writes_avg[copies] += (flows.repl_avg[:, W] + flows.repl_avg[:, MW])[copies]
+    s.writes_peak[copies] += (flows.repl_peak[:, W] + flows.repl_peak[:, MW])[copies]
     for behaviour, key, formula, first, parameters in (
             (Behaviour.NOTIFICATION, "messages", fx.FANOUT_CHANNELS, "events", {"channels": "channels_per_event"}),
             (Behaviour.EXTERNAL, "calls", fx.RETRY_LOAD, "requests",
@@ -321,7 +332,8 @@ def _fill(table: ComponentTable) -> np.ndarray:
     return np.where(table.has_param("fill_ratio"), table.param("fill_ratio"), 1.0)
 
 
-def _counts(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray) -> None:
+def _counts(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.ndarray,
+            drain_load: np.ndarray | None) -> None:
     """Instances needed, recommended (redundancy) and deployed."""
     u = plan.traffic.target_utilisation
     throughput = np.nan_to_num(s.resource[:, THROUGHPUT], nan=0.0)
@@ -329,9 +341,13 @@ def _counts(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Sizing, 
     n_throughput = fx.NEEDED_THROUGHPUT.vector(load=throughput, u=u)
     n_bandwidth = fx.NEEDED_THROUGHPUT.vector(load=bandwidth, u=u)
     replaying = served & (s.replay > 0) & (s.replay < u)  # past u, more replicas cannot help (a finding)
-    rows = _rows(served & ~np.isnan(s.resource[:, THROUGHPUT]) & ~replaying)
+    consumers = served & s.queue_fed & ~replaying
+    rows = _rows(served & ~np.isnan(s.resource[:, THROUGHPUT]) & ~replaying & ~consumers)
     if rows.size:
         figs.add("instances_throughput", fx.NEEDED_THROUGHPUT, rows, load=throughput[rows], u=u)
+    rows = _rows(consumers)
+    if rows.size:
+        n_throughput[rows] = figs.add("instances_throughput", fx.NEEDED_CONSUMERS, rows, load=drain_load[rows], u=u)
     rows = _rows(replaying)
     if rows.size:
         n_throughput[rows] = figs.add("instances_throughput", fx.NEEDED_REPLICAS, rows, load=throughput[rows], u=u,
@@ -380,6 +396,7 @@ def _utilisation(plan: Plan, table: ComponentTable, figs: fx.FigureTable, s: Siz
     u = plan.traffic.target_utilisation
     ceilings = np.empty((table.n, len(RESOURCES)))
     ceilings[:, THROUGHPUT] = ceilings[:, BANDWIDTH] = u
+    ceilings[s.queue_fed, THROUGHPUT] = 1.0  # a queue's consumers may run flat out while it holds the rest
     ceilings[:, STORAGE] = fill
     ceilings[:, MEMORY] = np.where(table.of(Behaviour.CACHE), table.param("usable_memory"), 1.0)
     shares = np.where(s.per_node, s.resource, s.resource / s.active[:, None])
@@ -444,6 +461,11 @@ def _latency(table: ComponentTable, figs: fx.FigureTable, s: Sizing, served: np.
         s.percentiles[p][plain] = -np.log1p(-p) * service_s[plain]  # one exponential service, no wait
     queued = working & ~plain
     saturated = queued & (rho >= 1.0)
+    flat_out = saturated & s.queue_fed  # a queue's consumers at capacity: the waiting is in the queue (backlog)
+    s.latency[flat_out] = service_s[flat_out]
+    for p in PERCENTILES:
+        s.percentiles[p][flat_out] = -np.log1p(-p) * service_s[flat_out]
+    saturated &= ~flat_out
     s.latency[saturated] = s.wait[saturated] = np.inf
     for column in s.percentiles.values():
         column[saturated] = np.inf
