@@ -195,10 +195,15 @@ def test_window_fixture_opens_the_main_window_on_a_plan(team_repo):
             window.editor.set_plan_info(name="Changed in the test")  # closing it later asks nothing
             assert window.editor.is_modified()
 
+        def test_my_panel_follows_the_plan(archplan_window, qtbot):  # the example of docs/plans-in-ci.md
+            window = archplan_window("plans/shop.json")
+            window.editor.set_traffic(dau=2_000_000)
+            qtbot.waitUntil(lambda: window.editor.document.result.totals.dau == 2_000_000)
+
         def test_default_and_given_plans(archplan_window, archplan_plan):
             assert archplan_window().editor.plan.components
             plan = archplan_plan(template="pastebin")
             assert archplan_window(plan).editor.plan is plan
     """)
     outcome = team_repo.runpytest("-p", "no:cacheprovider", "-p", "timeout", "--timeout", "60")
-    outcome.assert_outcomes(passed=2)
+    outcome.assert_outcomes(passed=3)
