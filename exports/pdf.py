@@ -34,6 +34,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from archplan.exports import ExportError
+from archplan.exports.pdf_budgets import budgets_section
 from archplan.exports.pdf_diagram import diagram_story
 from archplan.exports.pdf_parts import (
     Heading,
@@ -148,6 +149,7 @@ def _story(plan, result, doc: _Document, workdir: Path, date_text: str, diagram:
     story += [CondPageBreak(height * 0.35), *traffic_section(plan, width)]
     story += [PageBreak(), *capacity_section(plan, result, width)]
     story += [CondPageBreak(height * 0.3), *findings_section(plan, result, width)]
+    story += [CondPageBreak(height * 0.25), *budgets_section(plan, result, width)]
     story += [CondPageBreak(height * 0.25), *endpoints_section(plan, result, width)]
     story += [CondPageBreak(height * 0.3), *cost_section(plan, result, width, _prices())]
     story += [PageBreak(), *work_section(plan, result, width)]

@@ -19,7 +19,8 @@ from typing import Any
 from archplan.planner import units
 from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
 
-COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare", "simulate")
+COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare", "simulate",
+            "check")
 EXIT_BAD_INPUT = 2
 
 
@@ -115,7 +116,9 @@ def build_parser(extensions: Iterable[Callable[[Any], None]] = ()) -> argparse.A
 
     register_import_and_compare(sub)
     add_simulate(sub, DURATION, _table)
+    from archplan.planner.cli_check import register as register_check
 
+    register_check(sub)
     for extend in extensions:
         extend(sub)
     return parser

@@ -136,8 +136,22 @@ def plan_from_dict(raw: Any, source: str = "plan") -> Plan:
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    return {"schema_version": SCHEMA_VERSION, "app": APP,
-            "plan": plan.model_dump(mode="json", exclude_defaults=False)}
+    data = plan.model_dump(mode="json", exclude_defaults=False)
+    budgets = _set_budgets(data["settings"].pop("budgets", None) or {})
+    if budgets:  # only the budgets set: a plan without budgets is written as before they existed
+        data["settings"]["budgets"] = budgets
+    return {"schema_version": SCHEMA_VERSION, "app": APP, "plan": data}
+
+
+def _set_budgets(budgets: dict[str, Any]) -> dict[str, Any]:
+    """The budgets with a value: empty fields, and clients or components with no budget left, dropped."""
+    out: dict[str, Any] = {}
+    for key, value in budgets.items():
+        if isinstance(value, dict):
+            value = {k: kept for k, v in value.items() if (kept := {f: x for f, x in v.items() if x is not None})}
+        if value not in (None, {}):
+            out[key] = value
+    return out
 
 
 def dumps(plan: Plan) -> str:

@@ -57,6 +57,10 @@ Users = Annotated[float, BeforeValidator(_parser(units.parse_count)), Field(ge=0
 PerUser = Annotated[float, AfterValidator(_finite), Field(ge=0, le=1e6)]
 Duration = Annotated[float, BeforeValidator(_parser(units.parse_duration)), Field(ge=0)]
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
+#: Budget types: human text or numbers ("$5k", "99.9%", "200ms", "2x"), stored in base units.
+Money = Annotated[float, BeforeValidator(_parser(units.parse_money)), Field(ge=0)]
+Share = Annotated[float, BeforeValidator(_parser(units.parse_fraction)), Field(ge=0, le=1)]
+Multiplier = Annotated[float, BeforeValidator(_parser(units.parse_multiplier)), Field(gt=0, le=1e6)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 Flavour = Literal["generic", "aws", "gcp", "onprem"]
@@ -225,6 +229,40 @@ class Group(_Model):
     parent: Identifier | None = None
 
 
+class ClientBudget(_Model):
+    """What one client must experience (overrides the plan-wide budget of the same measure for it)."""
+
+    min_availability: Share | None = Field(None, description="Least share of the client's requests served.")
+    max_read_p99: Duration | None = Field(None, description="Most time 99 % of the client's reads take, end to end.")
+    max_write_p99: Duration | None = Field(None, description="Most time 99 % of the client's writes take, end to end.")
+
+
+class ComponentBudget(_Model):
+    """What one component must hold to (its utilisation budget overrides the plan-wide one)."""
+
+    max_utilisation: Share | None = Field(None, description="Highest utilisation at peak with the deployed count.")
+    max_p99: Duration | None = Field(None, description="Most time 99 % of the component's requests take at peak.")
+    min_availability: Share | None = Field(None, description="Least availability of the component.")
+
+
+class Budgets(_Model):
+    """Limits the design must meet, checked by `archplan check`, the results header and the PDF
+    (planner.budgets). Every field is optional: empty means no budget. Plan-wide client budgets apply to
+    every client, the utilisation budget to every component, unless a client or component has its own."""
+
+    max_monthly_cost: Money | None = Field(None, description="Most the plan may cost per month (USD).")
+    min_availability: Share | None = Field(None, description="Least availability of every client (e.g. 99.9%).")
+    max_read_p99: Duration | None = Field(None, description="Most time 99 % of every client's reads take.")
+    max_write_p99: Duration | None = Field(None, description="Most time 99 % of every client's writes take.")
+    min_headroom: Multiplier | None = Field(
+        None, description="Least traffic multiplier before the first component passes its ceiling (breaking "
+                          "point): 2x = today's traffic may double.")
+    max_utilisation: Share | None = Field(None, description="Highest utilisation at peak of any component.")
+    clients: dict[Identifier, ClientBudget] = Field(default_factory=dict, description="Budgets per client id.")
+    components: dict[Identifier, ComponentBudget] = Field(default_factory=dict,
+                                                          description="Budgets per component id.")
+
+
 class Settings(_Model):
     default_redundancy: Literal["none", "ha", "n+1"] = Field(
         "none", description="Redundancy for components that keep 'default'.")
@@ -233,6 +271,7 @@ class Settings(_Model):
     manual_detection_s: NonNegative = Field(
         1_800, description="Time to notice a failure where no health check watches the component.")
     currency: Literal["USD"] = "USD"
+    budgets: Budgets = Field(default_factory=Budgets, description="Limits the design must meet (archplan check).")
 
 
 class Plan(_Model):

@@ -11,6 +11,8 @@ Conventions (capacity-model.md, tested in tests/planner/test_units.py):
   year is 364 days, so durations are not delegated to it.)
 - Counts take the short-scale suffixes K, M, B/G (billion), T: "10M" users is 10,000,000.
 - Rates are per second internally: "300/s", "1M/day", "5K/min", "2/month".
+- Fractions (shares, availability) are 0-1 or written in percent ("99.9%"); multipliers "2x"; money in
+  US dollars ("$5k").
 
 Every parser refuses negative, NaN and infinite values with a `UnitError` that quotes the input.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 import humanfriendly
 
@@ -154,6 +157,58 @@ def parse_rate(value: object) -> float:
     return parse_count(text)
 
 
+def parse_fraction(value: object) -> float:
+    """Read a share or an availability between 0 and 1: 0.999, "99.9%", "99.9 %". A bare number above 1
+    is refused (did you mean a percentage?) rather than guessed."""
+    number = _from_number(value, "fraction")
+    if number is None:
+        text = str(value).strip()
+        if text.endswith("%"):
+            # decimal arithmetic: "99.9%" is exactly the float 0.999, not 0.9990000000000001
+            percent = Decimal(_checked_text(text[:-1], value, "fraction").replace(",", "").replace("_", ""))
+            number = _checked(float(percent / 100), value, "fraction")
+        else:
+            number = _checked(_number(_checked_text(text, value, "fraction")), value, "fraction")
+    if number > 1:
+        raise UnitError(f"fraction {value!r} must be between 0 and 1 (write 99.9% or 0.999)")
+    return number
+
+
+def parse_multiplier(value: object) -> float:
+    """Read a traffic multiplier: 2x, x2, ×2, 2.5 x or a bare 2."""
+    number = _from_number(value, "multiplier")
+    if number is not None:
+        return number
+    text = str(value).strip().lower().replace("×", "x")
+    if text.endswith("x"):
+        text = text[:-1]
+    elif text.startswith("x"):
+        text = text[1:]
+    return _checked(_number(_checked_text(text, value, "multiplier", "try 2x, x1.5, 3")), value, "multiplier")
+
+
+def parse_money(value: object) -> float:
+    """Read an amount of US dollars: $5k, 5000, $1,200.50, 1.2M USD (short-scale suffixes as for counts)."""
+    number = _from_number(value, "amount")
+    if number is not None:
+        return number
+    text = str(value).strip()
+    if text.upper().endswith("USD"):
+        text = text[:-3].strip()
+    text = text.removeprefix("$").strip()
+    try:
+        return parse_count(text)
+    except UnitError:
+        raise UnitError(f"amount {value!r} is not understood (try $5k, 5000, 1.2M USD)") from None
+
+
+def _checked_text(text: str, original: object, what: str, hint: str = "") -> str:
+    """`text` if it is a plain number (1,000.5), else a UnitError quoting the original input."""
+    if not re.fullmatch(rf"\s*{_NUMBER}\s*", text):
+        raise UnitError(f"{what} {original!r} is not understood" + (f" ({hint})" if hint else ""))
+    return text.strip()
+
+
 # ---------------------------------------------------------------------------------------- formatting
 
 def format_count(value: float, digits: int = 3) -> str:
@@ -234,6 +289,15 @@ def format_percent(value: float, digits: int = 1) -> str:
     if math.isinf(value):
         return "∞"
     return f"{value * 100:.{digits}f} %"
+
+
+def format_multiplier(value: float) -> str:
+    """A traffic multiplier: 2 -> 'x2', 1.537 -> 'x1.54', infinity -> 'x∞' (nothing breaks)."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "x∞"
+    return f"x{value:.3g}"
 
 
 #: Availability above this is shown as "≥ 99.999 %": independent-failure arithmetic can promise more

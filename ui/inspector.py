@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from archplan.planner.model import TRAFFIC_CLASSES, Link, Plan, Settings, TrafficProfile, link_classes
+from archplan.ui.budgets import BudgetFields
 from archplan.ui.editor import Editor
 from archplan.ui.fields import ChoiceField, FieldError, NotesField, QuantityField
 from archplan.ui.inspector_component import ComponentPage, _escape, describe, make_section
@@ -105,6 +106,8 @@ class PlanPage(QWidget):
         form.addRow("Network hop (ms)", self.network_hop_ms)
         form.addRow("Manual detection", self.manual_detection_s)
         layout.addWidget(box)
+        self.budgets = BudgetFields(editor)
+        layout.addWidget(self.budgets.box)
         layout.addStretch(1)
 
     def refresh(self) -> None:
@@ -116,6 +119,7 @@ class PlanPage(QWidget):
         self.default_redundancy.set_value(plan.settings.default_redundancy)
         self.network_hop_ms.set_value(plan.settings.network_hop_ms)
         self.manual_detection_s.set_value(plan.settings.manual_detection_s)
+        self.budgets.refresh()
 
 
 def deliver_choices(link: Link) -> list[tuple[str, str | None]]:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from archplan.planner import units
+from archplan.ui.budgets import budgets_html
 from archplan.ui.document import Document
 from archplan.ui.results_model import ID_ROLE, SORT_ROLE, ResultsModel
 from archplan.ui.work_panel import WorkPanel
@@ -77,7 +78,8 @@ def plan_summary_html(document: Document) -> str:
     if result.multiplier != 1:
         multiplier = units.format_count(result.multiplier)
         line2 += f" &nbsp;<span style='color:#1565c0'>(what-if: traffic ×{multiplier})</span>"
-    return f"{line1}<br>{line2}"
+    budgets = budgets_html(plan.settings.budgets, result)
+    return f"{line1}<br>{line2}" + (f"<br>{budgets}" if budgets else "")
 
 
 class ResultsPanel(QWidget):

@@ -92,3 +92,49 @@ def test_size_round_trips_through_text(value):
 @given(st.floats(min_value=1, max_value=1e14, allow_nan=False))
 def test_format_count_reads_back_within_rounding(value):
     assert units.parse_count(units.format_count(value, digits=6)) == pytest.approx(value, rel=1e-5)
+
+
+# ------------------------------------------------------------------------------------------ budgets' units
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("99.9%", 0.999), ("99.9 %", 0.999), ("99.99%", 0.9999), ("0.999", 0.999), ("50%", 0.5), ("100%", 1.0),
+    (0.25, 0.25), ("0", 0.0)])
+def test_parse_fraction_reads_percent_exactly(text, expected):
+    assert units.parse_fraction(text) == expected  # exact: a 99.9 % budget must hold for a 0.999 figure
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2x", 2.0), ("2 x", 2.0), ("x2", 2.0), ("×1.5", 1.5), ("1.5×", 1.5), ("3", 3.0), (2, 2.0), ("2X", 2.0)])
+def test_parse_multiplier(text, expected):
+    assert units.parse_multiplier(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("$5k", 5_000.0), ("5000", 5_000.0), ("$1,200.50", 1_200.5), ("1.2M USD", 1_200_000.0), ("$ 300", 300.0),
+    ("2.5K usd", 2_500.0), (99, 99.0)])
+def test_parse_money(text, expected):
+    assert units.parse_money(text) == expected
+
+
+@pytest.mark.parametrize(("parse", "text", "quoted"), [
+    (units.parse_fraction, "99.9", "'99.9'"), (units.parse_fraction, "150%", "'150%'"),
+    (units.parse_fraction, "abc%", "'abc%'"), (units.parse_fraction, "-1%", "'-1%'"),
+    (units.parse_multiplier, "2y", "'2y'"), (units.parse_multiplier, "-2x", "'-2x'"),
+    (units.parse_multiplier, "inf", "'inf'"), (units.parse_money, "$-5", "'$-5'"),
+    (units.parse_money, "five dollars", "'five dollars'"), (units.parse_money, "€5", "'€5'")])
+def test_budget_units_refuse_bad_text_quoting_it(parse, text, quoted):
+    with pytest.raises(units.UnitError) as info:
+        parse(text)
+    assert quoted in str(info.value)
+
+
+def test_fraction_above_one_suggests_a_percentage():
+    with pytest.raises(units.UnitError, match=r"99\.9%"):
+        units.parse_fraction("99.9")
+
+
+def test_format_multiplier():
+    assert units.format_multiplier(2) == "x2"
+    assert units.format_multiplier(1.0604) == "x1.06"
+    assert units.format_multiplier(math.inf) == "x∞"
+    assert units.parse_multiplier(units.format_multiplier(2.5)) == 2.5
