@@ -11,7 +11,8 @@ calls made in sequence add (convolve), the calls that split traffic (link shares
 misses) mix. The distributions are carried as their discrete Fourier transforms on one time grid, where
 convolution is a product and a k-fold fan-out a power, and turned back into a distribution once per
 client. Hops are taken as independent (no correlated slowdowns). The grid spans 40 x the slowest
-client's mean path time in 2,048 steps, so a percentile is exact to about 2 % of that mean.
+client's mean path time (per traffic class) in 2,048 steps, so a percentile is exact to about 2 % of
+that mean; a network hop that is a fraction of a step is split between the two steps around it.
 """
 
 from __future__ import annotations
@@ -119,24 +120,16 @@ def _transform(key: tuple[float, float, float], dt: float, points: int) -> np.nd
 
 
 def _percentiles(run: Run, clients: list[str], means: np.ndarray) -> dict[str, dict[tuple[str, float], float]]:
-    """Works bottom-up over the request levels. Components whose whole downstream is alike (same own
-    law, same calls to alike components: the stacks of a large plan) share one transform, so the work
-    grows with the number of distinct sub-paths, not of components."""
+    """Works bottom-up over the request levels, a traffic class at a time (each on its own grid, spanning
+    40 x that class's longest mean path). Components whose whole downstream is alike (same own law, same
+    calls to alike components: the stacks of a large plan) share one transform, so the work grows with
+    the number of distinct sub-paths, not of components."""
     t, table = run.transfers, run.table
     rows = [table.index[c] for c in clients]
     out: dict[str, dict[tuple[str, float], float]] = {c: {} for c in clients}
-    finite = [means[r, k] for r in rows for k in range(2) if math.isfinite(means[r, k]) and means[r, k] > 0]
-    if not finite:
-        for c, r in zip(clients, rows):
-            for name, k in CLASSES:
-                for p in PERCENTILES:
-                    out[c][(name, p)] = float(means[r, k])  # 0 (nothing to wait for) or inf (saturated)
-        return out
-    dt = GRID_SPAN * max(finite) / GRID_POINTS
     omega = -2j * np.pi * np.fft.fftfreq(GRID_POINTS)  # DFT of a shift by one bin: exp(omega)
-    hop = np.exp(omega * (run.plan.settings.network_hop_ms / 1000.0) / dt)
+    hop_s = run.plan.settings.network_hop_ms / 1000.0
     own_keys = _own_keys(run)
-    own_cache: dict[tuple[float, float, float], np.ndarray] = {}
     passed = np.maximum(0.0, run.ratios[:, [R, W]])
     passed[run.client] = 1.0
     request = np.flatnonzero(t.request)
@@ -145,6 +138,18 @@ def _percentiles(run: Run, clients: list[str], means: np.ndarray) -> dict[str, d
         by_source.setdefault(int(t.source[e]), []).append(e)
     levels = [level.tolist() for level in run.request_levels()]
     for name, k in CLASSES:
+        finite = [means[r, k] for r in rows if math.isfinite(means[r, k]) and means[r, k] > 0]
+        if not finite:
+            for client, r in zip(clients, rows):
+                for p in PERCENTILES:
+                    out[client][(name, p)] = float(means[r, k])  # 0 (nothing to wait for) or inf (saturated)
+            continue
+        dt = GRID_SPAN * max(finite) / GRID_POINTS
+        # a hop of h seconds is h / dt bins: split between the two whole bins around it (no ringing, mean kept)
+        bins = hop_s / dt
+        whole = math.floor(bins)
+        hop = (1.0 - (bins - whole)) * np.exp(omega * whole) + (bins - whole) * np.exp(omega * (whole + 1))
+        own_cache: dict[tuple[float, float, float], np.ndarray] = {}
         c = (R, W)[k]
         signature: dict[int, int] = {}
         transforms: dict[tuple, int] = {}  # (own law, pass ratio, calls) -> index into phis
@@ -161,9 +166,9 @@ def _percentiles(run: Run, clients: list[str], means: np.ndarray) -> dict[str, d
                 signature[row] = index
         quantiles: dict[int, dict[float, float]] = {}  # alike clients share their distribution
         for client, r in zip(clients, rows):
-            if not math.isfinite(means[r, k]):
+            if not math.isfinite(means[r, k]) or means[r, k] == 0:
                 for p in PERCENTILES:
-                    out[client][(name, p)] = math.inf
+                    out[client][(name, p)] = float(means[r, k])
                 continue
             found = quantiles.get(signature[r])
             if found is None:

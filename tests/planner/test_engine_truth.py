@@ -385,3 +385,34 @@ def test_managed_partitions_are_not_instances():
     b = PlanBuilder().add("web", "client.web").add("kv", "kv.dynamodb").link("web", "kv")
     kv = compute(b.plan)["kv"]
     assert kv.count_unit == "partitions"
+
+
+@pytest.mark.parametrize("template", ["payment_flow", "three_tier", "chat"])
+def test_path_percentiles_do_not_depend_on_the_grid(template, monkeypatch):
+    from pathlib import Path
+
+    from archplan.planner import paths
+    from archplan.planner.io import load_plan
+
+    plan = load_plan(Path(__file__).resolve().parents[2] / "templates" / f"{template}.json")
+    coarse = compute(plan).clients
+    monkeypatch.setattr(paths, "GRID_POINTS", 8 * paths.GRID_POINTS)
+    fine = compute(plan).clients
+    for cid, client in coarse.items():
+        for operation in ("read", "write"):
+            for p in (0.5, 0.95, 0.99):
+                assert client.percentile(operation, p) == pytest.approx(fine[cid].percentile(operation, p), rel=0.03)
+
+
+def test_a_slower_primary_leaves_the_reads_that_never_reach_it_alone():
+    # three_tier reads go app -> cache -> replica; writes go to the primary
+    from pathlib import Path
+
+    from archplan.planner.io import load_plan
+
+    plan = load_plan(Path(__file__).resolve().parents[2] / "templates" / "three_tier.json")
+    before = compute(plan).clients["web"]
+    plan.component("db").capacity = {"latency_ms": 25}
+    after = compute(plan).clients["web"]
+    assert after.read_p99 == pytest.approx(before.read_p99, rel=1e-9)
+    assert after.write_p99 > before.write_p99
