@@ -28,7 +28,7 @@ def register(sub) -> None:
     p.add_argument("file", help="plan file (.json)")
     p.add_argument("--component", action="append", metavar="ID", help="this component's points (repeatable)")
     p.add_argument("--client", action="append", metavar="ID", help="this client's read and write paths (repeatable)")
-    p.add_argument("--points", type=int, default=24, metavar="N", help="points on the curve (default 24)")
+    p.add_argument("--points", type=int, metavar="N", help="points on the curve (default 16)")
     p.add_argument("--counts", choices=COUNTS, default="deployed",
                    help="deployed: today's counts stay (default); auto: the engine re-sizes at every point")
     p.add_argument("--to", type=float, metavar="X", dest="top", help="last traffic multiplier (default: saturation)")
@@ -211,9 +211,10 @@ def render_ranges(rep) -> str:
 
 def cmd_curve(args, out) -> int:
     from archplan.planner.cli import CliError, _load
-    from archplan.planner.curves import curves
+    from archplan.planner.curves import DEFAULT_POINTS, curves
 
     plan = _load(args.file)
+    args.points = DEFAULT_POINTS if args.points is None else args.points
     if not 4 <= args.points <= 1000:
         raise CliError(f"--points {args.points}: give between 4 and 1000")
     if args.top is not None and not (math.isfinite(args.top) and args.top > 0.1):

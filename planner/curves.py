@@ -50,7 +50,7 @@ LOW = 0.1                 # the curves start here (x0.1 of today's traffic)
 NOTHING_SATURATES = 100.0
 TOP = 0.98                # the last point, as a share of the first saturation
 BEND = (0.8, 0.9, 0.95)   # extra points near the top, as shares of the first saturation
-DEFAULT_POINTS = 24
+DEFAULT_POINTS = 16
 KNEE = ("the load where response time / load is lowest: the line from the origin touches the curve "
         "(Kleinrock 1979; Millsap 2010)")
 
@@ -59,7 +59,7 @@ KNEE = ("the load where response time / load is lowest: the line from the origin
 class Knee:
     multiplier: float
     dau: float
-    mean: float                     # figures at the knee, interpolated between the two nearest points
+    mean: float                     # figures at the knee, interpolated (log-log) between the nearest points
     p99: float
     utilisation: float | None       # components only
 
@@ -140,22 +140,27 @@ def _clean(values: tuple[float, ...]) -> list[float | None]:
 
 # ------------------------------------------------------------------------------------------ range
 
-def saturation(result: PlanResult) -> tuple[float, str | None]:
+def saturation(result: PlanResult, frozen: set[str] | frozenset[str] = frozenset()) -> tuple[float, str | None]:
     """(multiplier, component) where the first queue whose count does not grow saturates: its arrival rate
     reaches its service capacity (rho = lam / (c mu) = 1, read from the inputs of the engine's M/M/c
     latency figure), at `result`'s multiplier / rho, load scaling linearly with traffic. A component
-    already saturated counts at its traffic utilisation."""
+    already saturated counts at its traffic utilisation. `frozen`: components whose counts are to be
+    taken as fixed besides those the plan fixes."""
     best, which = math.inf, None
+    seen: dict[tuple[float, float], float] = {}  # (servers, P_wait) fix the offered load (Erlang C rises with it)
     for cid, r in result.components.items():
-        if r.behaviour == "client" or not (r.fixed or r.behaviour in ("external", "notification")):
+        if r.behaviour == "client" or not (r.fixed or cid in frozen or r.behaviour in ("external", "notification")):
             continue
         if math.isinf(r.latency):
             rho = max(1.0, r.details.get("traffic_utilisation", 1.0))
+        elif not r.details.get("servers"):
+            continue  # no queue: a fixed service time at any load
         else:
-            figure = r.figures.get("latency") if r.details.get("servers") else None
-            if figure is None:
-                continue  # no queue: a fixed service time at any load
-            rho = figure.inputs["lam"] / (figure.inputs["c"] * figure.inputs["mu"])
+            key = (r.details["servers"], r.details["p_wait"])
+            if key not in seen:
+                inputs = r.figures["latency"].inputs
+                seen[key] = inputs["lam"] / (inputs["c"] * inputs["mu"])
+            rho = seen[key]
         if rho > 0 and result.multiplier / rho < best:
             best, which = result.multiplier / rho, cid
     return best, which
@@ -199,11 +204,12 @@ def knee_index(multipliers: list[float], latency: list[float]) -> float | None:
     return float(j + (vertex - math.log(x[j])) / (math.log(x[j + 1]) - math.log(x[j])))
 
 
-def _at(values: tuple[float, ...] | list[float], position: float, log: bool = True) -> float:
+def _at(values: tuple[float, ...] | list[float], position: float) -> float:
+    """The value at a fractional index, interpolated in log-log (exact for figures proportional to load)."""
     j = min(int(position), len(values) - 2)
     f = position - j
     a, b = values[j], values[j + 1]
-    if log and a > 0 and b > 0 and math.isfinite(a) and math.isfinite(b):
+    if a > 0 and b > 0 and math.isfinite(a) and math.isfinite(b):
         return math.exp((1 - f) * math.log(a) + f * math.log(b))
     return float((1 - f) * a + f * b)
 
@@ -214,7 +220,7 @@ def _knee(multipliers: list[float], dau: list[float], mean: list[float], p99: li
     if position is None:
         return None
     return Knee(_at(multipliers, position), _at(dau, position), _at(mean, position), _at(p99, position),
-                None if utilisation is None else _at(utilisation, position, log=False))
+                None if utilisation is None else _at(utilisation, position))
 
 
 # ------------------------------------------------------------------------------------------ curves
@@ -228,15 +234,15 @@ def curves(plan: Plan, points: int = DEFAULT_POINTS, counts: Counts = "deployed"
 
     catalog = catalog or default_catalog()
     base = compute(plan, catalog=catalog)
-    subject_plan = deployed(plan, base, catalog) if counts == "deployed" else plan
-    if counts == "deployed":
-        base = compute(subject_plan, catalog=catalog)
-        bp = base.breaking_point
+    bp = base.breaking_point
+    if counts == "deployed":  # the x1 figures are the same with the counts fixed at what base deploys
+        subject_plan = deployed(plan, base, catalog)
+        frozen = {c.id for c, before in zip(subject_plan.components, plan.components) if c is not before}
         breaking, breaking_component = bp.deployed_multiplier, bp.deployed_component
     else:
-        bp = base.breaking_point
+        subject_plan, frozen = plan, set()
         breaking, breaking_component = bp.multiplier_at_target, bp.component
-    sat, saturating = saturation(base)
+    sat, saturating = saturation(base, frozen)
     for cid in components or ():
         if cid not in base.components or base.components[cid].behaviour == "client":
             raise KeyError(f"no component {cid!r} (clients: use their id as a client)")

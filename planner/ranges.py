@@ -12,8 +12,10 @@ corners of the box of inputs. With up to ``FULL_CORNERS`` ranged inputs every co
 (2^k computes): the low and high are then exact over the corners even where a figure is not monotone
 in an input. With more, each input is first moved alone to each end (which also gives the sensitivity),
 and the corner that pushes each figure down (up) is built from the directions seen, assuming each
-figure moves one way with each input between its ends. The expected point and every evaluated point
-are included, so low <= expected <= high always.
+figure moves one way with each input between its ends; an input that does not move the figure alone
+(a count held at its minimum) is then tried at both ends in that corner, since it may move it once the
+others have moved. The expected point and every evaluated point are included, so low <= expected <=
+high always.
 
 Where the figures are not monotone: instances, cost and storage rise with every demand input (users,
 requests per user, sizes, peak factor, retention, growth) but in steps (whole instances); latency and
@@ -43,7 +45,7 @@ from archplan.planner.model import RANGE_INPUTS, Plan, TrafficProfile
 from archplan.planner.result import PlanResult
 
 #: Up to this many ranged inputs, every corner of the box is computed (2^k).
-FULL_CORNERS = 4
+FULL_CORNERS = 5
 DEFAULT_SPREAD = 0.2
 #: The figures a sensitivity ranking is drawn for by default (keys of PLAN_FIGURES).
 TORNADO_FIGURES = ("cost", "instances", "latency_p99")
@@ -254,12 +256,19 @@ def evaluate_ranges(plan: Plan, inputs: list[InputRange], multiplier: float = 1.
         points += [{**expected_values, r.name: v} for r in varying for v in (r.low, r.high)]
         for m in measures:
             for sign in (-1, 1):
-                corner = dict(expected_values)
+                corner, ties = dict(expected_values), []
                 for r in varying:
                     at_low, at_high = alone[r.name][0][m.key], alone[r.name][1][m.key]
                     if at_low is None or at_high is None or at_low == at_high:
+                        ties.append(r)  # no effect alone: it may have one with the others moved
                         continue
                     corner[r.name] = r.high if (at_high > at_low) == (sign > 0) else r.low
+                for r in ties:  # one pass: each such input to whichever end pushes the figure further
+                    ends = [{**corner, r.name: v} for v in (r.low, r.high)]
+                    found = [(e, evaluate(e)[m.key]) for e in ends]
+                    found = [(e, v) for e, v in found if v is not None]
+                    if found:
+                        corner = (max if sign > 0 else min)(found, key=lambda ev: _order(ev[1]))[0]
                 points.append(corner)
     values = [(p, evaluate(p)) for p in points]
     figures = []

@@ -74,7 +74,7 @@ class Fault:
     amount: float = 0.0
 
     def label(self, plan: Plan) -> str:
-        names = {c.id: c.name for c in plan.components} | {g.id: f"{g.kind} {g.name}" for g in plan.groups}
+        names = {c.id: c.name for c in plan.components} | {g.id: g.name for g in plan.groups}
         name = names.get(self.target, self.target)
         return {"down": f"{name} down", "instances": f"{name} loses {self.amount:g} instance(s)",
                 "zone": f"{name} down", "slow": f"{name} {self.amount:g}x slower",
