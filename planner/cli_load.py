@@ -46,7 +46,8 @@ def register(sub) -> None:
     p = sub.add_parser("sensitivity", help="which traffic input moves cost, instances and p99 most (tornado)")
     p.add_argument("file", help="plan file (.json)")
     p.add_argument("--range", action="append", default=[], metavar="NAME=SPEC", dest="ranges",
-                   help="vary only these inputs: dau=80M..120M, reads_per_user=+-20%% (repeatable)")
+                   help="vary these inputs (and the plan's own ranges): dau=80M..120M, reads_per_user=+-20%% "
+                        "(repeatable)")
     p.add_argument("--spread", type=float, default=20.0, metavar="PCT",
                    help="without --range: vary every demand input by +-PCT %% (default 20)")
     p.add_argument("--figure", action="append", metavar="KEY", dest="figures",
