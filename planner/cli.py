@@ -20,7 +20,7 @@ from archplan.planner import units
 from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
 
 COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare", "simulate",
-            "check")
+            "check", "curve", "resilience", "sensitivity")
 EXIT_BAD_INPUT = 2
 
 
@@ -66,6 +66,9 @@ def build_parser(extensions: Iterable[Callable[[Any], None]] = ()) -> argparse.A
     p.add_argument("--explain", action="store_true", help="show the formula and numbers behind every figure")
     p.add_argument("--what-if", type=float, default=1.0, metavar="X", dest="multiplier",
                    help="scale the traffic by X (e.g. 0.1 or 10)")
+    from archplan.planner.cli_load import add_plan_options
+
+    add_plan_options(p)
     p.set_defaults(handler=cmd_plan)
 
     p = sub.add_parser("validate", help="check a plan file; exit 2 with the problem if it is not valid")
@@ -117,7 +120,9 @@ def build_parser(extensions: Iterable[Callable[[Any], None]] = ()) -> argparse.A
     register_import_and_compare(sub)
     add_simulate(sub, DURATION, _table)
     from archplan.planner.cli_check import register as register_check
+    from archplan.planner.cli_load import register as register_load
 
+    register_load(sub)
     register_check(sub)
     for extend in extensions:
         extend(sub)
@@ -169,6 +174,10 @@ def cmd_plan(args, out) -> int:
     from archplan.planner.engine import compute
 
     plan = _load(args.file)
+    from archplan.planner.cli_load import cmd_plan_variant, plan_variant
+
+    if plan_variant(args, plan):
+        return cmd_plan_variant(args, plan, out)
     result = compute(plan, multiplier=args.multiplier)
     if args.json:
         out.write(result_json(result, explain=args.explain))
@@ -177,10 +186,12 @@ def cmd_plan(args, out) -> int:
     return 0
 
 
-def result_json(result, explain: bool = False) -> str:
+def result_json(result, explain: bool = False, extra: dict | None = None) -> str:
     """The result as JSON: the plan-level parts pretty-printed, one line per component, client and finding,
-    so a 10,000-component plan is readable with grep and written by the C encoder in a few large pieces."""
+    so a 10,000-component plan is readable with grep and written by the C encoder in a few large pieces.
+    `extra` adds top-level keys (a scenario, ranges)."""
     data = result.as_dict(explain=explain)
+    data.update(extra or {})
 
     def dump(value) -> str:
         return json.dumps(value, allow_nan=False, ensure_ascii=False)

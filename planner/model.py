@@ -22,6 +22,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
     model_validator,
 )
 
@@ -274,6 +277,12 @@ class Settings(_Model):
     budgets: Budgets = Field(default_factory=Budgets, description="Limits the design must meet (archplan check).")
 
 
+#: Traffic inputs a plan may give as a range (Plan.ranges, planner.ranges).
+RANGE_INPUTS = ("dau", "mau", "active_ratio", "reads_per_user", "writes_per_user", "peak_factor", "request_size",
+                "response_size", "record_size", "media_fraction", "media_size", "media_read_fraction", "retention",
+                "yearly_growth", "replication_factor", "target_utilisation")
+
+
 class Plan(_Model):
     """The whole document."""
 
@@ -284,6 +293,33 @@ class Plan(_Model):
     links: list[Link] = Field(default_factory=list)
     groups: list[Group] = Field(default_factory=list)
     settings: Settings = Field(default_factory=Settings)
+    ranges: dict[str, tuple[NonNegative, NonNegative]] = Field(
+        default_factory=dict,
+        description="Traffic inputs known only within a range: {input: [low, high]} in base units (planner.ranges "
+                    "shows every figure low / expected / high). Empty: the traffic profile's point values.")
+
+    @model_validator(mode="after")
+    def _check_ranges(self) -> Plan:
+        for name, (low, high) in self.ranges.items():
+            if name not in RANGE_INPUTS:
+                raise ValueError(f"range of {name!r}: not a traffic input (one of {', '.join(RANGE_INPUTS)})")
+            if low > high:
+                raise ValueError(f"range of {name}: low {low:g} is above high {high:g}")
+            for end in (low, high):
+                try:
+                    TrafficProfile.model_validate({**self.traffic.model_dump(), name: end})
+                except ValidationError as exc:
+                    problem = exc.errors()[0]["msg"] if exc.errors() else str(exc)
+                    raise ValueError(f"range of {name}: {end:g} is not a valid value ({problem})") from None
+        return self
+
+    @model_serializer(mode="wrap")
+    def _omit_no_ranges(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A plan without ranges is saved exactly as before they existed."""
+        data = handler(self)
+        if not self.ranges and isinstance(data, dict):
+            data.pop("ranges", None)
+        return data
 
     @model_validator(mode="after")
     def _check_references(self) -> Plan:
