@@ -38,7 +38,7 @@ from archplan.planner.graph import (
     single_points_of_failure,
 )
 from archplan.planner.model import Plan
-from archplan.planner.propagation import AVG, PEAK, Propagation, Transfers, class_sum, pass_ratios
+from archplan.planner.propagation import AVG, MR, MW, PEAK, Propagation, R, Transfers, W, class_sum, pass_ratios
 from archplan.planner.result import BreakingPoint, ClientResult, ComponentResult, PlanResult, Totals
 from archplan.planner.run import Run
 from archplan.planner.sizing import PERCENTILES, RESOURCES, size_all
@@ -56,7 +56,8 @@ FIGURE_ORDER = ("reads_avg", "writes_avg", "peak_qps", "pass_ratio", "delivered"
                 "instances_needed", "instances_copies", "instances_recommended", "utilisation", "workers",
                 "servers", "latency", "wait", "p50", "p95", "p99", "detection_time", "probes",
                 "instance_availability", "availability", "availability_read", "availability_overload",
-                "path_availability_read", "path_availability_write", "monthly_cost", "consumer_capacity",
+                "path_availability_read", "path_availability_write", "path_availability_media_read",
+                "path_availability_media_write", "monthly_cost", "consumer_capacity",
                 "backlog", "drain_time", "backlog_growth", "loss_time")
 #: What a component's count counts, by behaviour (managed stores: the partitions the provider runs).
 COUNT_UNITS = {Behaviour.SQL_REPLICA: "replicas", Behaviour.PARTITIONED: "nodes", Behaviour.SEARCH: "nodes",
@@ -275,7 +276,7 @@ def _clients(run: Run, clients: list[str], dominators: dict[str, dict[str, str]]
              path_availability: np.ndarray) -> dict[str, ClientResult]:
     if not clients:
         return {}
-    table, s = run.table, run.s
+    table = run.table
     rows = np.array([table.index[c] for c in clients], dtype=np.intp)
     latency = paths.mean_path_latency(run)
     percentiles = paths.PathPercentiles(run, clients, latency)
@@ -283,8 +284,13 @@ def _clients(run: Run, clients: list[str], dominators: dict[str, dict[str, str]]
     out: dict[str, ClientResult] = {}
     for cid, row in zip(clients, rows.tolist()):
         needs = tuple(sorted(n for n in dominators[cid] if n != cid))  # what its requests reach
-        a_read, a_write = float(path_availability[row, 0]), float(path_availability[row, 1])
-        reads, writes = float(s.reads_peak[row]), float(s.writes_peak[row])
+        # media requests count with the reads and writes they are (each class on its own path)
+        sent = run.flows.out[PEAK, row]
+        reads, writes = float(sent[R] + sent[MR]), float(sent[W] + sent[MW])
+        a_read = float((sent[R] * path_availability[row, 0] + sent[MR] * path_availability[row, 2]) / reads) \
+            if reads > 0 else float(path_availability[row, 0])
+        a_write = float((sent[W] * path_availability[row, 1] + sent[MW] * path_availability[row, 3]) / writes) \
+            if writes > 0 else float(path_availability[row, 1])
         a_fig = fx.CLIENT_AVAILABILITY.figure(reads=reads, a_read=a_read, writes=writes, a_write=a_write) \
             if reads + writes > 0 else fx.CLIENT_AVAILABILITY.figure(reads=1.0, a_read=a_read, writes=0.0, a_write=1.0)
         read_l, write_l = float(latency[row, 0]), float(latency[row, 1])

@@ -28,7 +28,7 @@ import numpy as np
 from archplan.planner import formulas as fx
 from archplan.planner import units
 from archplan.planner.catalog import Behaviour
-from archplan.planner.propagation import R, W
+from archplan.planner.propagation import MR, MW, R, W
 from archplan.planner.run import Run
 from archplan.planner.sizing import BANDWIDTH, SINGLE_ACTIVE, THROUGHPUT, store_copies
 
@@ -105,19 +105,28 @@ def component_availability(run: Run, a: np.ndarray) -> tuple[np.ndarray, np.ndar
     return headline, read, write
 
 
+#: The traffic classes whose paths are worked out, with the figure names that show them.
+PATH_CLASSES = ((R, "path_availability_read"), (W, "path_availability_write"),
+                (MR, "path_availability_media_read"), (MW, "path_availability_media_write"))
+
+
 def path_availability(run: Run, read: np.ndarray, write: np.ndarray) -> np.ndarray:
-    """Share of requests served from each component to the end of its request paths: columns (read, write).
+    """Share of requests served from each component to the end of its request paths, per traffic class:
+    columns read, write, media read, media write (the media columns are 1 where no media flows).
 
     R(x) = a(x) ((1 - p) + p route(x)), p the share x passes on (a cache's misses), route(x) the product
     over its fan-out calls of R(target) times the split calls' sum over target kinds of share x
     (1 - prod over those targets of (1 - R(target))), plus the share no call takes (served at x)."""
     t, table = run.transfers, run.table
     n = table.n
-    own = np.stack([read, write], axis=1)
+    classes = [c for c, _name in PATH_CLASSES]
+    media = bool(run.flows.out[:, :, [MR, MW]].any())
+    worked = range(4) if media else range(2)
+    own = np.stack([read, write, read, write], axis=1)
     own[run.client] = 1.0
-    passed = np.minimum(1.0, run.ratios[:, [R, W]])
+    passed = np.minimum(1.0, run.ratios[:, classes])
     passed[run.client] = 1.0
-    out = np.ones((n, 2))
+    out = np.ones((n, 4))
     request = np.flatnonzero(t.request)
     kind = table.kind_code
     n_kinds = max(1, int(kind.max()) + 1) if n else 1
@@ -125,8 +134,9 @@ def path_availability(run: Run, read: np.ndarray, write: np.ndarray) -> np.ndarr
         if not rows.size:
             continue
         edges = request[np.isin(t.source[request], rows)]
-        route = np.ones((n, 2))
-        for k, c in enumerate((R, W)):
+        route = np.ones((n, 4))
+        for k in worked:
+            c = classes[k]
             if not edges.size:
                 break
             carrying = edges[t.factors[edges, c] > 0]
@@ -145,7 +155,7 @@ def path_availability(run: Run, read: np.ndarray, write: np.ndarray) -> np.ndarr
             claimed = np.bincount(owner, share, minlength=n)
             # shares claiming more than all the traffic (a finding) are read as proportions
             route[:, k] = np.exp(log_needed) * (mixed / np.maximum(1.0, claimed) + np.maximum(0.0, 1.0 - claimed))
-        for k, name in enumerate(("path_availability_read", "path_availability_write")):
-            out[rows, k] = run.figures.add(name, fx.PATH_AVAILABILITY, rows, a=own[rows, k], passed=passed[rows, k],
-                                           route=route[rows, k])
+        for k in worked:
+            out[rows, k] = run.figures.add(PATH_CLASSES[k][1], fx.PATH_AVAILABILITY, rows, a=own[rows, k],
+                                           passed=passed[rows, k], route=route[rows, k])
     return out

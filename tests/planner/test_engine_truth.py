@@ -416,3 +416,14 @@ def test_a_slower_primary_leaves_the_reads_that_never_reach_it_alone():
     after = compute(plan).clients["web"]
     assert after.read_p99 == pytest.approx(before.read_p99, rel=1e-9)
     assert after.write_p99 > before.write_p99
+
+
+def test_media_requests_count_in_a_clients_availability():
+    # half the reads fetch a media object from the bucket (99 %); the other reads hit a service (100 %)
+    b = (PlanBuilder(media_read_fraction=0.5, media_size=100_000, writes_per_user=0).add("web", "client.web")
+         .add("svc", "service.go", capacity={"availability": 1})
+         .add("s3", "storage.s3", capacity={"availability": 0.99})
+         .link("web", "svc", classes=["read"]).link("web", "s3", classes=["media_read"]))
+    client = compute(b.plan).clients["web"]
+    # reads 1,000/s at peak x2, media reads 500/s x2: (2,000 x 1 + 1,000 x 0.99) / 3,000
+    assert client.read_availability == pytest.approx((2_000 + 1_000 * 0.99) / 3_000)
