@@ -266,6 +266,14 @@ class Budgets(_Model):
                                                           description="Budgets per component id.")
 
 
+class IgnoredFinding(_Model):
+    """A design-review finding the plan's authors accepted (planner/review): it stays quiet, with the reason."""
+
+    rule: str = Field(min_length=1, max_length=64, description="Rule id, e.g. 'REL-SPOF-LB'.")
+    component: Identifier | None = Field(None, description="The component it is about (empty: the plan as a whole).")
+    reason: str = Field(min_length=1, max_length=2_000, description="Why the finding is accepted.")
+
+
 class Settings(_Model):
     default_redundancy: Literal["none", "ha", "n+1"] = Field(
         "none", description="Redundancy for components that keep 'default'.")
@@ -275,6 +283,13 @@ class Settings(_Model):
         1_800, description="Time to notice a failure where no health check watches the component.")
     currency: Literal["USD"] = "USD"
     budgets: Budgets = Field(default_factory=Budgets, description="Limits the design must meet (archplan check).")
+    availability_target: Fraction | None = Field(
+        None, description="Availability each client should get (0.999 = 99.9 %); empty: no target. The design "
+                          "review compares clients against it.")
+    latency_target_ms: NonNegative | None = Field(
+        None, le=3_600_000, description="p99 response time each client should get, in ms; empty: no target.")
+    ignored_findings: list[IgnoredFinding] = Field(
+        default_factory=list, description="Design-review findings accepted with a reason (they stay quiet).")
 
 
 #: Traffic inputs a plan may give as a range (Plan.ranges, planner.ranges).
