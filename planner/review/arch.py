@@ -6,6 +6,7 @@ small to pay for their own deployables (docs/review-rules.md section 9; Fowler "
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -20,6 +21,7 @@ SPLIT_INSTANCES = 20
 #: (D) Services each under this utilisation at the HA minimum are candidates for merging.
 MERGE_UTILISATION = 0.10
 MERGE_MIN_SERVICES = 3
+_VERSION = re.compile(r"^(v?\d+(\.\d+)*|api)$", re.IGNORECASE)
 
 define("ARCH-SPLIT", "ARCH", "A monolith whose figures suggest splitting it",
        "seed \"MVP monolith... decouple later\"; Fowler \"MonolithFirst\"; AWS Well-Architected REL03-BP01, "
@@ -29,10 +31,23 @@ define("ARCH-MERGE", "ARCH", "Services too small to pay for their overhead",
        "microservices before launch, services too interdependent)")
 
 
+def modules(endpoints) -> set[str]:
+    """The resources a service's endpoints serve: the first path segment past a version ('/v1/orders/{id}' ->
+    'orders'). A fleet serving one resource is not a monolith, however large."""
+    out = set()
+    for e in endpoints:
+        parts = [p for p in e.path.strip("/").split("/") if p and not _VERSION.match(p)]
+        if parts:
+            out.add(parts[0])
+    return out
+
+
 @check
 def split(ctx: Context) -> Iterator[Finding]:
     services = ctx.served & ctx.of(Behaviour.SERVICE) & (ctx.s.count >= SPLIT_INSTANCES)
     for row in flagged(services):
+        if len(modules(ctx.table.components[row].endpoints)) < 2:
+            continue
         r = ctx.r(row)
         stores = [ctx.result.components[e.target] for e in ctx.links_out.get(r.id, ())
                   if e.target in ctx.result.components and e.kind == "request"
@@ -40,8 +55,10 @@ def split(ctx: Context) -> Iterator[Finding]:
         hot = [s for s in stores if s.headroom > 1]
         severity = "warning" if hot or r.headroom > 1 else "info"
         also = f"; its database {hot[0].name} runs at {units.format_percent(hot[0].utilisation, 0)}" if hot else ""
-        yield ctx.finding("ARCH-SPLIT", severity, r.id, f"{r.name} is one deployable of {r.count} instances{also}: "
-                          "every change redeploys all of it, and its modules cannot scale or fail apart.",
+        parts = ", ".join(sorted(modules(ctx.table.components[row].endpoints)))
+        yield ctx.finding("ARCH-SPLIT", severity, r.id, f"{r.name} is one deployable of {r.count} instances serving "
+                          f"{parts}{also}: every change redeploys all of it, and its modules cannot scale or fail "
+                          "apart.",
                           "Split the heavy endpoint group into a service with its own store, behind the same load "
                           "balancer or gateway, strangler-style (one more network hop in series).",
                           [evidence(r.id, "count", r.count, "count"),
