@@ -84,7 +84,7 @@ class Preview:
     after: PlanResult
     rows: tuple[PreviewRow, ...]
     resolved: bool                  # the finding is gone from the fixed plan
-    new_critical: tuple[Finding, ...] = field(default=())  # critical findings the fix brings in
+    new_critical: tuple[Finding, ...] = field(default=())  # critical findings the fix brings in (see preview)
 
     @property
     def improves(self) -> bool:
@@ -110,8 +110,13 @@ def preview(plan: Plan, finding: Finding, result: PlanResult | None = None) -> P
         b, a = fig.read(plan, before, e.owner, e.name), fig.read(fixed, after, e.owner, e.name)
         rows.append(PreviewRow(fig.label(before, e), e.unit, b, a, fig.improved(e, b, a)))
     still = {key(f) for f in after.findings} | {key(f) for f in after.ignored}
-    old_critical = {key(f) for f in before.findings if f.severity == "error"}
-    new_critical = tuple(f for f in after.findings if f.severity == "error" and key(f) not in old_critical)
+    known = {(f.rule, f.component) for f in before.findings}
+    known |= {(also.split(":", 1)[0], f.component) for f in before.findings for also in f.see_also}
+    # a critical finding is new when neither it nor any critical finding on its component was there before (a
+    # fix may uncover the next limit of a part that was already failing: that is not a new critical)
+    failing = {f.component for f in before.findings if f.severity == "error" and f.component is not None}
+    new_critical = tuple(f for f in after.findings if f.severity == "error" and (f.rule, f.component) not in known
+                         and f.component not in failing)
     return Preview(finding, fix, fixed, before, after, tuple(rows), key(finding) not in still, new_critical)
 
 
@@ -124,7 +129,7 @@ def apply_all(plan: Plan, rules: set[str] | None = None, max_steps: int = 60) ->
         result = compute(current)
         progressed = False
         for finding in sorted(result.findings, key=lambda f: SEVERITY_RANK[f.severity]):
-            if rules is not None and finding.rule not in rules or finding.rule not in FIXERS:
+            if (rules is not None and finding.rule not in rules) or finding.rule not in FIXERS:
                 continue
             k = key(finding)
             if tries.get(k, 0) >= 2:

@@ -200,13 +200,15 @@ def spare(ctx: Context) -> Iterator[Finding]:
                               f"{units.format_percent(r.utilisation, 0)}: losing one puts the others at "
                               f"{units.format_percent(after, 0)}, past 100 %, so a single failure or a rolling "
                               "deploy drops requests at peak.",
-                              "Keep one spare instance (redundancy n+1): the survivors then carry the peak.", figures)
+                              "Keep one spare instance (redundancy n+1): the survivors then carry the peak.", figures,
+                              code="no_spare")
         else:
             yield ctx.finding("CAP-SPARE", "info", cid, f"{r.name} runs {r.count} instances at "
                               f"{units.format_percent(r.utilisation, 0)}: it survives one lost instance, but one "
                               f"failure during a rolling deploy (two down) puts the rest at "
                               f"{units.format_percent(after, 0)}.",
-                              "Two spares (N+2) keep the peak served during a deploy plus a failure.", figures)
+                              "Two spares (N+2) keep the peak served during a deploy plus a failure.", figures,
+                              code="no_second_spare")
 
 
 def _survivor_measure(lost: int):

@@ -49,8 +49,9 @@ def top_share(ctx: Context) -> Iterator[Finding]:
         others = np.where(np.arange(ctx.table.n) == row, -1.0, costs)
         runner = ctx.r(int(np.argmax(others))) if ctx.table.n > 1 else None
         second = f"; next is {runner.name} at {units.format_percent(runner.monthly_cost / total, 0)}" if runner else ""
-        yield ctx.finding("COST-TOP-SHARE", "info", r.id, f"{r.name} is {units.format_percent(r.monthly_cost / total, 0)}"
-                          f" of the month's {units.format_money(total)} ({units.format_money(r.monthly_cost)}){second}.",
+        share = units.format_percent(r.monthly_cost / total, 0)
+        yield ctx.finding("COST-TOP-SHARE", "info", r.id, f"{r.name} is {share} of the month's "
+                          f"{units.format_money(total)} ({units.format_money(r.monthly_cost)}){second}.",
                           _lever(ctx, r), [evidence(r.id, "monthly_cost", r.monthly_cost, "USD/month")])
 
 
@@ -82,7 +83,8 @@ def commit(ctx: Context) -> Iterator[Finding]:
                       f"prices: {units.format_money(cost)} of the {units.format_money(total)} a month.{spot}",
                       "Commit the steady baseline (the count at average load) with Savings Plans or Reserved "
                       "Instances; discounts come from a dated price table (the catalog has on-demand prices only).",
-                      [evidence("plan", "monthly_cost", total, "USD/month")], components=[ctx.ids[r] for r in rows[:50].tolist()])
+                      [evidence("plan", "monthly_cost", total, "USD/month")],
+                      components=[ctx.ids[r] for r in rows[:50].tolist()])
 
 
 @check

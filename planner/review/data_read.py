@@ -16,6 +16,7 @@ from archplan.planner.catalog import Behaviour, default_catalog
 from archplan.planner.model import Plan, link_classes
 from archplan.planner.result import Finding, PlanResult
 from archplan.planner.review.base import Context, check, define, evidence, fixer, flagged
+from archplan.planner.review.figures import measure
 from archplan.planner.review.operations import Fix, FixBuilder
 from archplan.planner.sizing import THROUGHPUT
 
@@ -134,8 +135,11 @@ def fix_replica(plan: Plan, result: PlanResult, finding: Finding) -> Fix | None:
         replica = fed[0]
     else:
         replica = b.new_id(f"{pid}-replica")
+        same_data = {k: v for k, v in (("retention", primary.retention), ("record_size", primary.record_size),
+                                       ("capacity", {k: v for k, v in primary.capacity.items()
+                                                     if k in ("storage", "memory")} or None)) if v is not None}
         b.op("add_component", component=replica, kind=replica_kind, name=f"{primary.name} read replica", near=pid,
-             redundancy="ha")
+             redundancy="ha", **same_data)
         b.op("add_link", link=b.new_id(f"{pid}-to-{replica}"), source=pid, target=replica, kind="replication",
              label="replication")
     for link_id, classes in reads:
@@ -190,7 +194,7 @@ def replicas(ctx: Context) -> Iterator[Finding]:
             r = ctx.r(row)
             yield ctx.finding("DATA-REPLICA-UNFED", "warning", r.id, f"{r.name} takes reads but no replication "
                               "link feeds it the write stream.", "Link the primary to it with a replication link.",
-                              code="replica_unfed")
+                              [evidence(r.id, "replication_links", 0.0, "count", "higher")], code="replica_unfed")
         for row in flagged(rep):
             r = ctx.r(row)
             if r.reads_peak == 0 and s.replicated_peak[row] > 0:
@@ -202,8 +206,9 @@ def replicas(ctx: Context) -> Iterator[Finding]:
             if s.replay[row] >= ctx.u:
                 yield ctx.finding("DATA-REPLICA-REPLAY", "error" if s.replay[row] >= 1 else "warning", r.id,
                                   f"Replaying the primary's writes alone keeps each replica of {r.name} "
-                                  f"{units.format_percent(s.replay[row])} busy (ceiling {units.format_percent(ctx.u)}): "
-                                  "more replicas cannot help, each replays every write.",
+                                  f"{units.format_percent(s.replay[row])} busy (ceiling "
+                                  f"{units.format_percent(ctx.u)}): more replicas cannot help, each replays every "
+                                  "write.",
                                   "Shard the writes (a shard group), or use larger replicas.",
                                   [evidence(r.id, "utilisation", r.utilisation, "%")], code="replica_replay")
     caches = ctx.served & table.of(Behaviour.CACHE) & (s.memory == 0) & (s.writes_avg > 0)
@@ -212,6 +217,11 @@ def replicas(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("DATA-CACHE-NO-READS", "warning", r.id, f"{r.name} receives writes but no reads: it caches "
                           "nothing (its hot set is 0 B).", "Route the reads through it (links carrying reads), or "
                           "remove it.", code="cache_no_reads")
+
+
+@measure("replication_links")
+def replication_links(plan: Plan, result: PlanResult, owner: str) -> float:
+    return float(sum(1 for lk in plan.links if lk.target == owner and lk.kind == "replication"))
 
 
 @fixer("DATA-REPLICA-UNFED")

@@ -78,10 +78,15 @@ def search_on_sql(ctx: Context) -> Iterator[Finding]:
                           "relevance ranking, typo tolerance or facets, on the database every write needs.",
                           "Add a search index (Elasticsearch / OpenSearch) fed by events: the service publishes each "
                           "write, an indexer updates the index within seconds; the rows stay in the database.",
-                          [*(evidence(s, "utilisation", ctx.result.components[s].utilisation, "%") for s in sorted(sql)),
-                           *(evidence(s, "reads_peak", ctx.result.components[s].reads_peak, "QPS") for s in sorted(sql))],
+                          _store_figures(ctx, sorted(sql)),
                           components=sorted(sql))
     yield from _dual_writes(ctx)
+
+
+def _store_figures(ctx: Context, stores: list[str]) -> list:
+    rs = [ctx.result.components[s] for s in stores]
+    return [*(evidence(r.id, "reads_peak", r.reads_peak, "QPS") for r in rs),
+            *(evidence(r.id, "utilisation", r.utilisation, "%") for r in rs)]
 
 
 def _dual_writes(ctx: Context) -> Iterator[Finding]:

@@ -15,6 +15,7 @@ from archplan.planner.catalog import Behaviour
 from archplan.planner.model import Plan
 from archplan.planner.result import Finding, PlanResult
 from archplan.planner.review.base import Context, check, define, evidence, fixer, flagged
+from archplan.planner.review.figures import measure
 from archplan.planner.review.operations import Fix, FixBuilder
 from archplan.planner.sizing import STORAGE, THROUGHPUT
 
@@ -140,13 +141,20 @@ def disks(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding("DATA-DISK-FULL", "warning", r.id, f"{r.name} is sized to fill its disks to "
                               f"{units.format_percent(fill[row], 0)}: no room for growth, compaction or a rebuild.",
                               "Plan a fill ratio of 0.7-0.8 (parameter fill_ratio).",
-                              [evidence(r.id, "utilisation", r.utilisation, "%")], code="disk_full")
+                              [evidence(r.id, "planned_fill", float(fill[row]), "%")], code="disk_full")
         if r.count > MANY_NODES and table.kinds[row].behaviour is Behaviour.PARTITIONED:
             yield ctx.finding("DATA-MANY-NODES", "info", r.id, f"{r.name} needs {units.format_count(r.count)} nodes: "
                               "beyond what one team runs by hand.",
                               "Check the retention and record size; archive cold data to object storage, or use a "
                               "managed store built for this scale.", [evidence(r.id, "count", r.count, "count")],
                               code="many_shards")
+
+
+@measure("planned_fill")
+def planned_fill(plan: Plan, result: PlanResult, owner: str) -> float | None:
+    """How full the plan lets a store's disks get (its fill_ratio)."""
+    ids = {c.id for c in plan.components}
+    return plan.component(owner).param("fill_ratio") if owner in ids else None
 
 
 @fixer("DATA-DISK-FULL")

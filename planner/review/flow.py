@@ -76,7 +76,7 @@ def queues(ctx: Context) -> Iterator[Finding]:
         r = ctx.r(row)
         yield ctx.finding("FLOW-QUEUE-NO-CONSUMER", "warning", r.id, f"Nothing consumes {r.name}: its messages wait "
                           "until they expire.", "Link it to the workers or services that consume it.",
-                          code="queue_no_consumer")
+                          [evidence(r.id, "consumer_capacity", 0.0, "msg/s", "higher")], code="queue_no_consumer")
 
 
 def _consumers(plan: Plan, qid: str) -> list[str]:
@@ -331,9 +331,9 @@ def tails(ctx: Context) -> Iterator[Finding]:
                               f"the {units.format_duration(target_ms / 1000)} target"
                               + (f"; the slowest hop is {top.name} (p99 {units.format_duration(top.p99)})" if top
                                  else "") + ".",
-                              "In order: more instances where queueing dominates (Erlang C tails fall fast as c grows), "
-                              "a cache on the slowest read hop, unneeded hops made asynchronous, a timeout on an "
-                              "external call below the target.",
+                              "In order: more instances where queueing dominates (Erlang C tails fall fast as c "
+                              "grows), a cache on the slowest read hop, unneeded hops made asynchronous, a timeout on "
+                              "an external call below the target.",
                               [evidence(client.id, f"{op}_p99", p99, "s")], code="FLOW-P99",
                               components=[top.id] if top else ())
 

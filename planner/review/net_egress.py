@@ -12,7 +12,7 @@ import numpy as np
 from archplan.planner import units
 from archplan.planner.catalog import Behaviour, default_catalog
 from archplan.planner.model import Plan, link_classes
-from archplan.planner.propagation import MR, R
+from archplan.planner.propagation import BYTES, MR, R
 from archplan.planner.result import Finding, PlanResult
 from archplan.planner.review.base import Context, check, define, evidence, fixer, flagged
 from archplan.planner.review.operations import Fix, FixBuilder
@@ -26,10 +26,16 @@ define("NET-EGRESS-CDN", "NET", "Media served from the origin: a CDN",
 
 
 def _cacheable(ctx: Context) -> np.ndarray:
-    """Bytes a month of cacheable reads (media; every read of an object store) each component returns."""
-    in_bytes = ctx.run.flows.in_bytes
-    media = in_bytes[:, MR] + np.where(ctx.of(Behaviour.OBJECT_STORE), in_bytes[:, R], 0.0)
-    return media * units.MONTH
+    """Bytes a month of cacheable reads (media; every read of an object store) each component returns to
+    clients that reach it directly (what a CDN in front already serves is not counted)."""
+    t, out = ctx.t, ctx.run.flows.out[BYTES]
+    if not len(t.edges):
+        return np.zeros(ctx.table.n)
+    media = t.factors[:, MR] * out[t.source, MR]
+    reads = t.factors[:, R] * out[t.source, R]
+    per_edge = media + np.where(ctx.of(Behaviour.OBJECT_STORE)[t.target], reads, 0.0)
+    per_edge = np.where(ctx.run.client[t.source], per_edge, 0.0)
+    return np.bincount(t.target, per_edge, minlength=ctx.table.n) * units.MONTH
 
 
 @check

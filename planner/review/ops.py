@@ -201,4 +201,5 @@ def fix_notify(plan: Plan, result: PlanResult, finding: Finding) -> Fix | None:
             b.op("add_component", component=target, kind=kind, name=name, near=notifier)
         b.op("add_link", link=b.new_id(f"{notifier}-to-{target}"), source=notifier, target=target, kind="request",
              fanout=1.0, label="failed payment")
-    return b.fix("OPS-NOTIFY-FAILED", pid, "Route failed payments to a queue, a notifier worker, a ticket and an email.")
+    return b.fix("OPS-NOTIFY-FAILED", pid, "Route failed payments to a queue, a notifier worker, a ticket and an "
+                 "email.")

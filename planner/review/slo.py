@@ -35,11 +35,20 @@ def budget(ctx: Context) -> Iterator[Finding]:
         names = ", ".join(f"{ctx.name(c)} ({units.format_availability(ctx.result.components[c].availability)})"
                           for c in worst)
         severity = "error" if overloaded or down > 2 * allowed else "warning"
+        managed = 1.0
+        for c in client.needs:
+            r = ctx.result.components.get(c)
+            if r is not None and ctx.table.managed[ctx.table.index[c]]:
+                managed *= r.availability
+        floor = (f" The managed services it needs allow at most {units.format_availability(managed)} together "
+                 "(their SLAs in series): the target needs another design, not more instances."
+                 if managed < target else "")
         why = (f"{ctx.name(overloaded[0])} is overloaded at peak" if overloaded else
                f"about {units.format_duration(down)} down a month against a budget of {units.format_duration(allowed)}")
         yield ctx.finding("SLO-AVAIL-BUDGET", severity, client.id, f"{client.name} gets "
                           f"{units.format_availability(client.availability)}, under the "
-                          f"{units.format_availability(target)} target: {why}. The weakest parts it needs: {names}.",
+                          f"{units.format_availability(target)} target: {why}. The weakest parts it needs: {names}."
+                          f"{floor}",
                           "Fix the largest share of the unavailability first: a second instance where one is "
                           "alone, a health check where failures are noticed by hand, spare capacity where a part "
                           "is overloaded. Managed SLAs in series multiply (five 99.9 % SLAs give about 99.5 %).",
