@@ -89,8 +89,9 @@ def commit(ctx: Context) -> Iterator[Finding]:
 
 @check
 def egress_tiers(ctx: Context) -> Iterator[Finding]:
-    prices = ctx.run.catalog.prices.egress_tiers
-    for name, table in prices.items():
+    """One finding for the plan: each provider table (internet, CDN) whose month crosses its first tier."""
+    lines = []
+    for name, table in ctx.run.catalog.prices.egress_tiers.items():
         figure = ctx.result.plan_figures.get(f"egress_{name}")
         if figure is None:
             continue
@@ -101,13 +102,14 @@ def egress_tiers(ctx: Context) -> Iterator[Finding]:
         flat = gb * bands[0][1]
         marginal = next(price for upper, price in bands if gb <= upper)
         what = "through the CDN" if name == "cdn" else "to the internet from the origins"
-        yield ctx.finding("COST-EGRESS-TIERS", "info", None, f"The plan sends {units.format_size(gb * 1e9)}/month "
-                          f"{what}: billed in tiers, {units.format_money(figure.value)} a month against "
-                          f"{units.format_money(flat)} at the first tier's ${bands[0][1]:g}/GB; the next GB costs "
-                          f"${marginal:g}.", "The result applies the tiers already. If egress tops the bill, the "
-                          "levers are a CDN (NET-EGRESS-CDN) and smaller media (renditions, compression).",
-                          [evidence("plan", "monthly_cost", ctx.result.totals.monthly_cost, "USD/month")],
-                          code=f"egress_{name}")
+        lines.append(f"{units.format_size(gb * 1e9)}/month {what}, billed in tiers: "
+                     f"{units.format_money(figure.value)} a month against {units.format_money(flat)} at the first "
+                     f"tier's ${bands[0][1]:g}/GB, the next GB at ${marginal:g}")
+    if lines:
+        yield ctx.finding("COST-EGRESS-TIERS", "info", None, f"The plan sends {'; and '.join(lines)}.",
+                          "The result applies the tiers already. If egress tops the bill, the levers are a CDN "
+                          "(NET-EGRESS-CDN) and smaller media (renditions, compression).",
+                          [evidence("plan", "monthly_cost", ctx.result.totals.monthly_cost, "USD/month")])
 
 
 # ------------------------------------------------------------------------------------------ caches
