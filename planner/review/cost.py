@@ -81,8 +81,8 @@ def commit(ctx: Context) -> Iterator[Finding]:
         if workers else ""
     yield ctx.finding("COST-COMMIT", "info", None, f"{len(rows)} self-managed fleets run all month at on-demand "
                       f"prices: {units.format_money(cost)} of the {units.format_money(total)} a month.{spot}",
-                      "Commit the steady baseline (the count at average load) with Savings Plans or Reserved "
-                      "Instances; discounts come from a dated price table (the catalog has on-demand prices only).",
+                      "Commit the steady baseline (the count at average load): Savings Plans or Reserved "
+                      "Instances (the catalog has on-demand prices only).",
                       [evidence("plan", "monthly_cost", total, "USD/month")],
                       components=[ctx.ids[r] for r in rows[:50].tolist()])
 

@@ -172,15 +172,15 @@ def zones(ctx: Context) -> Iterator[Finding]:
     if len(placed) >= 2:
         return
     if not placed:
-        message = ("No component is placed in a zone, so the plan cannot show that a zone outage leaves the service "
-                   "up: a single zone is good for about 99.9 %, several zones for about 99.99 %.")
+        message = ("No zone is drawn, so the plan cannot show that losing one leaves the service up (one zone is good "
+                   "for about 99.9 %, several for about 99.99 %).")
     else:
         message = (f"Every self-managed component sits in one zone ({ctx.plan.group(next(iter(placed))).name}): "
                    "a zone outage takes the whole service down (a single zone is good for about 99.9 %).")
     yield ctx.finding("REL-SPOF-ZONE", severity, None, message,
-                      "Spread each pool over two or three zones (zone groups), each zone sized to carry the peak "
-                      "when another is lost: per-zone count = ceil(needed / (zones - 1)). The engine treats failures "
-                      "as independent, so this is advice, not an edit.", figures,
+                      "Spread each pool over two or three zones, each sized to carry the peak without another "
+                      "(per zone: ceil(needed / (zones - 1))). Advice only: the engine treats failures as "
+                      "independent.", figures,
                       components=[ctx.ids[r] for r in np.flatnonzero(own)[:50].tolist()])
 
 
