@@ -67,6 +67,7 @@ def spofs(ctx: Context) -> Iterator[Finding]:
     components, index, kinds = ctx.result.components, ctx.table.index, ctx.table.kinds
     severity_default = "error" if target is not None else "warning"
     sources = {rule: RULES[rule].source for rule in _ADVICE}
+    jumps = _cold_cache_jumps(ctx) if ctx.of(Behaviour.CACHE).any() else None
     for cid, cut in spofs.items():
         r = components[cid]
         rule = _RULE_BY_BEHAVIOUR.get(kinds[index[cid]].behaviour, "REL-SPOF-OTHER")
@@ -77,39 +78,38 @@ def spofs(ctx: Context) -> Iterator[Finding]:
         if payers and rule == "REL-SPOF-PRIMARY" and any(e.source in payers for e in ctx.links_in.get(cid, ())):
             severity, extra = "error", " It records payments: a failure loses or blocks money."
         figures = (Evidence(cid, "availability", r.availability, "availability", "higher"),)  # + the plan's (preview)
-        if rule == "REL-SPOF-CACHE":
-            jump = _cold_cache_jump(ctx, cid, float(ctx.table.param("hit_ratio")[index[cid]]))
-            if jump:
-                store, factor, after = jump
-                extra = f" Losing it sends {store}'s reads up x{factor:.3g}"
-                if after >= 1:
-                    severity = "error"
-                    extra += f", to about {units.format_percent(after, 0)} of its capacity: it saturates too."
-                else:
-                    extra += "."
+        if rule == "REL-SPOF-CACHE" and jumps is not None and jumps[0][index[cid]] >= 0:
+            row = index[cid]
+            store, factor, after = ctx.ids[int(jumps[0][row])], float(jumps[1][row]), float(jumps[2][row])
+            extra = f" Losing it sends {components[store].name}'s reads up x{factor:.3g}"
+            if after >= 1:
+                severity = "error"
+                extra += f", to about {units.format_percent(after, 0)} of its capacity: it saturates too."
+            else:
+                extra += "."
         yield Finding(severity, "spof", f"{r.name} is a single point of failure: one instance {what}.{extra}", cid,
                       _ADVICE[rule], rule, (cid,), figures, sources[rule])
 
 
-def _cold_cache_jump(ctx: Context, cid: str, hit: float) -> tuple[str, float, float] | None:
-    """(store name, read multiplier, store utilisation with the cache gone) for the cache's busiest store:
-    its reads go from (1 - h) R to R, i.e. x 1 / (1 - h) (docs/review-rules.md REL-SPOF-CACHE)."""
-    if hit >= 1:
-        return None
-    factor = 1.0 / (1.0 - hit)
-    best = None
-    t = ctx.t
-    for e in t.out_of([ctx.table.index[cid]]).tolist():
-        if not t.request[e]:
-            continue
-        store = ctx.result.components[ctx.ids[int(t.target[e])]]
-        if store.reads_peak <= 0 or store.behaviour not in ("sql_primary", "sql_replica", "partitioned"):
-            continue
-        reads, writes = store.reads_peak, store.writes_peak
-        after = store.details.get("traffic_utilisation", 0.0) * (reads * factor + writes) / (reads + writes)
-        if best is None or after > best[2]:
-            best = (store.name, factor, after)
-    return best
+def _cold_cache_jumps(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cache row: (the row of its busiest store, read multiplier, that store's utilisation with the cache
+    gone). A store's reads go from (1 - h) R to R, x 1 / (1 - h) (docs/review-rules.md REL-SPOF-CACHE); its
+    traffic utilisation grows by (R x 1 / (1 - h) + W) / (R + W). Store -1: the cache fronts no store."""
+    t, s, n = ctx.t, ctx.s, ctx.table.n
+    hit = np.nan_to_num(ctx.table.param("hit_ratio"), nan=0.0)
+    factor = np.divide(1.0, 1.0 - hit, out=np.full(n, np.inf), where=hit < 1)
+    stores = ctx.of(Behaviour.SQL_PRIMARY, Behaviour.SQL_REPLICA, Behaviour.PARTITIONED) & (s.reads_peak > 0)
+    edges = np.flatnonzero(t.request & ctx.of(Behaviour.CACHE)[t.source] & stores[t.target] & (hit[t.source] < 1))
+    store, after = np.full(n, -1), np.full(n, -np.inf)
+    if edges.size:
+        src, dst = t.source[edges], t.target[edges]
+        reads, writes = s.reads_peak[dst], s.writes_peak[dst]
+        grown = s.traffic_utilisation[dst] * (reads * factor[src] + writes) / (reads + writes)
+        order = np.lexsort((grown, src))  # per cache, its busiest store last
+        last = np.r_[src[order][1:] != src[order][:-1], True]
+        store[src[order][last]] = dst[order][last]
+        after[src[order][last]] = grown[order][last]
+    return store, factor, after
 
 
 @fixer("REL-SPOF-LB", "REL-SPOF-PRIMARY", "REL-SPOF-CACHE", "REL-SPOF-OTHER")

@@ -112,6 +112,19 @@ def test_each_lone_instance_fires_exactly_its_rule(cid, rule):
     assert p.after.totals.availability > p.before.totals.availability
 
 
+def test_a_lone_cache_is_critical_when_its_store_could_not_take_the_misses():
+    b = PlanBuilder(dau=86_400_000, writes_per_user=0.1, retention="30d")
+    b.add("web", "client.web").add("app", "service.go", redundancy="ha").add("db", "db.postgres", redundancy="ha")
+    b.add("cache", "cache.redis", instances=1, params={"hit_ratio": 0.9, "cached_fraction": 0.001})
+    b.add("replica", "db.postgres_replica")
+    b.link("web", "app").link("app", "cache", classes=["read"]).link("cache", "replica", classes=["read"])
+    b.link("app", "db", classes=["write"]).link("db", "replica", kind="replication")
+    finding = findings_of(b.plan, "REL-SPOF-CACHE", "cache")[0]
+    assert finding.severity == "error" and "x10" in finding.message and "saturates too" in finding.message
+    p = assert_fixed(b.plan, "REL-SPOF-CACHE", "cache")
+    assert p.plan.component("cache").instances == 2
+
+
 def test_spof_is_critical_with_an_availability_target():
     plan = set_component(template("three_tier"), "lb", instances=1, redundancy="none")
     edit.update_settings(plan, availability_target=0.999)
