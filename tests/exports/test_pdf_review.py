@@ -8,12 +8,12 @@ import re
 
 import pytest
 from pypdf import PdfReader
+from review_plans import naive_plan
 
 from archplan.exports import export
 from archplan.planner import edit
 from archplan.planner.engine import compute
 from archplan.planner.review import ignored_with, preview
-from tests.planner.review_plans import naive_plan
 
 
 def squash(text: str) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from plans import PlanBuilder
+
 from archplan.planner import edit
 from archplan.planner.io import load_plan
 from archplan.planner.library import builtin_dir
 from archplan.planner.model import Plan
-from tests.planner.plans import PlanBuilder
 
 
 def template(name: str) -> Plan:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from review_plans import naive_plan, set_component, template
 
 from archplan.planner import edit
 from archplan.planner.cli import run_cli
@@ -27,7 +28,6 @@ from archplan.planner.review import (
     preview,
 )
 from archplan.planner.review.operations import CARD_H, CARD_W, FixBuilder, apply_operations
-from tests.planner.review_plans import naive_plan, set_component, template
 
 SENIOR = {("REL-SPOF-LB", "lb"), ("REL-SPOF-PRIMARY", "db"), ("REL-SPOF-OTHER", "app"), ("CAP-OVER", "app"),
           ("DATA-MEDIA-IN-DB", "db"), ("NET-EGRESS-CDN", "lb"), ("OPS-HEALTH-MISSING", None)}

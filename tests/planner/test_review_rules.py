@@ -8,13 +8,13 @@ for firing on the violating plan and staying quiet on a sound one.
 from __future__ import annotations
 
 import pytest
+from plans import PlanBuilder
+from review_plans import naive_plan, set_component, set_param, template
 
 from archplan.planner import edit
 from archplan.planner.engine import compute
 from archplan.planner.model import Plan
 from archplan.planner.review import RULES, fix_for, preview
-from tests.planner.plans import PlanBuilder
-from tests.planner.review_plans import naive_plan, set_component, set_param, template
 
 
 def findings_of(plan: Plan, rule: str, component: str | None = "*", multiplier: float = 1.0):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from review_plans import naive_plan
 
 from archplan.planner.engine import compute
 from archplan.planner.review import passes
 from archplan.ui.editor import Editor
 from archplan.ui.review_panel import ReviewPanel
-from tests.planner.review_plans import naive_plan
 
 
 @pytest.fixture
