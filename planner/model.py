@@ -283,11 +283,6 @@ class Settings(_Model):
         1_800, description="Time to notice a failure where no health check watches the component.")
     currency: Literal["USD"] = "USD"
     budgets: Budgets = Field(default_factory=Budgets, description="Limits the design must meet (archplan check).")
-    availability_target: Fraction | None = Field(
-        None, description="Availability each client should get (0.999 = 99.9 %); empty: no target. The design "
-                          "review compares clients against it.")
-    latency_target_ms: NonNegative | None = Field(
-        None, le=3_600_000, description="p99 response time each client should get, in ms; empty: no target.")
     ignored_findings: list[IgnoredFinding] = Field(
         default_factory=list, description="Design-review findings accepted with a reason (they stay quiet).")
 

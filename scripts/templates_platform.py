@@ -149,6 +149,10 @@ def notification_service() -> Blueprint:
         b.add(cid, kind, name, 6, row, "providers", notes=notes, **extra)
         b.link("router", queue, fanout=share, label=f"{share * 100:g} %")
         b.link(queue, cid)
+    b.known("FLOW-QUEUE-LAG", "slack_queue",
+            "Slack's incoming webhooks take about 1 message/s, so a peak of failed-event alerts takes a little over "
+            "an hour to drain. Accepted: alerts past the backlog are rolled into a digest")
+    b.known("CAP-OVER", "slack", "the same webhook limit: the queue holds the alerts Slack cannot take yet")
     b.link("producers", "lb")
     b.link("lb", "api")
     b.link("api", "log", classes=["read", "write"], fanout=1, label="inbox")

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QStyle,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from archplan.planner import review, units
-from archplan.planner.edit import EditError
 from archplan.planner.model import Plan
 from archplan.planner.result import Finding
 from archplan.planner.review.figures import fmt
@@ -131,26 +129,11 @@ class ReviewPanel(QWidget):
         self.ask_reason: Callable[[Finding], str | None] = self._default_ask_reason
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.availability_target = QLineEdit()
-        self.availability_target.setPlaceholderText("none, e.g. 99.9 %")
-        self.availability_target.setToolTip("Availability each client should get; the review compares clients, "
-                                            "single points of failure and zones against it (settings)")
-        self.latency_target = QLineEdit()
-        self.latency_target.setPlaceholderText("none, e.g. 300 ms")
-        self.latency_target.setToolTip("p99 response time each client should get (settings)")
-        self.target_error = QLabel()
-        self.target_error.setStyleSheet("color: #c62828;")
-        self.target_error.setWordWrap(True)
-        self.target_error.hide()
-        self.availability_target.editingFinished.connect(
-            lambda: self._set_target("availability_target", parse_availability, self.availability_target))
-        self.latency_target.editingFinished.connect(
-            lambda: self._set_target("latency_target_ms", parse_latency_ms, self.latency_target))
-        targets = QHBoxLayout()
-        targets.addWidget(QLabel("Targets: availability"))
-        targets.addWidget(self.availability_target, 1)
-        targets.addWidget(QLabel("p99"))
-        targets.addWidget(self.latency_target, 1)
+        self.targets = QLabel()
+        self.targets.setWordWrap(True)
+        self.targets.setStyleSheet("color: #555;")
+        self.targets.setToolTip("Rules that compare clients with a target read the plan's budgets (inspector, plan "
+                                "page): minimum availability and maximum read / write p99")
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(True)
@@ -182,8 +165,7 @@ class ReviewPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 4)
         layout.addWidget(self.summary)
-        layout.addLayout(targets)
-        layout.addWidget(self.target_error)
+        layout.addWidget(self.targets)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self._shown: object = None
@@ -373,54 +355,25 @@ class ReviewPanel(QWidget):
 
     # ------------------------------------------------------------------ targets
     def _show_targets(self) -> None:
-        settings = self.document.plan.settings
-        a, ms = settings.availability_target, settings.latency_target_ms
-        self.availability_target.setText("" if a is None else units.format_availability(a))
-        self.latency_target.setText("" if ms is None else units.format_duration(ms / 1000))
-
-    def _set_target(self, name: str, parse: Callable[[str], float | None], field: QLineEdit) -> None:
-        """A target field into settings (one undoable settings edit); a bad value is shown, not applied."""
-        try:
-            value = parse(field.text())
-            if getattr(self.document.plan.settings, name) != value:
-                self.editor.set_settings(**{name: value})
-        except (ValueError, EditError) as exc:
-            self.target_error.setText(str(exc))
-            self.target_error.show()
-            return
-        self.target_error.hide()
-        self._show_targets()
+        """The budgets the target rules read (they are edited in the inspector's plan page)."""
+        b = self.document.plan.settings.budgets
+        parts = []
+        if b.min_availability is not None:
+            parts.append(f"availability ≥ {units.format_availability(b.min_availability)}")
+        for name, value in (("read p99", b.max_read_p99), ("write p99", b.max_write_p99)):
+            if value is not None:
+                parts.append(f"{name} ≤ {units.format_duration(value)}")
+        own = sum(1 for c in b.clients.values() if c.model_dump(exclude_none=True))
+        if own:
+            parts.append(f"{own} client budget{'s' if own != 1 else ''}")
+        self.targets.setText("Targets (the plan's budgets): " + ", ".join(parts) if parts else
+                             "No availability or p99 budget: the rules that compare clients with a target stay "
+                             "quiet (set budgets in the inspector's plan page).")
 
     def _default_ask_reason(self, finding: Finding) -> str | None:
         text, ok = QInputDialog.getText(self, "Ignore finding", f"Why is {finding.rule} acceptable here? (saved in "
                                         "the plan)")
         return text if ok else None
-
-
-def parse_availability(text: str) -> float | None:
-    """'99.9 %', '99.9' or '0.999' -> 0.999; '' -> None."""
-    text = text.strip().rstrip("%").strip()
-    if not text:
-        return None
-    try:
-        value = float(text.replace(",", ""))
-    except ValueError:
-        raise ValueError(f"availability target {text!r} is not a number (e.g. 99.9 %)") from None
-    value = value / 100 if value > 1 else value
-    if not 0 < value <= 1:
-        raise ValueError(f"availability target {text!r} must be between 0 and 100 %")
-    return value
-
-
-def parse_latency_ms(text: str) -> float | None:
-    """'300 ms', '0.3 s' or '300' (ms) -> 300.0; '' -> None."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return float(text) if text.replace(".", "", 1).isdigit() else units.parse_duration(text) * 1000
-    except units.UnitError:
-        raise ValueError(f"latency target {text!r} is not a duration (e.g. 300 ms)") from None
 
 
 def _colour(improved: bool | None) -> str:

@@ -161,6 +161,38 @@ class Context:
                        tuple(figures), RULES[rule_id].source)
 
 
+# ------------------------------------------------------------------------------------------ targets
+
+def availability_target(settings, client: str | None = None) -> float | None:
+    """The availability a client must get (settings.budgets: its own budget, else the plan-wide one). With no
+    client: the strictest availability budget of the plan (None when there is none)."""
+    budgets = settings.budgets
+    if client is not None:
+        own = budgets.clients.get(client)
+        if own is not None and own.min_availability is not None:
+            return own.min_availability
+        return budgets.min_availability
+    values = [budgets.min_availability, *(b.min_availability for b in budgets.clients.values())]
+    values = [v for v in values if v is not None]
+    return max(values) if values else None
+
+
+def p99_target(settings, client: str, operation: str) -> float | None:
+    """Seconds within which 99 % of a client's reads (or writes) must finish (settings.budgets)."""
+    field = "max_read_p99" if operation == "read" else "max_write_p99"
+    budgets = settings.budgets
+    own = budgets.clients.get(client)
+    if own is not None and getattr(own, field) is not None:
+        return getattr(own, field)
+    return getattr(budgets, field)
+
+
+def has_latency_target(settings) -> bool:
+    budgets = settings.budgets
+    return budgets.max_read_p99 is not None or budgets.max_write_p99 is not None or any(
+        b.max_read_p99 is not None or b.max_write_p99 is not None for b in budgets.clients.values())
+
+
 def evidence(owner: str, name: str, value: float, unit: str = "", better: str = "lower") -> Evidence:
     return Evidence(owner, name, float(value), unit, better)
 

@@ -13,7 +13,17 @@ from archplan.planner import units
 from archplan.planner.catalog import Behaviour, default_catalog
 from archplan.planner.model import Plan
 from archplan.planner.result import Finding, PlanResult
-from archplan.planner.review.base import Context, check, define, evidence, fixer, flagged
+from archplan.planner.review.base import (
+    Context,
+    availability_target,
+    check,
+    define,
+    evidence,
+    fixer,
+    flagged,
+    has_latency_target,
+    p99_target,
+)
 from archplan.planner.review.figures import measure
 from archplan.planner.review.operations import Fix, FixBuilder
 
@@ -105,8 +115,7 @@ def fix_queue_lag(plan: Plan, result: PlanResult, finding: Finding) -> Fix | Non
             n = comp.instances + 1
         b.op("set_instances", component=cid, instances=max(n, comp.instances + 1))
     if not b.ops:
-        for cid in _consumers(plan, qid):
-            b.op("set_instances", component=cid, instances="auto")
+        return None  # auto-sized or provider consumers: their capacity is not a count to raise here
     return b.fix("FLOW-QUEUE-LAG", qid, f"Size the consumers of {q.name} to drain a peak within "
                  f"{units.format_duration(bound)} (competing consumers).")
 
@@ -255,15 +264,15 @@ def _sync_hops(ctx: Context, client: str) -> list:
 def _missed(ctx: Context, client) -> list[str]:
     """The targets a client misses: 'p99 ...' / 'availability ...'."""
     missed = []
-    target_ms, target_a = ctx.settings.latency_target_ms, ctx.settings.availability_target
-    if target_ms is not None:
-        for op in ("read", "write"):
-            mean = client.read_latency if op == "read" else client.write_latency
-            if not mean:
-                continue
-            p99 = client.percentile(op, 0.99)
-            if p99 * 1000 > target_ms:
-                missed.append(f"{op} p99 {units.format_duration(p99)} > {units.format_duration(target_ms / 1000)}")
+    target_a = availability_target(ctx.settings, client.id)
+    for op in ("read", "write"):
+        limit = p99_target(ctx.settings, client.id, op)
+        mean = client.read_latency if op == "read" else client.write_latency
+        if limit is None or not mean:
+            continue
+        p99 = client.percentile(op, 0.99)
+        if p99 > limit:
+            missed.append(f"{op} p99 {units.format_duration(p99)} > {units.format_duration(limit)}")
     if target_a is not None and client.availability < target_a:
         missed.append(f"availability {units.format_availability(client.availability)} < "
                       f"{units.format_availability(target_a)}")
@@ -272,7 +281,7 @@ def _missed(ctx: Context, client) -> list[str]:
 
 @check
 def sync_chain(ctx: Context) -> Iterator[Finding]:
-    if ctx.settings.latency_target_ms is None and ctx.settings.availability_target is None:
+    if not has_latency_target(ctx.settings) and availability_target(ctx.settings) is None:
         return
     reported: set[str] = set()
     for client in ctx.result.clients.values():
@@ -313,22 +322,22 @@ def fix_sync_chain(plan: Plan, result: PlanResult, finding: Finding) -> Fix | No
 
 @check
 def tails(ctx: Context) -> Iterator[Finding]:
-    target_ms = ctx.settings.latency_target_ms
-    if target_ms is None:
+    if not has_latency_target(ctx.settings):
         return
     for client in ctx.result.clients.values():
         for op in ("read", "write"):
+            limit = p99_target(ctx.settings, client.id, op)
             mean = client.read_latency if op == "read" else client.write_latency
-            if not mean:
+            if limit is None or not mean:
                 continue
             p99 = client.percentile(op, 0.99)
-            if p99 * 1000 <= target_ms:
+            if p99 <= limit:
                 continue
             top = _top_contributor(ctx, client)
             saturated = not math.isfinite(p99)
             yield ctx.finding("FLOW-P99", "error" if saturated else "warning", client.id,
                               f"{client.name}'s {op}s take {units.format_duration(p99)} at the 99th percentile, past "
-                              f"the {units.format_duration(target_ms / 1000)} target"
+                              f"the {units.format_duration(limit)} budget"
                               + (f"; the slowest hop is {top.name} (p99 {units.format_duration(top.p99)})" if top
                                  else "") + ".",
                               "In order: more instances where queueing dominates (Erlang C tails fall fast as c "
@@ -351,11 +360,13 @@ def fix_p99(plan: Plan, result: PlanResult, finding: Finding) -> Fix | None:
     from archplan.planner.engine import compute
     from archplan.planner.review.operations import FixError, apply_operations
 
-    target = plan.settings.latency_target_ms
     client = result.clients.get(finding.component)
-    if target is None or client is None:
+    if client is None:
         return None
     op = "read" if "read" in finding.figures[0].name else "write"
+    target = p99_target(plan.settings, client.id, op)
+    if target is None:
+        return None
     catalog = default_catalog()
     candidates = []
     for cid in client.needs:
@@ -373,7 +384,7 @@ def fix_p99(plan: Plan, result: PlanResult, finding: Finding) -> Fix | None:
                 after = compute(apply_operations(plan, b.ops))
             except (FixError, ValueError):
                 break
-            if after.clients[client.id].percentile(op, 0.99) * 1000 <= target:
+            if after.clients[client.id].percentile(op, 0.99) <= target:
                 return b.fix("FLOW-P99", client.id, f"Run {n} instances of {plan.component(cid).name}: queueing "
                              f"there drives {client.name}'s {op} p99.")
     return None

@@ -13,7 +13,7 @@ from archplan.planner import units
 from archplan.planner.catalog import Behaviour, default_catalog
 from archplan.planner.model import Plan
 from archplan.planner.result import Finding, PlanResult
-from archplan.planner.review.base import Context, check, define, evidence, fixer, flagged
+from archplan.planner.review.base import Context, availability_target, check, define, evidence, fixer, flagged
 from archplan.planner.review.figures import measure
 from archplan.planner.review.operations import Fix, FixBuilder
 
@@ -59,7 +59,7 @@ def health(ctx: Context) -> Iterator[Finding]:
         return
     ids = [ctx.ids[r] for r in flagged(rows)]
     names = [ctx.name(c) for c in ids[:6]]
-    target = ctx.settings.availability_target
+    target = availability_target(ctx.settings)
     manual = ctx.settings.manual_detection_s
     shown = ", ".join(names[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
     first = ctx.result.components[ids[0]]

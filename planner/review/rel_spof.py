@@ -15,7 +15,16 @@ from archplan.planner import units
 from archplan.planner.catalog import Behaviour, default_catalog
 from archplan.planner.model import Plan
 from archplan.planner.result import Evidence, Finding, PlanResult
-from archplan.planner.review.base import RULES, Context, check, define, evidence, fixer, flagged
+from archplan.planner.review.base import (
+    RULES,
+    Context,
+    availability_target,
+    check,
+    define,
+    evidence,
+    fixer,
+    flagged,
+)
 from archplan.planner.review.operations import Fix, FixBuilder
 from archplan.planner.sizing import store_copies
 
@@ -62,7 +71,7 @@ def spofs(ctx: Context) -> Iterator[Finding]:
     spofs = ctx.result.spofs
     if not spofs:
         return
-    target = ctx.settings.availability_target
+    target = availability_target(ctx.settings)
     payers = _payment_callers(ctx) if ctx.kind_ids("ext.payments").any() else set()
     components, index, kinds = ctx.result.components, ctx.table.index, ctx.table.kinds
     severity_default = "error" if target is not None else "warning"
@@ -164,7 +173,7 @@ def zones(ctx: Context) -> Iterator[Finding]:
     own = ctx.served & ~table.managed & ~table.of(Behaviour.MONITOR) & (ctx.s.reads_avg + ctx.s.writes_avg > 0)
     if not own.any():
         return
-    target = ctx.settings.availability_target
+    target = availability_target(ctx.settings)
     severity = "warning" if target is not None and target > ZONE_TARGET else "info"
     placed = {z for z in _zone_of(ctx.plan).values() if z is not None} \
         if any(g.kind == "zone" for g in ctx.plan.groups) else set()

@@ -11,7 +11,7 @@ from archplan.planner import units
 from archplan.planner.catalog import default_catalog
 from archplan.planner.model import Plan
 from archplan.planner.result import Finding, PlanResult
-from archplan.planner.review.base import Context, check, define, evidence, fixer
+from archplan.planner.review.base import Context, availability_target, check, define, evidence, fixer
 from archplan.planner.review.operations import Fix, FixBuilder
 
 define("SLO-AVAIL-BUDGET", "SLO", "A client's availability is under the target",
@@ -21,12 +21,12 @@ define("SLO-AVAIL-BUDGET", "SLO", "A client's availability is under the target",
 
 @check
 def budget(ctx: Context) -> Iterator[Finding]:
-    target = ctx.settings.availability_target
-    if target is None:
+    if availability_target(ctx.settings) is None:
         return
     month = units.MONTH
     for client in ctx.result.clients.values():
-        if client.availability >= target or not (client.read_latency or client.write_latency):
+        target = availability_target(ctx.settings, client.id)
+        if target is None or client.availability >= target or not (client.read_latency or client.write_latency):
             continue
         down, allowed = (1 - client.availability) * month, (1 - target) * month
         overloaded = [c for c in client.needs if c in ctx.result.components and ctx.result.components[c].saturated]

@@ -30,6 +30,13 @@ def set_component(plan: Plan, cid: str, **changes) -> Plan:
     return plan
 
 
+def set_budgets(plan: Plan, **budgets) -> Plan:
+    """Plan-wide budgets (settings.budgets), which the review's target rules read."""
+    merged = {**plan.settings.budgets.model_dump(), **budgets}
+    edit.update_settings(plan, budgets=merged)
+    return plan
+
+
 def set_param(plan: Plan, cid: str, **params) -> Plan:
     merged = {**plan.component(cid).params, **params}
     return set_component(plan, cid, params=merged)

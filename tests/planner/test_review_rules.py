@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from plans import PlanBuilder
-from review_plans import naive_plan, set_component, set_param, template
+from review_plans import naive_plan, set_budgets, set_component, set_param, template
 
 from archplan.planner import edit
 from archplan.planner.engine import compute
@@ -51,8 +51,10 @@ def test_cap_over_pool_pinned_too_small():
 
 
 def test_cap_over_on_the_template_it_names():
-    found = findings_of(template("notification_service"), "CAP-OVER", "slack")
+    found = findings_of(template("payment_flow"), "CAP-OVER", "email")  # SES at 72 % of its 14 emails/s
     assert found and found[0].severity == "warning" and found[0].code == "over_target"
+    queued = findings_of(template("notification_service"), "CAP-OVER", "slack")  # a queue's consumer, flat out
+    assert queued and queued[0].severity == "info" and queued[0].code == "consumer_at_capacity"
 
 
 def test_cap_spare_pool_pinned_at_needed():
@@ -87,8 +89,9 @@ def _provider_plan(writes_per_user: float) -> Plan:
 def test_cap_limit_queued_when_the_average_fits():
     plan = _provider_plan(0.7)  # ~8 emails/s on average, ~16/s at peak: SES allows 14/s
     p = assert_fixed(plan, "CAP-LIMIT", "email", "error")
-    assert p.after["email"].utilisation < 1
-    assert any(c.kind == "queue.sqs" for c in p.plan.components)
+    queue = next(c.id for c in p.plan.components if c.kind == "queue.sqs")
+    assert p.after[queue].details["drain_time"] < p.plan.component(queue).param("drain_bound_s")
+    assert [f.code for f in p.after.findings if f.rule == "CAP-OVER"] == ["consumer_at_capacity"]
 
 
 def test_cap_limit_without_an_edit_when_even_the_average_is_past_it():
@@ -127,7 +130,7 @@ def test_a_lone_cache_is_critical_when_its_store_could_not_take_the_misses():
 
 def test_spof_is_critical_with_an_availability_target():
     plan = set_component(template("three_tier"), "lb", instances=1, redundancy="none")
-    edit.update_settings(plan, availability_target=0.999)
+    set_budgets(plan, min_availability=0.999)
     assert findings_of(plan, "REL-SPOF-LB", "lb")[0].severity == "error"
 
 
@@ -138,7 +141,7 @@ def test_managed_kinds_are_never_spofs():
 def test_zone_is_a_warning_with_a_high_target_and_quiet_with_zones():
     plan = template("three_tier")
     assert findings_of(plan, "REL-SPOF-ZONE")[0].severity == "info"
-    edit.update_settings(plan, availability_target=0.9999)
+    set_budgets(plan, min_availability=0.9999)
     assert findings_of(plan, "REL-SPOF-ZONE")[0].severity == "warning"
     zoned = PlanBuilder().add("web", "client.web").add("a", "service.go").add("b", "service.go")
     zoned.link("web", "a").link("web", "b").group("z1", ["a"], kind="zone").group("z2", ["b"], kind="zone")
@@ -264,7 +267,7 @@ def test_cdn_in_front_of_media_served_from_the_origin():
 def test_health_missing_is_a_warning_with_a_target():
     plan = template("three_tier")
     edit.remove_component(plan, "health")
-    edit.update_settings(plan, availability_target=0.999)
+    set_budgets(plan, min_availability=0.999)
     p = assert_fixed(plan, "OPS-HEALTH-MISSING", None, "warning")
     assert p.after.totals.availability > p.before.totals.availability
     assert findings_of(template("three_tier"), "OPS-HEALTH-MISSING") == []
@@ -293,7 +296,7 @@ def test_sync_chain_to_an_email_provider():
     edit.remove_component(plan, "queue")
     edit.remove_component(plan, "worker")
     edit.add_link(plan, edit.new_link(plan, "app", "email", classes=["write"], fanout=0.2))
-    edit.update_settings(plan, availability_target=0.9999)
+    set_budgets(plan, min_availability=0.9999)
     p = assert_fixed(plan, "FLOW-SYNC-CHAIN", "email", "warning")
     assert p.after.clients["web"].availability > p.before.clients["web"].availability
 
@@ -326,11 +329,11 @@ def test_payment_idempotency():
 
 def test_p99_over_the_latency_target():
     plan = template("payment_flow")
-    edit.update_settings(plan, latency_target_ms=300)
+    set_budgets(plan, max_write_p99=0.3, max_read_p99=0.3)
     found = findings_of(plan, "FLOW-P99")
     assert found and {f.component for f in found} <= {"web", "mobile"}
     b = PlanBuilder().add("web", "client.web").add("svc", "service.python", instances=6).link("web", "svc")
-    edit.update_settings(b.plan, latency_target_ms=139)  # at 92 % busy, queueing adds ~2 ms to the 138 ms tail
+    set_budgets(b.plan, max_read_p99=0.139)  # at 92 % busy, queueing adds ~2 ms to the 138 ms tail
     p = assert_fixed(b.plan, "FLOW-P99", "web")
     assert p.plan.component("svc").instances > 6
 
@@ -367,14 +370,14 @@ def test_cache_that_does_not_pay():
 def test_availability_budget():
     plan = set_component(template("three_tier"), "app", instances=1, redundancy="none")
     assert findings_of(plan, "SLO-AVAIL-BUDGET") == []
-    edit.update_settings(plan, availability_target=0.9995)
+    set_budgets(plan, min_availability=0.9995)
     p = assert_fixed(plan, "SLO-AVAIL-BUDGET", "web")
     assert p.after.totals.availability > 0.9995
 
 
 def test_availability_budget_says_when_managed_slas_cap_it():
     plan = template("microservices")  # an API gateway at 99.95 % and a CDN at 99.9 % in series
-    edit.update_settings(plan, availability_target=0.9999)
+    set_budgets(plan, min_availability=0.9999)
     assert "managed services it needs allow at most" in findings_of(plan, "SLO-AVAIL-BUDGET")[0].message
 
 

@@ -150,22 +150,11 @@ def test_window_docks_the_panel_and_a_finding_selects_on_the_canvas(make_window,
     assert compute(window.editor.plan).findings == window.editor.document.result.findings
 
 
-def test_targets_are_settings_edits(panel, naive_editor, qtbot, type_text):
-    steps = naive_editor.undo_stack.count()
-    type_text(panel.availability_target, "99.95 %")
-    assert naive_editor.plan.settings.availability_target == pytest.approx(0.9995)
-    assert naive_editor.undo_stack.count() == steps + 1
-    type_text(panel.latency_target, "300 ms")
-    assert naive_editor.plan.settings.latency_target_ms == pytest.approx(300)
+def test_the_targets_shown_are_the_plans_budgets(panel, naive_editor, qtbot):
+    assert "No availability or p99 budget" in panel.targets.text()
+    budgets = {**naive_editor.plan.settings.budgets.model_dump(), "min_availability": 0.9995, "max_read_p99": 0.3}
+    naive_editor.set_settings(budgets=budgets)
     settle(qtbot, naive_editor)
-    assert naive_editor.document.result.findings[0].severity == "error"
-    assert any(f.rule == "SLO-AVAIL-BUDGET" for f in naive_editor.document.result.findings)
-    type_text(panel.latency_target, "soon")
-    assert not panel.target_error.isHidden() and "not a duration" in panel.target_error.text()
-    assert naive_editor.plan.settings.latency_target_ms == pytest.approx(300)
-    for field in (panel.availability_target, panel.latency_target):
-        field.setFocus()
-        field.clear()
-        qtbot.keyClick(field, Qt.Key.Key_Return)
-    assert naive_editor.plan.settings.availability_target is None
-    assert naive_editor.plan.settings.latency_target_ms is None and panel.target_error.isHidden()
+    assert "availability ≥ 99.950 %" in panel.targets.text() and "read p99 ≤ 300 ms" in panel.targets.text()
+    rules = {f.rule for f in naive_editor.document.result.findings}
+    assert {"SLO-AVAIL-BUDGET", "FLOW-P99"} <= rules
