@@ -14,8 +14,8 @@ from archplan.exports.pdf_style import SEVERITY, P, cell, data_table, esc, style
 from archplan.planner import review
 from archplan.planner.review.figures import fmt, label
 
-#: Fixes previewed (each costs two computations) before the rest are listed without before/after.
-MAX_PREVIEWS = 40
+#: Fixes previewed (each computes the fixed plan), most severe first; the others list what the fix does.
+MAX_PREVIEWS = 12
 
 
 def review_section(plan, result, width: float) -> list:
@@ -29,16 +29,23 @@ def review_section(plan, result, width: float) -> list:
                    "the plan with the fix applied."))
     if result.findings:
         story += subheading("Findings and fixes")
-        rows, previews = [], 0
+        story.append(P("A rule that fires on several components is one row: its first finding is shown in full, with "
+                       "its fix and the fix's before / after; the others are named.", "small"))
+        groups: dict[tuple[str, str], list] = {}
         for f in result.findings:
-            preview = None
-            if review.has_fixer(f) and previews < MAX_PREVIEWS:
+            groups.setdefault((f.severity, f.rule), []).append(f)
+        rows, previews = [], 0
+        for members in groups.values():
+            first, preview, fix = members[0], None, None
+            if review.has_fixer(first) and previews < MAX_PREVIEWS:
                 previews += 1
                 try:
-                    preview = review.preview(plan, f, result)
+                    preview = review.preview(plan, first, result)
                 except (review.FixError, ValueError):
                     preview = None
-            rows.append(_row(result, f, preview))
+            elif review.has_fixer(first):
+                fix = review.fix_for(plan, first, result)
+            rows.append(_row(result, first, preview, fix, others=[_who(result, f) for f in members[1:]]))
         story.append(data_table(["Severity", "Rule", "Finding", "Fix and its effect"], rows,
                                 [width * 0.1, width * 0.17, width * 0.4, width * 0.33]))
     if result.ignored:
@@ -64,17 +71,22 @@ def _who(result, f) -> str:
     return "plan"
 
 
-def _row(result, f, preview) -> list:
+def _row(result, f, preview, fix=None, others: list[str] = ()) -> list:
     colour = SEVERITY[f.severity].hexval()[2:]
     badge = Paragraph(f'<font color="#{colour}"><b>{esc(review.SEVERITY_LABEL[f.severity].upper())}</b></font>',
                       styles()["cell"])
     figures = "; ".join(f"{label(result, e)} {fmt(e.value, e.unit)}" for e in f.figures)
     finding = f"<b>{esc(_who(result, f))}</b>: {esc(f.message)}" + (f"<br/>{esc(figures)}" if figures else "")
+    if others:
+        shown = ", ".join(others[:12]) + (f" and {len(others) - 12} more" if len(others) > 12 else "")
+        finding += f"<br/><i>Also on {len(others)} more: {esc(shown)}</i>"
     rule = review.RULES.get(f.rule)
     rule_text = f"<b>{esc(f.rule)}</b>" + (f"<br/>{esc(rule.title)}" if rule else "")
     if preview is not None:
         changes = "<br/>".join(esc(r.text()) for r in preview.rows[:4])
         fix = f"<b>{esc(preview.fix.summary)}</b><br/>{changes}"
+    elif fix is not None:
+        fix = f"<b>{esc(fix.summary)}</b>"
     else:
         fix = esc(f.advice or "")
     return [badge, Paragraph(rule_text, styles()["cell"]), Paragraph(finding, styles()["cell"]),

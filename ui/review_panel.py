@@ -20,6 +20,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
+    QDockWidget,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -169,6 +170,11 @@ class ReviewPanel(QWidget):
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self._shown: object = None
+        #: When True (docked in a window), a hidden panel skips recomputes and catches up when shown: a large
+        #: plan's findings are not rebuilt after every edit behind the inspector's tab.
+        self.lazy = False
+        self._stale = False
+        self._watching = False
         self._preview: review.Preview | None = None
         self._preview_key: object = None
         self.document.result_changed.connect(self.refresh)
@@ -191,6 +197,8 @@ class ReviewPanel(QWidget):
 
     def select_finding(self, rule: str, component: str | None = None) -> Finding:
         """Make the finding of `rule` (on `component`) current, as a click would; returns it."""
+        if self._stale:
+            self.refresh(force=True)
         for item in self.finding_items():
             finding = item.data(0, FINDING_ROLE)
             if finding.rule == rule and (component is None or finding.component == component):
@@ -202,7 +210,26 @@ class ReviewPanel(QWidget):
         raise LookupError(f"no finding {rule} on {component}")
 
     # ------------------------------------------------------------------ refresh
-    def refresh(self) -> None:
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        dock = self.parentWidget()
+        while dock is not None and not isinstance(dock, QDockWidget):
+            dock = dock.parentWidget()
+        if dock is not None and not self._watching:
+            self._watching = True  # a tabbed dock brought to the front: catch up then
+            dock.visibilityChanged.connect(lambda shown: shown and self._stale and self.refresh(force=True))
+        if self._stale:
+            self.refresh(force=True)
+
+    def exposed(self) -> bool:
+        """On screen: shown, and not behind another dock's tab."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
+    def refresh(self, force: bool = False) -> None:
+        if self.lazy and not force and not self.exposed():
+            self._stale = True
+            return
+        self._stale = False
         result = self.document.result
         if result is None:
             self.summary.setText(f"<span style='color:#c62828'>The plan cannot be computed: "
@@ -384,6 +411,7 @@ def build_review_dock(window, editor: Editor) -> ReviewPanel:
     """The Review panel for a main window: stored as `window.review`; choosing a finding selects its
     components on the window's canvas."""
     panel = ReviewPanel(editor)
+    panel.lazy = True
     window.review = panel
     scene = getattr(window, "scene", None)
     if scene is not None:

@@ -53,12 +53,16 @@ def fix_for(plan: Plan, finding: Finding, result: PlanResult | None = None) -> F
 
 def apply_fix(plan: Plan, fix: Fix) -> Plan:
     """A new plan: `plan` with the fix applied (FixError if it cannot be; `plan` is never changed)."""
+    return _fixed(plan, fix)[0]
+
+
+def _fixed(plan: Plan, fix: Fix) -> tuple[Plan, PlanResult]:
+    """The fixed plan and its result (FixError when the fix cannot be applied or the result computed)."""
     fixed = apply_operations(plan, fix.operations)
     try:
-        compute(fixed)
+        return fixed, compute(fixed)
     except ValueError as exc:  # a request cycle, an amplifying loop
         raise FixError(f"the fixed plan cannot be computed: {exc}") from None
-    return fixed
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,7 @@ def preview(plan: Plan, finding: Finding, result: PlanResult | None = None) -> P
     fix = fix_for(plan, finding, before)
     if fix is None:
         return None
-    fixed = apply_fix(plan, fix)
-    after = compute(fixed)
+    fixed, after = _fixed(plan, fix)
     rows = []
     seen = set()
     for e in (*finding.figures, *PLAN_FIGURES):
@@ -139,7 +142,7 @@ def apply_all(plan: Plan, rules: set[str] | None = None, max_steps: int = 60) ->
             if fix is None:
                 continue
             try:
-                current = apply_fix(current, fix)
+                current, _ = _fixed(current, fix)
             except FixError:
                 continue
             applied.append(fix)

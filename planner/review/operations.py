@@ -21,7 +21,7 @@ from typing import Any
 
 from archplan.planner import edit
 from archplan.planner.catalog import default_catalog
-from archplan.planner.model import TRAFFIC_CLASSES, Group, Link, Plan, link_classes, new_id
+from archplan.planner.model import TRAFFIC_CLASSES, Group, Link, Plan, consistency_problems, link_classes, new_id
 
 #: Card footprint on the canvas (ui/canvas/style.py: 200 x 80) and the template grid steps.
 CARD_W, CARD_H = 200.0, 80.0
@@ -136,16 +136,20 @@ class FixBuilder:
 
 def apply_operations(plan: Plan, operations) -> Plan:
     """A copy of the plan with the operations applied in order (FixError if one cannot be)."""
-    copy = plan.model_copy(deep=True)
+    # new lists, shared objects: the edit primitives replace a component, link, group or the settings with a
+    # new object rather than changing one in place, so the original plan is never touched (and copying a large
+    # plan deeply would cost more than computing it)
+    copy = plan.model_copy(update={"components": list(plan.components), "links": list(plan.links),
+                                   "groups": list(plan.groups)})
     for op in operations:
         try:
             APPLY[op.name](copy, **op.kw)
         except (edit.EditError, KeyError, ValueError, TypeError) as exc:
             raise FixError(f"cannot {op.describe()}: {exc}") from None
-    try:
-        return Plan.model_validate(copy.model_dump())
-    except ValueError as exc:
-        raise FixError(f"the fixed plan is not valid: {exc}") from None
+    problems = consistency_problems(copy)  # each edit validated its object; this checks the plan as a whole
+    if problems:
+        raise FixError(f"the fixed plan is not valid: {'; '.join(problems[:3])}")
+    return copy
 
 
 def _set_instances(plan: Plan, component: str, instances: int | str) -> None:

@@ -158,3 +158,19 @@ def test_the_targets_shown_are_the_plans_budgets(panel, naive_editor, qtbot):
     assert "availability ≥ 99.950 %" in panel.targets.text() and "read p99 ≤ 300 ms" in panel.targets.text()
     rules = {f.rule for f in naive_editor.document.result.findings}
     assert {"SLO-AVAIL-BUDGET", "FLOW-P99"} <= rules
+
+
+def test_a_hidden_docked_panel_catches_up_when_shown(make_window, qtbot):
+    window = make_window(Editor(naive_plan(), debounce_ms=0))
+    window.show()
+    dock = window.docks["review"]
+    window.docks["inspector"].raise_()
+    qtbot.wait(10)
+    assert not window.review.exposed()  # tabbed behind the inspector
+    window.editor.set_component("lb", instances=2)
+    window.editor.document.recompute_now()
+    assert window.review._stale
+    dock.raise_()
+    qtbot.waitUntil(window.review.exposed)
+    assert not window.review._stale
+    assert "REL-SPOF-LB" not in {i.data(0, Qt.ItemDataRole.UserRole).rule for i in window.review.finding_items()}
