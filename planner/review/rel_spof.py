@@ -73,22 +73,28 @@ def spofs(ctx: Context) -> Iterator[Finding]:
         return
     target = availability_target(ctx.settings)
     payers = _payment_callers(ctx) if ctx.kind_ids("ext.payments").any() else set()
-    components, index, kinds = ctx.result.components, ctx.table.index, ctx.table.kinds
+    components, index = ctx.result.components, ctx.table.index
     severity_default = "error" if target is not None else "warning"
-    sources = {rule: RULES[rule].source for rule in _ADVICE}
+    # per row, the rule and with it the advice and source (one lookup per kind, not per component)
+    per_kind = [_RULE_BY_BEHAVIOUR.get(k.behaviour, "REL-SPOF-OTHER") for k in ctx.table.kind_list]
+    rule_of = [per_kind[k] for k in ctx.table.kind_code.tolist()]
+    texts = {rule: (_ADVICE[rule], RULES[rule].source) for rule in _ADVICE}
     jumps = _cold_cache_jumps(ctx) if ctx.of(Behaviour.CACHE).any() else None
+    new = tuple.__new__
     for cid, cut in spofs.items():
         r = components[cid]
-        rule = _RULE_BY_BEHAVIOUR.get(kinds[index[cid]].behaviour, "REL-SPOF-OTHER")
+        row = index[cid]
+        rule = rule_of[row]
         others = [components[c].name for c in cut if c != cid]
         what = f"cuts clients off from {', '.join(others[:4])}{' and more' if len(others) > 4 else ''}" if others \
             else "holds what clients need"
         severity, extra = severity_default, ""
         if payers and rule == "REL-SPOF-PRIMARY" and any(e.source in payers for e in ctx.links_in.get(cid, ())):
             severity, extra = "error", " It records payments: a failure loses or blocks money."
-        figures = (Evidence(cid, "availability", r.availability, "availability", "higher"),)  # + the plan's (preview)
-        if rule == "REL-SPOF-CACHE" and jumps is not None and jumps[0][index[cid]] >= 0:
-            row = index[cid]
+        # the component's availability (the preview adds the plan's); tuple.__new__: the NamedTuples without their
+        # argument handling, which a plan with thousands of single points of failure notices
+        figures = (new(Evidence, (cid, "availability", r.availability, "availability", "higher")),)
+        if rule == "REL-SPOF-CACHE" and jumps is not None and jumps[0][row] >= 0:
             store, factor, after = ctx.ids[int(jumps[0][row])], float(jumps[1][row]), float(jumps[2][row])
             extra = f" Losing it sends {components[store].name}'s reads up x{factor:.3g}"
             if after >= 1:
@@ -96,8 +102,9 @@ def spofs(ctx: Context) -> Iterator[Finding]:
                 extra += f", to about {units.format_percent(after, 0)} of its capacity: it saturates too."
             else:
                 extra += "."
-        yield Finding(severity, "spof", f"{r.name} is a single point of failure: one instance {what}.{extra}", cid,
-                      _ADVICE[rule], rule, (cid,), figures, sources[rule])
+        advice, source = texts[rule]
+        yield new(Finding, (severity, "spof", f"{r.name} is a single point of failure: one instance {what}.{extra}",
+                            cid, advice, rule, (cid,), figures, source, ()))
 
 
 def _cold_cache_jumps(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

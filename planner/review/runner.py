@@ -40,7 +40,8 @@ def run_rules(run: Run, result: PlanResult) -> tuple[tuple[Finding, ...], tuple[
     for check in CHECKS:
         found.extend(check(ctx))
     found = fold(found)
-    found.sort(key=lambda f: SEVERITY_RANK[f.severity])
+    rank = SEVERITY_RANK
+    found.sort(key=lambda f: rank[f[0]])  # f[0]: the severity
     ignored = run.plan.settings.ignored_findings
     if not ignored:
         return tuple(found), ()
@@ -49,11 +50,21 @@ def run_rules(run: Run, result: PlanResult) -> tuple[tuple[Finding, ...], tuple[
     return keep, tuple(f for f in found if (f.rule, f.component) in quiet)
 
 
+_FOLDS: dict[str, tuple[str, ...]] = {}
+
+
+def _folding() -> dict[str, tuple[str, ...]]:
+    """rule id -> the weaker rules it folds (read from RULES once)."""
+    if not _FOLDS:
+        _FOLDS.update({rid: rule.folds for rid, rule in RULES.items() if rule.folds})
+    return _FOLDS
+
+
 def fold(found: list[Finding]) -> list[Finding]:
     """One finding per figure: a weaker rule's finding on a component that a stronger rule's finding
     explains (CAP-OVER on a primary that DATA-WRITE-SCALE covers) becomes a "see also" of the stronger."""
-    strong = {rid: rule.folds for rid, rule in RULES.items() if rule.folds}
-    if not any(f.rule in strong for f in found):
+    strong = _folding()
+    if strong.keys().isdisjoint({f.rule for f in found}):
         return found
     explained: dict[tuple[str, str], int] = {}
     for i, f in enumerate(found):
