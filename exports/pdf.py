@@ -3,9 +3,9 @@ The PDF design document: what an architect hands over. A4, reportlab platypus.
 
 Contents: title page with the key figures, table of contents, architecture diagram (exports.diagram,
 or a note when graphviz or the diagram exporter is missing), summary, traffic assumptions, capacity
-per component, findings with advice, API endpoints, cost, "show your work" (every headline figure's
-formula with its values), and the units appendix. Sections: exports/pdf_parts.py, pdf_work.py; look:
-exports/pdf_style.py.
+per component, findings with advice, the design review, API endpoints, cost, "show your work" (every
+headline figure's formula with its values), and the units appendix. Sections: exports/pdf_parts.py,
+pdf_work.py, pdf_review.py (the review); look: exports/pdf_style.py.
 
 The build runs with reportlab's invariant mode on and ASCII85 off (both restored afterwards), so the
 same plan, result and date give byte-identical, compact files.
@@ -46,6 +46,7 @@ from archplan.exports.pdf_parts import (
     title_page,
     traffic_section,
 )
+from archplan.exports.pdf_review import review_section
 from archplan.exports.pdf_style import MUTED, PAGE_MARGIN, RULE, TEAL, esc, fonts, styles
 from archplan.exports.pdf_work import capacity_section, formulas_reference, work_section
 from archplan.planner.catalog import CATALOG_PATH
@@ -149,6 +150,7 @@ def _story(plan, result, doc: _Document, workdir: Path, date_text: str, diagram:
     story += [CondPageBreak(height * 0.35), *traffic_section(plan, width)]
     story += [PageBreak(), *capacity_section(plan, result, width)]
     story += [CondPageBreak(height * 0.3), *findings_section(plan, result, width)]
+    story += [CondPageBreak(height * 0.3), *review_section(plan, result, width)]
     story += [CondPageBreak(height * 0.25), *budgets_section(plan, result, width)]
     story += [CondPageBreak(height * 0.25), *endpoints_section(plan, result, width)]
     story += [CondPageBreak(height * 0.3), *cost_section(plan, result, width, _prices())]

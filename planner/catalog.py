@@ -128,6 +128,11 @@ BEHAVIOUR_PARAMS: dict[Behaviour, dict[str, ParamSpec]] = {
     Behaviour.EXTERNAL: {
         "retries": _p(2, "Retries per failed call.", 0, 100),
         "failure_rate": _p(0.01, "Share of calls that fail and are retried.", 0, 1),
+        "idempotency": _p(0, "1: every call carries an idempotency key, so a retried call never runs twice "
+                             "(Stripe: Idempotency-Key); 0: not declared.", 0, 1),
+        "retry_budget": _p(0, "Retries allowed as a share of calls (0.1 = at most 10 % more calls while the "
+                              "provider is down); 0: no budget declared.", 0, 1),
+        "backoff_jitter": _p(0, "1: retries wait an exponential backoff with full jitter; 0: not declared.", 0, 1),
     },
 }
 

@@ -20,7 +20,7 @@ from archplan.planner import units
 from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
 
 COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare", "simulate",
-            "check", "curve", "resilience", "sensitivity")
+            "check", "curve", "resilience", "sensitivity", "review")
 EXIT_BAD_INPUT = 2
 
 
@@ -124,6 +124,9 @@ def build_parser(extensions: Iterable[Callable[[Any], None]] = ()) -> argparse.A
 
     register_load(sub)
     register_check(sub)
+    from archplan.planner.cli_review import register as register_review
+
+    register_review(sub)
     for extend in extensions:
         extend(sub)
     return parser

@@ -9,7 +9,8 @@ Steps (capacity-model.md):
    client along its request paths (series where every call is needed, parallel between alternatives).
 5. Queues against their deployed consumers (planner.queues), cost (planner.costing), end-to-end latency
    (planner.paths), single points of failure (dominators on the request graph), the bottleneck, the
-   breaking point (planner.breaking) and the findings (planner.findings).
+   breaking point (planner.breaking); then the design review's rules (planner.review) read the result
+   once and give its findings.
 
 The plan is read once into columns (planner.columns) and every step works on whole columns; every
 figure is produced through planner.formulas, so it can show its work, and a component's working is
@@ -18,6 +19,7 @@ turned into Figure objects only when someone looks at it (planner.formulas.Figur
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import math
 
@@ -29,7 +31,6 @@ from archplan.planner.breaking import breaking_point
 from archplan.planner.catalog import Behaviour, Catalog, default_catalog
 from archplan.planner.columns import ComponentTable
 from archplan.planner.costing import monthly_cost
-from archplan.planner.findings import plan_findings
 from archplan.planner.graph import (
     evaluation_levels,
     expand_links,
@@ -40,6 +41,7 @@ from archplan.planner.graph import (
 from archplan.planner.model import Plan
 from archplan.planner.propagation import AVG, MR, MW, PEAK, Propagation, R, Transfers, W, class_sum, pass_ratios
 from archplan.planner.result import BreakingPoint, ClientResult, ComponentResult, PlanResult, Totals
+from archplan.planner.review.runner import run_rules
 from archplan.planner.run import Run
 from archplan.planner.sizing import PERCENTILES, RESOURCES, size_all
 
@@ -129,7 +131,6 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
     breaking = breaking_point(run, dau)
     bottleneck = _bottleneck(run, breaking)
 
-    findings = plan_findings(run, results, client_results, spofs)
     totals = Totals(
         dau=dau,
         entry_qps_avg=sum(class_sum(flows.out[AVG, client_rows]).tolist()),
@@ -141,8 +142,10 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
         monthly_cost=sum(costs.tolist()),
         availability=min((c.availability for c in client_results.values()), default=1.0),
     )
-    return PlanResult(results, client_results, totals, bottleneck, spofs, breaking, tuple(findings), multiplier,
-                      dict(run.plan_figures))
+    result = PlanResult(results, client_results, totals, bottleneck, spofs, breaking, (), multiplier,
+                        dict(run.plan_figures))
+    findings, ignored = run_rules(run, result)
+    return dataclasses.replace(result, findings=findings, ignored=ignored)
 
 
 # ------------------------------------------------------------------------------------------ clients

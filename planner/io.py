@@ -140,6 +140,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     budgets = _set_budgets(data["settings"].pop("budgets", None) or {})
     if budgets:  # only the budgets set: a plan without budgets is written as before they existed
         data["settings"]["budgets"] = budgets
+    if not data["settings"].get("ignored_findings"):  # likewise the review's accepted findings (planner/review)
+        data["settings"].pop("ignored_findings", None)
     return {"schema_version": SCHEMA_VERSION, "app": APP, "plan": data}
 
 

@@ -266,6 +266,14 @@ class Budgets(_Model):
                                                           description="Budgets per component id.")
 
 
+class IgnoredFinding(_Model):
+    """A design-review finding the plan's authors accepted (planner/review): it stays quiet, with the reason."""
+
+    rule: str = Field(min_length=1, max_length=64, description="Rule id, e.g. 'REL-SPOF-LB'.")
+    component: Identifier | None = Field(None, description="The component it is about (empty: the plan as a whole).")
+    reason: str = Field(min_length=1, max_length=2_000, description="Why the finding is accepted.")
+
+
 class Settings(_Model):
     default_redundancy: Literal["none", "ha", "n+1"] = Field(
         "none", description="Redundancy for components that keep 'default'.")
@@ -275,6 +283,8 @@ class Settings(_Model):
         1_800, description="Time to notice a failure where no health check watches the component.")
     currency: Literal["USD"] = "USD"
     budgets: Budgets = Field(default_factory=Budgets, description="Limits the design must meet (archplan check).")
+    ignored_findings: list[IgnoredFinding] = Field(
+        default_factory=list, description="Design-review findings accepted with a reason (they stay quiet).")
 
 
 #: Traffic inputs a plan may give as a range (Plan.ranges, planner.ranges).

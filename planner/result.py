@@ -22,19 +22,45 @@ Status = Literal["none", "ok", "warn", "over"]
 COMFORT = 0.8
 
 
+class Evidence(NamedTuple):
+    """A figure that fired a finding: whose (a component or client id, or "plan"), which, its value and unit
+    (planner.review.figures formats it and reads it again from another result, for a fix's before/after)."""
+
+    owner: str
+    name: str
+    value: float
+    unit: str = ""
+    better: Literal["lower", "higher", ""] = "lower"
+
+    def as_dict(self) -> dict[str, Any]:
+        value = None if isinstance(self.value, float) and not math.isfinite(self.value) else self.value
+        return {"owner": self.owner, "name": self.name, "value": value, "unit": self.unit, "better": self.better}
+
+
 class Finding(NamedTuple):
-    """A modelling problem shown to the user (not an exception). Immutable (a NamedTuple: a large plan
-    may have thousands)."""
+    """A problem of the design shown to the user (not an exception), found by a rule of the design review
+    (planner/review). Immutable (a NamedTuple: a large plan may have thousands).
+
+    ``severity`` "error" is the review's *critical* (the design fails at peak, or can lose money or data).
+    ``code`` is the finding's short name (kept from the engine's first findings: saturated, spof, ...; the
+    rule id for newer rules), ``rule`` the stable rule id (CAP-OVER, REL-SPOF-LB, ...)."""
 
     severity: Severity
     code: str
     message: str
     component: str | None = None
     advice: str = ""
+    rule: str = ""
+    components: tuple[str, ...] = ()   # every component concerned, `component` first
+    figures: tuple[Evidence, ...] = ()  # the numbers that fired it
+    source: str = ""                    # where the rule comes from (published practice, the seed notes)
+    see_also: tuple[str, ...] = ()      # weaker findings folded into this one (their messages)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"severity": self.severity, "code": self.code, "component": self.component,
-                "message": self.message, "advice": self.advice}
+        return {"severity": self.severity, "code": self.code, "rule": self.rule, "component": self.component,
+                "components": list(self.components or ((self.component,) if self.component else ())),
+                "message": self.message, "advice": self.advice, "figures": [f.as_dict() for f in self.figures],
+                "source": self.source, "see_also": list(self.see_also)}
 
 
 class ComponentResult(NamedTuple):
@@ -217,6 +243,8 @@ class PlanResult:
     findings: tuple[Finding, ...]
     multiplier: float = 1.0
     plan_figures: Mapping[str, Figure] = field(default_factory=dict)  # the plan as a whole (egress tiers, ...)
+    #: findings the plan accepts (settings.ignored_findings): kept out of `findings`, still listed by the review
+    ignored: tuple[Finding, ...] = ()
 
     def __getitem__(self, component_id: str) -> ComponentResult:
         return self.components[component_id]
@@ -258,4 +286,5 @@ class PlanResult:
             "clients": {cid: c.as_dict() for cid, c in self.clients.items()},
             "components": comps,
             "findings": [f.as_dict() for f in self.findings],
+            "ignored_findings": [f.as_dict() for f in self.ignored],
         }

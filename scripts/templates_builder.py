@@ -15,7 +15,11 @@ Description layout (tests/templates/test_builtin_templates.py relies on it):
 
     Design: <why these components>
 
-    Known warnings: none. | Known warnings: <code> on <component name>: <why it is accepted>; ...
+    Known findings: none. | Known findings: <RULE> on <component name>: <why it is accepted>; <RULE>: <why> ...
+
+Every finding of the design review (planner/review) that a template keeps, whatever its severity, is
+declared with the reason it is accepted (`Blueprint.known`); a few apply to every template the same way and
+are explained once (`COMMON_FINDINGS`). A critical finding is never accepted.
 """
 
 from __future__ import annotations
@@ -36,6 +40,18 @@ GRID_Y = 120.0
 ORIGIN_X = 120.0
 ORIGIN_Y = 100.0
 
+
+#: Review findings that built-in templates carry for the same reason, explained in the same words
+#: (added to a description only when the finding occurs).
+COMMON_FINDINGS = {
+    "REL-SPOF-ZONE": "the tiers drawn are logical: a deployment spreads each pool over two or three zones, which the "
+                     "engine (independent failures) does not model",
+    "COST-COMMIT": "prices are on-demand list prices so that templates compare: commit the steady baseline when "
+                   "deploying",
+    "OPS-HEALTH-MISSING": "health checks are drawn in the three_tier and monitoring templates, and without an "
+                          "availability target this stays a note",
+    "COST-EGRESS-TIERS": "the cost already applies the provider's egress tiers",
+}
 
 #: Third-party services that keep the generic flavour whatever platform the plan runs on.
 SAAS_KINDS = frozenset({"ext.payments", "ext.api", "notify.chat", "notify.ticket"})
@@ -62,7 +78,7 @@ class Blueprint:
     flavour: str = "generic"   # the plan's platform: given to every component but clients and SaaS
     traffic_text: str = ""
     design_text: str = ""
-    known_warnings: dict[tuple[str, str], str] = field(default_factory=dict)
+    known_findings: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.plan = Plan(name=self.title, traffic=TrafficProfile(**self.traffic),
@@ -107,9 +123,9 @@ class Blueprint:
             return self._groups[name.removeprefix("group:")]
         return slug(name)
 
-    def known(self, code: str, component: str, why: str) -> None:
-        """Declare a warning the design accepts (the component by id)."""
-        self.known_warnings[(code, slug(component))] = why
+    def known(self, rule: str, component: str | None, why: str) -> None:
+        """Declare a review finding the design accepts: its rule id, the component by id (None: the plan)."""
+        self.known_findings[(rule, slug(component) if component else "")] = why
 
     # ------------------------------------------------------------------------------ finishing
 
@@ -121,27 +137,34 @@ class Blueprint:
                  f"peak factor {t.peak_factor:g}: "
                  f"{units.format_qps(result.totals.entry_qps_avg)} average, "
                  f"{units.format_qps(result.totals.entry_qps_peak)} peak at the entry.")
-        if self.known_warnings:
+        found = {(f.rule, f.component or "") for f in result.findings}
+        declared = dict(self.known_findings)
+        for rule, why in COMMON_FINDINGS.items():
+            if (rule, "") in found:
+                declared.setdefault((rule, ""), why)
+        if declared:
             names = {c.id: c.name for c in self.plan.components}
-            known = "; ".join(f"{code} on {names[cid]}: {why}" for (code, cid), why in self.known_warnings.items())
+            known = "; ".join(f"{rule} on {names[cid]}: {why}" if cid else f"{rule}: {why}"
+                              for (rule, cid), why in declared.items()) + "."
         else:
             known = "none."
         return (f"{self.summary}\n\nTraffic: {self.traffic_text} {model}\n\nDesign: {self.design_text}\n\n"
-                f"Known warnings: {known}")
+                f"Known findings: {known}")
 
     def finish(self) -> tuple[Plan, PlanResult]:
-        """Compute, check the findings against the declared warnings, write the description."""
+        """Compute, check the review's findings against the declared ones, write the description."""
         result = compute(self.plan)
-        errors = [f"{f.code}: {f.message}" for f in result.errors()]
+        errors = [f"{f.rule}: {f.message}" for f in result.errors()]
         if errors:
-            raise BlueprintError(f"{self.slug}: errors: " + " | ".join(errors))
-        found = {(f.code, f.component or "") for f in result.warnings()}
-        unexplained = found - set(self.known_warnings)
+            raise BlueprintError(f"{self.slug}: critical findings: " + " | ".join(errors))
+        found = {(f.rule, f.component or "") for f in result.findings}
+        accepted = set(self.known_findings) | {(rule, "") for rule in COMMON_FINDINGS}
+        unexplained = found - accepted
         if unexplained:
-            messages = [f.message for f in result.warnings() if (f.code, f.component or "") in unexplained]
-            raise BlueprintError(f"{self.slug}: unexplained warnings: " + " | ".join(messages))
-        stale = set(self.known_warnings) - found
+            messages = [f"{f.rule}: {f.message}" for f in result.findings if (f.rule, f.component or "") in unexplained]
+            raise BlueprintError(f"{self.slug}: unexplained findings: " + " | ".join(messages))
+        stale = set(self.known_findings) - found
         if stale:
-            raise BlueprintError(f"{self.slug}: declared warnings that no longer occur: {sorted(stale)}")
+            raise BlueprintError(f"{self.slug}: declared findings that no longer occur: {sorted(stale)}")
         edit.update_plan(self.plan, description=self.describe(result))
         return self.plan, result

@@ -250,6 +250,8 @@ def mvp_monolith() -> Blueprint:
     b.link("db", "replica", label="replication")
     b.link("queue", "worker")
     b.link("worker", "email", label="order emails")
+    b.known("COST-TOP-SHARE", "cdn",
+            "listing photos are most of the bytes users receive, and the CDN is the cheapest way to serve them")
     return b
 
 
@@ -313,6 +315,10 @@ def microservices() -> Blueprint:
     b.link("users", "users_db", classes=["read", "write"])
     b.link("events", "notifier")
     b.link("notifier", "email", label="order emails")
+    b.known("ARCH-MERGE", None,
+            "the point of this template: the mvp_monolith product split into services to compare the two: at this"
+            " traffic the monolith is cheaper and faster, as the review says, and the split pays off when teams "
+            "or load diverge")
     return b
 
 

@@ -90,6 +90,7 @@ def ecommerce_search() -> Blueprint:
     b.link("orders_svc", "orders_db", classes=["write"])
     b.link("events", "indexer")
     b.link("indexer", "search", label="index")
+    b.known("COST-TOP-SHARE", "cdn", "product images are most of the bytes users receive, served from the edge")
     return b
 
 
@@ -148,12 +149,18 @@ def notification_service() -> Blueprint:
         b.add(cid, kind, name, 6, row, "providers", notes=notes, **extra)
         b.link("router", queue, fanout=share, label=f"{share * 100:g} %")
         b.link(queue, cid)
+    b.known("FLOW-QUEUE-LAG", "slack_queue",
+            "Slack's incoming webhooks take about 1 message/s, so a peak of failed-event alerts takes a little over "
+            "an hour to drain. Accepted: alerts past the backlog are rolled into a digest")
+    b.known("CAP-OVER", "slack", "the same webhook limit: the queue holds the alerts Slack cannot take yet")
     b.link("producers", "lb")
     b.link("lb", "api")
     b.link("api", "log", classes=["read", "write"], fanout=1, label="inbox")
     b.link("api", "bus", classes=["write"], label="publish")
     b.link("bus", "router")
     b.link("router", "prefs", fanout=1, deliver_as="read", label="preferences")
+    b.known("COST-TOP-SHARE", "email", "provider fees per message are what a notification platform costs")
+    b.known("COST-TOP-SHARE", "sms", "provider fees per message are what a notification platform costs")
     return b
 
 
@@ -237,7 +244,8 @@ def payment_flow() -> Blueprint:
         "An online store with 2M daily users, 15 % of whom pay once a day: 300K payments a day, ~3.5/s "
         "on average and ~10/s at the evening peak (3x), plus 5 order-status reads per user. Stripe "
         "allows 25 requests/s per endpoint; 2 % of calls fail transiently and are retried up to 3 "
-        "times. Ledger rows ~1 KB, kept 7 years for audits.")
+        "times (exponential backoff with full jitter, within a 10 % retry budget). Ledger rows ~1 KB, "
+        "kept 7 years for audits.")
     b.design_text = (
         "The checkout API first claims the idempotency key (Redis SET NX, 24 h TTL): a duplicate "
         "submit returns the first result. It writes a pending attempt to the ledger, calls Stripe with "
@@ -258,8 +266,10 @@ def payment_flow() -> Blueprint:
          "share": 1.0}), notes="Requires an Idempotency-Key header on POST.")
     b.add("idem", "cache.redis", "Idempotency keys", 2, 0.25, "payments", redundancy="ha", retention="24h",
           notes="SET key NX EX 86400 -> claim; stores the response for replays. AOF persistence.")
-    b.add("stripe", "ext.payments", "Stripe API", 4, 0, "provider", params={"retries": 3, "failure_rate": 0.02},
-          notes="25 requests/s per endpoint; retries with exponential backoff and the same idempotency key.")
+    b.add("stripe", "ext.payments", "Stripe API", 4, 0, "provider",
+          params={"retries": 3, "failure_rate": 0.02, "idempotency": 1, "retry_budget": 0.1, "backoff_jitter": 1},
+          notes="25 requests/s per endpoint; retries with exponential backoff and full jitter, within a 10 % budget, "
+                "and the same idempotency key.")
     b.add("ledger", "db.postgres", "Payments ledger", 3, 1.5, "data", redundancy="ha",
           capacity={"storage": 3e12},
           notes="Append-only payment_attempts(id, order_id, idempotency_key UNIQUE, amount, status, "
@@ -285,7 +295,7 @@ def payment_flow() -> Blueprint:
     b.link("ledger", "replica", label="replication")
     b.link("events", "notifier")
     b.link("notifier", "email", fanout=0.97, label="receipts")
-    b.known("over_target", "email",
+    b.known("CAP-OVER", "email",
             "SES sends 14 emails/s by default; receipts at peak use about 72 % of that, above the 70 % target: "
             "request a sending-quota increase before launch.")
     b.link("notifier", "slack", fanout=0.03, label="failed")
@@ -335,6 +345,8 @@ def rate_limiter() -> Blueprint:
     b.link("proxy", "limit_long", fanout=1, label="check")
     b.link("proxy", "api", share=0.97, label="under quota (97 %)")
     b.link("proxy", "metrics", kind="async", label="counters")
+    b.known("COST-TOP-SHARE", "lb",
+            "the managed load balancer's per-request price at 23K QPS, the limiter itself is cheap")
     return b
 
 
@@ -381,6 +393,8 @@ def distributed_kv() -> Blueprint:
     b.link("coordinator", "nodes", classes=["write"], fanout=1, label="put: N = 3, W = 2")
     b.link("gossip", "nodes")
     b.link("gossip", "coordinator")
+    b.known("CAP-SPARE", "lb", "N+1 covers one failure, and a failure during a rolling deploy is accepted at this size")
+    b.known("COST-TOP-SHARE", "nodes", "the storage nodes are the system")
     return b
 
 

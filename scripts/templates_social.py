@@ -82,6 +82,11 @@ def twitter_timeline() -> Blueprint:
     b.link("tweet_svc", "queue", classes=["write"], label="fan-out job")
     b.link("queue", "workers")
     b.link("workers", "timeline_cache", classes=["write"], fanout=75, label="fan-out on write x75")
+    b.known("COST-STORAGE-BOUND", "tweets",
+            "five years of tweets stay queryable in this model, and an archive tier in object storage would cut most "
+            "of it")
+    b.known("COST-TOP-SHARE", "tweets", "the same five years of tweets")
+    b.known("DATA-MANY-NODES", "tweets", "Twitter runs its tweet store at this scale with a team of its own")
     return b
 
 
@@ -152,6 +157,8 @@ def photo_sharing() -> Blueprint:
     b.link("feed", "cache", classes=["read"])
     b.link("cache", "posts", classes=["read"], fanout=1, label="misses")
     b.link("cache", "images", classes=["read"], fanout=1, label="misses: image links")
+    b.known("CAP-SPARE", "feed",
+            "N+1 covers one failure, and a failure during a rolling deploy is accepted at this size")
     return b
 
 
@@ -229,6 +236,10 @@ def chat() -> Blueprint:
     b.link("chat", "bus", classes=["write"], label="publish")
     b.link("bus", "delivery")
     b.link("delivery", "push", share=0.3, label="offline recipients")
+    b.known("COST-STORAGE-BOUND", "store",
+            "a year of messages is kept server-side (Messenger keeps history, WhatsApp would delete after "
+            "delivery)")
+    b.known("COST-TOP-SHARE", "store", "the same year of message history")
     return b
 
 
@@ -293,6 +304,10 @@ def video_streaming() -> Blueprint:
     b.link("db", "replica", label="replication")
     b.link("jobs", "transcoders")
     b.link("transcoders", "renditions", classes=["write"], label="renditions")
+    b.known("DATA-SEARCH-RDBMS", "api",
+            "title search is a small share of reads here and uses the metadata database's full-text index, and the "
+            "ecommerce_search template shows the event-fed search index")
+    b.known("COST-TOP-SHARE", "cdn", "viewing bytes are the product, and the CDN is their cheapest path")
     return b
 
 

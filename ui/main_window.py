@@ -86,6 +86,11 @@ class MainWindow(QMainWindow):
         self._add_dock("results", "Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._add_dock("history", "Undo history", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
         self.docks["history"].hide()
+        from archplan.ui.review_panel import build_review_dock  # the design review (issue 15)
+
+        self._add_dock("review", "Review", build_review_dock(self, self.editor), Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["inspector"], self.docks["review"])
+        self.docks["inspector"].raise_()
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)

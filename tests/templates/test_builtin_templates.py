@@ -3,10 +3,11 @@ Every built-in template is a sound starting point: it loads, computes without er
 explains each warning it keeps, has no request cycle, is grouped and laid out without overlapping
 cards, declares endpoints, states its traffic numbers, renders a thumbnail and exports to Markdown.
 
-"Known warnings" check: the description's paragraph starting "Known warnings:" must name, for each
-warning finding, its code and the name of its component ("over_target on Slack (failed events):
-why..."). Conversely every "code on Name" entry it declares must still occur, so a description
-cannot keep explaining a warning the engine no longer reports.
+"Known findings" check: the description's paragraph starting "Known findings:" must name, for each
+finding of the design review (any severity; a critical one is never accepted), its rule id and the name
+of its component ("CAP-OVER on Slack (failed events): why...", or "REL-SPOF-ZONE: why..." for the plan as a
+whole). Conversely every entry it declares must still occur, so a description cannot keep explaining a
+finding the review no longer reports.
 """
 
 from __future__ import annotations
@@ -35,14 +36,14 @@ REQUIRED = {"three_tier", "url_shortener", "pastebin", "twitter_timeline", "phot
             "chat", "notification_service", "monitoring", "payment_flow", "video_streaming", "mvp_monolith",
             "microservices"}
 OPTIONAL_ONE_OF = {"rate_limiter", "web_crawler", "distributed_kv"}
-KNOWN_ENTRY = re.compile(r"(?:^|;\s*)([a-z_]+) on (.+?):")
+KNOWN_ENTRY = re.compile(r"(?:^|;\s*)([A-Z][A-Z0-9-]+)(?: on (.+?))?:")
 
 
-def known_warnings_text(description: str) -> str:
-    """The 'Known warnings:' paragraph of a description ('' if there is none)."""
+def known_findings_text(description: str) -> str:
+    """The 'Known findings:' paragraph of a description ('' if there is none)."""
     for paragraph in description.split("\n\n"):
-        if paragraph.strip().startswith("Known warnings:"):
-            return paragraph.strip().removeprefix("Known warnings:").strip()
+        if paragraph.strip().startswith("Known findings:"):
+            return paragraph.strip().removeprefix("Known findings:").strip()
     return ""
 
 
@@ -70,18 +71,17 @@ def test_computes_without_errors(template):
     assert result.errors() == []
 
 
-def test_every_warning_is_explained(template):
+def test_every_finding_is_explained(template):
     _, plan, result = template
-    known = known_warnings_text(plan.description)
-    assert known, "the description needs a 'Known warnings:' paragraph (say 'none.' if there are none)"
+    known = known_findings_text(plan.description)
+    assert known, "the description needs a 'Known findings:' paragraph (say 'none.' if there are none)"
     names = {c.id: c.name for c in plan.components}
-    for finding in result.warnings():
-        assert finding.code in known, f"unexplained warning: {finding.message}"
-        if finding.component:
-            assert names[finding.component] in known, f"unexplained warning: {finding.message}"
-    occurring = {(f.code, names.get(f.component, "")) for f in result.warnings()}
-    for code, name in KNOWN_ENTRY.findall(known):
-        assert (code, name) in occurring, f"stale known warning: {code} on {name}"
+    declared = set(KNOWN_ENTRY.findall(known))
+    occurring = {(f.rule, names.get(f.component, "")) for f in result.findings}
+    for finding in result.findings:
+        assert (finding.rule, names.get(finding.component, "")) in declared, f"unexplained: {finding.message}"
+    for rule, name in declared:
+        assert (rule, name) in occurring, f"stale known finding: {rule} on {name or 'the plan'}"
 
 
 def test_every_component_carries_traffic(template):
