@@ -51,7 +51,10 @@ def media_in_db(ctx: Context) -> Iterator[Finding]:
     for row in flagged(rows):
         r = ctx.r(row)
         media_bytes = float(media[row] * size)
-        share = media_bytes / (media_bytes + float(writes[row] * record[row]))
+        written = media_bytes + float(writes[row] * record[row])
+        if written <= 0:  # sizes so small the bytes round to nothing
+            continue
+        share = media_bytes / written
         limit = ITEM_LIMIT.get(r.kind)
         if size < BLOB_FINE and share < MEDIA_SHARE:
             continue

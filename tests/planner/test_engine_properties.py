@@ -158,3 +158,15 @@ def test_queueing_and_availability_limits_agree_with_the_exact_sums_where_both_a
     a = 0.999
     k = int(n * a - 2 * math.sqrt(n * a * (1 - a)))
     assert k_of_n(a, k, n) == pytest.approx(0.9772, abs=2e-3)  # P(Z >= -2)
+
+
+def test_media_review_with_vanishing_media_bytes():
+    """A media size whose bytes per second round to 0 is no media finding and no division by zero."""
+    from archplan.planner.model import Component, Link, Plan, TrafficProfile
+
+    plan = Plan(name="tiny media", traffic=TrafficProfile(dau=1.0, media_fraction=1e-249, media_size=2.2e-311),
+                components=[Component(id="c0", kind="client.web", name="Web"),
+                            Component(id="c4", kind="db.postgres", name="DB")],
+                links=[Link(id="l", source="c0", target="c4", classes=["media_write"])])
+    result = compute(plan)
+    assert not [f for f in result.findings if f.rule == "DATA-MEDIA-IN-DB"]
