@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -33,8 +34,11 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{message} (see {self.prog} --help)")
 
 
-def _unit(parse: Callable[[Any], float], what: str) -> Callable[[str], float]:
+def _unit(parse: Callable[[Any], float], what: str, need_unit: bool = False) -> Callable[[str], float]:
+    """An argparse type from a units parser; `need_unit` refuses a bare number (a duration needs ms or s)."""
     def convert(text: str) -> float:
+        if need_unit and re.fullmatch(r"\s*[\d.,_]+\s*", text):
+            raise argparse.ArgumentTypeError(f"{what} {text!r} needs a unit (e.g. 200ms or 1.5s)")
         try:
             return parse(text)
         except units.UnitError as exc:

@@ -11,25 +11,12 @@ plan-wide and per client / component (planner.budgets.with_overrides).
 
 from __future__ import annotations
 
-import argparse
 import json
-import re
 
 from archplan.planner import units
+from archplan.planner.cli import _unit
 
 EXIT_MISSED = 1
-
-
-def _unit(parse, what: str, need_unit: bool = False):
-    def convert(text: str) -> float:
-        if need_unit and re.fullmatch(r"\s*[\d.,_]+\s*", text):
-            raise argparse.ArgumentTypeError(f"{what} {text!r} needs a unit (e.g. 200ms or 1.5s)")
-        try:
-            return parse(text)
-        except units.UnitError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-    convert.__name__ = what
-    return convert
 
 
 def register(sub) -> None:
