@@ -261,10 +261,8 @@ def _sync_hops(ctx: Context, client: str) -> list:
     return out
 
 
-def _missed(ctx: Context, client) -> list[str]:
-    """The targets a client misses: 'p99 ...' / 'availability ...'."""
-    missed = []
-    target_a = availability_target(ctx.settings, client.id)
+def _p99_misses(ctx: Context, client) -> Iterator[tuple[str, float, float]]:
+    """(operation, p99, budget) for each of a client's operations whose p99 is past its budget."""
     for op in ("read", "write"):
         limit = p99_target(ctx.settings, client.id, op)
         mean = client.read_latency if op == "read" else client.write_latency
@@ -272,7 +270,14 @@ def _missed(ctx: Context, client) -> list[str]:
             continue
         p99 = client.percentile(op, 0.99)
         if p99 > limit:
-            missed.append(f"{op} p99 {units.format_duration(p99)} > {units.format_duration(limit)}")
+            yield op, p99, limit
+
+
+def _missed(ctx: Context, client) -> list[str]:
+    """The targets a client misses: 'p99 ...' / 'availability ...'."""
+    missed = [f"{op} p99 {units.format_duration(p99)} > {units.format_duration(limit)}"
+              for op, p99, limit in _p99_misses(ctx, client)]
+    target_a = availability_target(ctx.settings, client.id)
     if target_a is not None and client.availability < target_a:
         missed.append(f"availability {units.format_availability(client.availability)} < "
                       f"{units.format_availability(target_a)}")
@@ -325,14 +330,7 @@ def tails(ctx: Context) -> Iterator[Finding]:
     if not has_latency_target(ctx.settings):
         return
     for client in ctx.result.clients.values():
-        for op in ("read", "write"):
-            limit = p99_target(ctx.settings, client.id, op)
-            mean = client.read_latency if op == "read" else client.write_latency
-            if limit is None or not mean:
-                continue
-            p99 = client.percentile(op, 0.99)
-            if p99 <= limit:
-                continue
+        for op, p99, limit in _p99_misses(ctx, client):
             top = _top_contributor(ctx, client)
             saturated = not math.isfinite(p99)
             yield ctx.finding("FLOW-P99", "error" if saturated else "warning", client.id,
