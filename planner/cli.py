@@ -283,8 +283,9 @@ def render_plan(plan, result, explain: bool = False) -> str:
                  f"{units.format_qps(t.entry_qps_peak)} peak")
     lines.append(f"Storage: {units.format_size(t.storage_per_day)}/day; {units.format_size(t.storage_replicated)} "
                  f"with copies over the retention")
-    lines.append(f"Instances: {t.instances}; cost {units.format_money(t.monthly_cost)}/month; availability "
-                 f"{units.format_availability(t.availability)} (worst client)")
+    lines.append(f"Instances: {t.instances}; cost {units.format_money(t.monthly_cost)}/month"
+                 + (f" ({result.price_basis})" if result.price_basis else "")
+                 + f"; availability {units.format_availability(t.availability)} (worst client)")
     for c in result.clients.values():
         share = f" ({units.format_percent(c.share, 0)} of users)" if len(result.clients) > 1 else ""
         lines.append(f"Client {c.name}{share}: reads {_latency(c, 'read')}; writes {_latency(c, 'write')}; "

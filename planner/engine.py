@@ -142,8 +142,11 @@ def _compute(plan: Plan, multiplier: float, catalog: Catalog | None) -> PlanResu
         monthly_cost=sum(costs.tolist()),
         availability=min((c.availability for c in client_results.values()), default=1.0),
     )
+    prices = catalog.prices
     result = PlanResult(results, client_results, totals, bottleneck, spofs, breaking, (), multiplier,
-                        dict(run.plan_figures))
+                        dict(run.plan_figures),
+                        price_basis=" ".join(filter(None, (prices.provider, prices.region, "list prices",
+                                                             f"of {prices.date}" if prices.date else ""))))
     findings, ignored = run_rules(run, result)
     return dataclasses.replace(result, findings=findings, ignored=ignored)
 

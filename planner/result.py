@@ -245,6 +245,8 @@ class PlanResult:
     plan_figures: Mapping[str, Figure] = field(default_factory=dict)  # the plan as a whole (egress tiers, ...)
     #: findings the plan accepts (settings.ignored_findings): kept out of `findings`, still listed by the review
     ignored: tuple[Finding, ...] = ()
+    #: where the prices come from: "AWS us-east-1 list prices of 2024-07-01" (the catalog's price table)
+    price_basis: str = ""
 
     def __getitem__(self, component_id: str) -> ComponentResult:
         return self.components[component_id]
@@ -279,6 +281,7 @@ class PlanResult:
         bp = self.breaking_point
         return {
             "multiplier": self.multiplier,
+            "price_basis": self.price_basis,
             "totals": {k: clean(getattr(self.totals, k)) for k in self.totals.__slots__},
             "bottleneck": self.bottleneck,
             "single_points_of_failure": {k: list(v) for k, v in self.spofs.items()},

@@ -130,3 +130,22 @@ def test_help_lists_commands(capsys):
 def test_unknown_app_option_is_refused_without_opening_a_window(capsys):
     code, _out, err = run(capsys, "--bogus")
     assert code == 2 and err == "archplan: error: unknown option --bogus (the app takes a plan file; see --help)\n"
+
+
+def test_plan_names_its_price_basis(capsys):
+    """Prices say which provider, region and date they are: on the result, in the table and in --json."""
+    from archplan.planner.catalog import default_catalog
+    from archplan.planner.engine import compute
+    from archplan.planner.io import load_plan
+    from archplan.planner.resources import builtin_templates_dir
+
+    path = builtin_templates_dir() / "three_tier.json"
+    prices = default_catalog().prices
+    result = compute(load_plan(path))
+    assert prices.region in result.price_basis and prices.date in result.price_basis
+    assert prices.provider in result.price_basis
+    code, text, _ = run(capsys, "plan", str(path))
+    assert code == 0 and f"({result.price_basis})" in text
+    code, text, _ = run(capsys, "plan", str(path), "--json")
+    assert code == 0
+    assert json.loads(text)["price_basis"] == result.price_basis
