@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from archplan.ui.canvas.clipboard import release_clipboard
 from archplan.ui.settings import APPLICATION, ORGANISATION
 
 SMOKE_MS = 1_000
@@ -69,6 +70,7 @@ def configure(app: QApplication) -> None:
     app.setFont(font)
     app.setStyleSheet(STYLE_SHEET)
     app.setWindowIcon(app_icon())
+    app.aboutToQuit.connect(release_clipboard)  # nothing Python made may outlive the interpreter
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -89,7 +89,7 @@ class SceneOperations:
         if not components:
             self.message.emit("Select components to copy.")
             return False
-        QApplication.clipboard().setMimeData(clipboard.encode_items(components, links))
+        clipboard.copy_items(components, links)
         return True
 
     def cut_selection(self) -> None:
