@@ -43,6 +43,40 @@ def test_version_1_migrates():
     assert [lk.share for lk in plan.links] == [None, 0.25, 0.75]
 
 
+def test_version_3_migrates_without_notes_or_bends():
+    plan = load_plan(os.path.join(DATA, "plan_v3.json"))
+    assert plan.name == "Version 3 plan" and plan.notes == ""
+    assert [lk.waypoints for lk in plan.links] == [[], []] and {lk.route for lk in plan.links} == {"straight"}
+    assert plan.link("l2").label == "SQL"
+
+
+def test_version_2_migrates_without_notes_or_bends():
+    plan = load_plan(os.path.join(DATA, "plan_v2.json"))
+    assert plan.name == "Version 2 plan" and plan.notes == ""
+    assert [lk.waypoints for lk in plan.links] == [[], []]
+    assert {lk.route for lk in plan.links} == {"straight"}
+    assert plan.link("l2").label == "SQL" and plan.traffic.writes_per_user == 3
+
+
+def test_notes_bends_and_routes_round_trip(tmp_path):
+    plan = sample()
+    plan.notes = "# Decisions\n\n- **cache** in front of the database"
+    plan.links[0] = plan.links[0].model_copy(update={"waypoints": [{"x": 10, "y": 20}], "route": "orthogonal"})
+    plan = plan.model_validate(plan.model_dump())
+    save_plan(plan, tmp_path / "p.json")
+    again = load_plan(tmp_path / "p.json")
+    assert again == plan and again.links[0].waypoints[0].y == 20 and again.links[0].route == "orthogonal"
+    raw = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert raw["plan"]["notes"].startswith("# Decisions") and "waypoints" in raw["plan"]["links"][0]
+    assert "waypoints" not in raw["plan"]["links"][1] and "route" not in raw["plan"]["links"][1]  # unused: not written
+
+
+def test_a_plan_without_notes_or_bends_is_written_as_compactly_as_before():
+    raw = io.plan_to_dict(sample())
+    assert "notes" not in raw["plan"]
+    assert all("waypoints" not in lk and "route" not in lk for lk in raw["plan"]["links"])
+
+
 def test_newer_version_is_refused_with_a_clear_message(tmp_path):
     path = tmp_path / "new.json"
     path.write_text(json.dumps({"schema_version": io.SCHEMA_VERSION + 1, "app": "archplan", "plan": {}}))
