@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from archplan.planner import units
-from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
 
 COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare", "simulate",
             "check", "curve", "resilience", "sensitivity", "review")
@@ -217,6 +216,9 @@ def result_json(result, explain: bool = False, extra: dict | None = None) -> str
 
 
 def cmd_estimate(args, out) -> int:
+    # imported here: the estimate's formulas load numpy, which `--help` and the GUI start-up do without
+    from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
+
     inp = EstimateInput(**{k: getattr(args, k) for k in EstimateInput.__dataclass_fields__})
     try:
         figs = estimate(inp)

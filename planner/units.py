@@ -23,8 +23,6 @@ import math
 import re
 from decimal import Decimal
 
-import humanfriendly
-
 SECOND = 1.0
 MINUTE = 60.0
 HOUR = 3_600.0
@@ -247,6 +245,8 @@ def format_size(value: float, binary: bool = False) -> str:
         return "∞"
     if value < 1000 and not binary:
         return f"{_significant(value, 3)} B"
+    import humanfriendly  # here, not at the top: --help and the window's first frame do without it
+
     return humanfriendly.format_size(value, binary=binary)
 
 
