@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from archplan.planner import edit
-from archplan.planner.engine import compute
 from archplan.planner.model import Component, Group, Link, Plan
-from archplan.planner.result import PlanResult
+
+if TYPE_CHECKING:
+    from archplan.planner.result import PlanResult
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,10 @@ class Document(QObject):
     #: The what-if traffic multiplier changed.
     multiplier_changed = Signal(float)
 
-    def __init__(self, plan: Plan | None = None, parent: QObject | None = None, debounce_ms: int = 30):
+    def __init__(self, plan: Plan | None = None, parent: QObject | None = None, debounce_ms: int = 30,
+                 compute_now: bool = True):
+        """`compute_now=False` leaves the first result for later (`pending` until then): the app shows
+        the plan before it loads the engine (numpy, networkx) and computes it."""
         super().__init__(parent)
         self._plan = plan if plan is not None else Plan()
         self._result: PlanResult | None = None
@@ -62,7 +66,8 @@ class Document(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.recompute_now)
-        self.recompute_now()
+        if compute_now:
+            self.recompute_now()
 
     # ------------------------------------------------------------------ state
     @property
@@ -79,6 +84,11 @@ class Document(QObject):
         return self._result_error
 
     @property
+    def pending(self) -> bool:
+        """No result yet, and no error either: the first compute has not run."""
+        return self._result is None and self._result_error is None
+
+    @property
     def multiplier(self) -> float:
         return self._multiplier
 
@@ -91,6 +101,8 @@ class Document(QObject):
         self._timer.start()
 
     def recompute_now(self) -> None:
+        from archplan.planner.engine import compute
+
         self._timer.stop()
         try:
             self._result = compute(self._plan, multiplier=self._multiplier)

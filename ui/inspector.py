@@ -27,8 +27,9 @@ from archplan.planner.model import TRAFFIC_CLASSES, Link, Plan, Settings, Traffi
 from archplan.ui.budgets import BudgetFields
 from archplan.ui.editor import Editor
 from archplan.ui.fields import ChoiceField, FieldError, NotesField, QuantityField
-from archplan.ui.inspector_component import ComponentPage, _escape, describe, make_section
+from archplan.ui.inspector_component import ComponentPage, _escape, describe
 from archplan.ui.quantities import COUNT, DURATION, FRACTION, NUMBER, SIZE, TEXT
+from archplan.ui.sections import make_section
 
 #: traffic field -> (label, quantity, optional)
 TRAFFIC_UI = (

@@ -13,8 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -31,6 +29,7 @@ from archplan.ui.endpoints import EndpointsEditor
 from archplan.ui.fields import ChoiceField, InstancesField, NotesField, QuantityField
 from archplan.ui.palette import kind_icon
 from archplan.ui.quantities import DURATION, FRACTION, NUMBER, RATE, SIZE, TEXT, Quantity, quantity_for_unit
+from archplan.ui.sections import make_section
 
 FLAVOURS = [("Generic", "generic"), ("AWS", "aws"), ("Google Cloud", "gcp"), ("On premises", "onprem")]
 REDUNDANCY = [("Plan default", "default"), ("None", "none"), ("High availability (≥ 2)", "ha"),
@@ -65,14 +64,6 @@ def describe(model, name: str) -> str:
     return (field.description or "") if field is not None else ""
 
 
-def make_section(title: str) -> tuple[QGroupBox, QFormLayout]:
-    box = QGroupBox(title)
-    form = QFormLayout(box)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-    form.setContentsMargins(8, 6, 8, 8)
-    form.setVerticalSpacing(4)
-    return box, form
 
 
 class _OverrideRow(QWidget):
@@ -167,14 +158,14 @@ class ComponentPage(QWidget):
         self.params: dict[str, _OverrideRow] = {}
         layout.addWidget(self.params_box)
 
-        endpoints_box = QGroupBox("Endpoints")
+        endpoints_box, form = make_section("Endpoints")
         self.endpoints = EndpointsEditor(lambda rows: self._set(endpoints=rows))
-        QVBoxLayout(endpoints_box).addWidget(self.endpoints)
+        form.addRow(self.endpoints)
         layout.addWidget(endpoints_box)
 
-        notes_box = QGroupBox("Notes")
+        notes_box, form = make_section("Notes")
         self.notes = NotesField(lambda v: self._set(notes=v), placeholder="Assumptions, links, decisions…")
-        QVBoxLayout(notes_box).addWidget(self.notes)
+        form.addRow(self.notes)
         layout.addWidget(notes_box)
         layout.addStretch(1)
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from archplan.planner import summary, units
 from archplan.planner.catalog import default_catalog
-from archplan.planner.result import ComponentResult
 from archplan.ui.document import Document
+
+if TYPE_CHECKING:
+    from archplan.planner.result import ComponentResult
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -9,6 +9,7 @@ cannot drift from the number. "Copy LaTeX" renders the same formula through symp
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from archplan.planner import units
-from archplan.planner.formulas import Figure
 from archplan.ui.document import Document
+
+if TYPE_CHECKING:
+    from archplan.planner.formulas import Figure
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 

@@ -11,7 +11,7 @@ Z order: groups (beneath, nested ones above their parents) < links < cards < ges
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QLineF, QPointF, QRectF
 from PySide6.QtGui import QPainterPath, QPainterPathStroker
@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from archplan.planner import units
-from archplan.planner.catalog import ComponentKind
-from archplan.planner.model import Component, Group, Link
 from archplan.ui.canvas import arrows, painting, style
 from archplan.ui.canvas.badges import EMPTY, Badge, badge_from_inputs
 
 if TYPE_CHECKING:
-    from archplan.ui.canvas.link_layer import LinkLayer
+    from archplan.planner.catalog import ComponentKind
+    from archplan.planner.model import Component, Group, Link
 
 Z_GROUP = -100.0
 Z_LINK = -10.0
@@ -37,9 +36,22 @@ Z_CARD = 0.0
 Z_FEEDBACK = 1000.0
 #: Below this zoom a card's text is unreadable: it is drawn as a simplified overview.
 OVERVIEW_LOD = 0.4
+#: How far from its centre the connection handle takes a press (a little more than it is drawn).
+HANDLE_HIT = painting.HANDLE_RADIUS + 3
+_CARD_SHAPE: QPainterPath | None = None
 
 
-def _plain(item: QGraphicsItem) -> bool:
+def _card_shape() -> QPainterPath:
+    global _CARD_SHAPE
+    if _CARD_SHAPE is None:
+        path = painting.card_path()
+        handle = QPainterPath()
+        handle.addEllipse(painting.HANDLE_CENTRE, HANDLE_HIT, HANDLE_HIT)
+        _CARD_SHAPE = path.united(handle)
+    return _CARD_SHAPE
+
+
+def plain_render(item: QGraphicsItem) -> bool:
     """True while the scene renders an image: no hover or selection decorations."""
     return bool(getattr(item.scene(), "exporting", False))
 
@@ -119,19 +131,18 @@ class ComponentItem(QGraphicsObject):
         return painting.CARD_BOUNDS
 
     def shape(self) -> QPainterPath:
-        path = painting.card_path()
-        if self._state.hovered:
-            path.addEllipse(painting.HANDLE_CENTRE, painting.HANDLE_RADIUS + 2, painting.HANDLE_RADIUS + 2)
-        return path
+        """The card and its whole connection handle: the handle's outer half, beyond the card's edge, is
+        as much a hit target (and hover area) as the inner half."""
+        return _card_shape()
 
     def card_rect(self) -> QRectF:
         """The card in scene coordinates (links attach to it)."""
         return painting.CARD_RECT.translated(self.pos())
 
     def on_handle(self, scene_pos: QPointF) -> bool:
-        """Is `scene_pos` on the connection handle (right edge)?"""
+        """Is `scene_pos` on the connection handle (right edge, either half of the "+")?"""
         d = self.mapFromScene(scene_pos) - painting.HANDLE_CENTRE
-        return (d.x() ** 2 + d.y() ** 2) <= (painting.HANDLE_RADIUS + 3) ** 2
+        return (d.x() ** 2 + d.y() ** 2) <= HANDLE_HIT ** 2
 
     def on_spof_marker(self, scene_pos: QPointF) -> bool:
         marker = painting.SPOF_RECT.adjusted(-3, -3, 3, 3)
@@ -162,7 +173,7 @@ class ComponentItem(QGraphicsObject):
 
     def paint(self, painter, option, widget=None) -> None:
         self._state.selected = self.isSelected()
-        self._state.plain = _plain(self)
+        self._state.plain = plain_render(self)
         if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < OVERVIEW_LOD:
             painting.paint_card_overview(painter, self._state)
         else:
@@ -179,6 +190,12 @@ def link_label(link: Link) -> str:
     return " · ".join(parts)
 
 
+class LinkCanvas(Protocol):
+    """Where a link's drawing lives when it does not paint itself (the scene's LinkLayer)."""
+
+    def redraw(self, rect: QRectF) -> None: ...
+
+
 class LinkItem(QGraphicsPathItem):
     """An arrow from the source's border to the target's, styled by link kind.
 
@@ -188,14 +205,14 @@ class LinkItem(QGraphicsPathItem):
     override: Qt would call into Python for every change of 1,000s of links.) Without a layer it paints
     itself."""
 
-    def __init__(self, link: Link, layer: LinkLayer | None = None):
+    def __init__(self, link: Link, layer: LinkCanvas | None = None):
         super().__init__()
         self.link_id = link.id
         self.link = link
         self.label = link_label(link)
         self._kind = link.kind
         self.offset = 0.0
-        self._line: QLineF | None = None
+        self._points: list[QPointF] | None = None
         self._shape: arrows.LinkShape | None = None
         self._bounds = QRectF()
         self.layer = layer
@@ -221,36 +238,57 @@ class LinkItem(QGraphicsPathItem):
 
     @property
     def line(self) -> QLineF | None:
-        return self._line
+        """From where the arrow starts to where it ends (its tip), or None when it is not drawn."""
+        return QLineF(self._points[0], self._points[-1]) if self._points else None
 
-    def update_geometry(self, source: QRectF | None, target: QRectF | None) -> None:
-        """Re-route between the ends' rectangles (scene coordinates); hidden when they overlap."""
-        line = None
+    @property
+    def points(self) -> list[QPointF]:
+        """The drawn polyline, start to tip (empty when the link is not drawn)."""
+        return list(self._points or ())
+
+    @property
+    def drawing(self) -> arrows.LinkShape | None:
+        """What the link layer draws (None: nothing to draw)."""
+        return self._shape
+
+    def midpoint(self) -> QPointF | None:
+        """Halfway along the drawn arrow (where its label sits)."""
+        return arrows.point_at(self._points, 0.5) if self._points else None
+
+    def update_geometry(self, source: QRectF | None, target: QRectF | None,
+                        waypoints: list[QPointF] | None = None) -> None:
+        """Re-route between the ends' rectangles (scene coordinates) through the link's bends (or the
+        `waypoints` given, while a bend is dragged); hidden when the ends overlap."""
+        points = None
         if source is not None and target is not None:
-            line = arrows.link_line(source, target, self.offset)
-        if line == self._line:
+            bends = waypoints if waypoints is not None else [QPointF(p.x, p.y) for p in self.link.waypoints]
+            points = arrows.route_points(source, target, bends, self.link.route == "orthogonal", self.offset)
+        if points == self._points:
             return
         self.prepareGeometryChange()
         old = QRectF(self._bounds)
-        self._line = line
+        self._points = points
         path = QPainterPath()
-        if line is not None:
-            path.moveTo(line.p1())
-            path.lineTo(line.p2())
+        if points:
+            path.moveTo(points[0])
+            for point in points[1:]:
+                path.lineTo(point)
         self.setPath(path)
         self._reshape()
-        self.setVisible(line is not None)
+        self.setVisible(points is not None)
         self._redraw(old)
         self._redraw(self._bounds)
 
     def _reshape(self) -> None:
         """Recompute the arrow's drawing and bounds (after its ends moved or its label changed)."""
-        if self._line is None:
+        if not self._points:
             self._shape, self._bounds = None, QRectF()
             return
-        self._shape = arrows.LinkShape(self._line, self.link.kind, self.label)
+        self._shape = arrows.LinkShape(self._points, self.link.kind, self.label)
         pad = arrows.ARROW + 3
-        rect = QRectF(self._line.p1(), self._line.p2()).normalized().adjusted(-pad, -pad, pad, pad)
+        xs = [p.x() for p in self._points]
+        ys = [p.y() for p in self._points]
+        rect = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)).adjusted(-pad, -pad, pad, pad)
         if self._shape.label_rect is not None:
             rect = rect.united(self._shape.label_rect.adjusted(-2, -2, 2, 2))
         self._bounds = rect
@@ -261,6 +299,10 @@ class LinkItem(QGraphicsPathItem):
             self.layer.redraw(rect)
         else:
             self.update()
+
+    def redraw(self) -> None:
+        """Draw this link again where it is (its selection changed)."""
+        self._redraw(self._bounds)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -282,7 +324,7 @@ class LinkItem(QGraphicsPathItem):
         if self._shape is not None:
             lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
             arrows.paint_link(painter, self._shape, self.link.kind, self.label,
-                              self.isSelected() and not _plain(self), exposed, lod)
+                              self.isSelected() and not plain_render(self), exposed, lod)
 
 
 class GroupItem(QGraphicsObject):
@@ -333,6 +375,6 @@ class GroupItem(QGraphicsObject):
         return outer.subtracted(inner)
 
     def paint(self, painter, option, widget=None) -> None:
-        plain = _plain(self)
+        plain = plain_render(self)
         painting.paint_group(painter, self._rect, self.group.name, self.group.kind, self.isSelected(), plain,
                              self._drop_target)

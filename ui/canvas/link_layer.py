@@ -31,7 +31,7 @@ from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QRegion, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
-from archplan.ui.canvas.items import Z_LINK, LinkItem, _plain
+from archplan.ui.canvas.items import Z_LINK, LinkItem, plain_render
 
 
 class _ViewImage:
@@ -118,7 +118,7 @@ class LinkLayer(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget: QWidget | None = None) -> None:
         exposed = option.exposedRect
         transform = painter.worldTransform()
-        if widget is None or _plain(self) or transform.type().value > _SCALE:
+        if widget is None or plain_render(self) or transform.type().value > _SCALE:
             self.draw(painter, exposed)   # an export or a render of the scene itself: vectors
             return
         view = self._view_image(widget, painter.device().devicePixelRatioF(), transform)
@@ -137,7 +137,7 @@ class LinkLayer(QGraphicsItem):
     def draw(self, painter: QPainter, exposed: QRectF) -> None:
         """Draw every link crossing `exposed` (scene coordinates), in stacking order."""
         for item in self._links.values():
-            if item._shape is not None and item.isVisible() and item.boundingRect().intersects(exposed):
+            if item.drawing is not None and item.isVisible() and item.boundingRect().intersects(exposed):
                 item.draw(painter, exposed)
 
     def _view_image(self, widget: QWidget, ratio: float, transform: QTransform) -> _ViewImage:
