@@ -109,6 +109,55 @@ def _elbow(p: QPointF, q: QPointF, horizontal: bool) -> list[QPointF]:
     return [QPointF(p.x(), mid), QPointF(q.x(), mid)]
 
 
+#: A link end as (centre x, centre y, half width, half height), in scene coordinates.
+Box = tuple[float, float, float, float]
+
+
+def box_of(rect: QRectF) -> Box:
+    return (rect.x() + rect.width() / 2, rect.y() + rect.height() / 2, rect.width() / 2, rect.height() / 2)
+
+
+def _leave(cx: float, cy: float, hw: float, hh: float, ox: float, oy: float) -> tuple[float, float]:
+    """Where the segment from the centre (cx, cy) towards (ox, oy) leaves a box of half sizes hw, hh."""
+    dx, dy = ox - cx, oy - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    t = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf, 1.0)
+    return cx + dx * t, cy + dy * t
+
+
+def straight_line(source: Box, target: Box, offset: float = 0.0, gap: float = 2.0
+                  ) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """`link_line` on plain numbers (the common case, routed for every link of a plan as it opens:
+    10,000s of them): the start and end points, or None."""
+    ax, ay, ahw, ahh = source
+    bx, by, bhw, bhh = target
+    ahw, ahh, bhw, bhh = ahw + gap, ahh + gap, bhw + gap + 1, bhh + gap + 1
+    if abs(ax - bx) < ahw + bhw and abs(ay - by) < ahh + bhh:
+        return None     # touching or nested (a card inside its own group): nothing to draw
+    if offset:
+        length = math.hypot(bx - ax, by - ay) or 1.0
+        nx, ny = -(by - ay) / length * offset, (bx - ax) / length * offset
+        ax, ay, bx, by = ax + nx, ay + ny, bx + nx, by + ny
+    start = _leave(ax, ay, ahw, ahh, bx, by)
+    end = _leave(bx, by, bhw, bhh, ax, ay)
+    if math.hypot(end[0] - start[0], end[1] - start[1]) <= ARROW:
+        return None
+    return start, end
+
+
+def route_xy(source: Box, target: Box, waypoints: Sequence[tuple[float, float]] = (), orthogonal: bool = False,
+             offset: float = 0.0) -> list[tuple[float, float]] | None:
+    """`route_points` on plain numbers: the polyline as (x, y) pairs, or None."""
+    if not waypoints and not orthogonal:
+        line = straight_line(source, target, offset)
+        return None if line is None else list(line)
+    def rect(box: Box) -> QRectF:
+        return QRectF(box[0] - box[2], box[1] - box[3], 2 * box[2], 2 * box[3])
+    points = route_points(rect(source), rect(target), [QPointF(x, y) for x, y in waypoints], orthogonal, offset)
+    return None if points is None else [(p.x(), p.y()) for p in points]
+
+
 def route_points(source: QRectF, target: QRectF, waypoints: Sequence[QPointF] = (), orthogonal: bool = False,
                  offset: float = 0.0) -> list[QPointF] | None:
     """The drawn polyline of a link between two rectangles (scene coordinates), or None when there is

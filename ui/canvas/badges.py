@@ -84,6 +84,23 @@ def badge_inputs(component: Component, kind: ComponentKind, result: PlanResult |
     return (_COMPONENT, _figures(r), counted, result.bottleneck == component.id, spof)
 
 
+class BadgeFeed:
+    """The latest result as the cards read it: a card works out its badge from `result` when it is
+    painted or asked, if the feed's `generation` moved on since it last did. So a new result costs
+    nothing for the thousands of cards out of view; the scene refreshes the cards on screen at once and
+    drops the cached pictures (`cached`) of those painted earlier, which then read the feed when they
+    are shown again."""
+
+    def __init__(self):
+        self.result: PlanResult | None = None
+        self.generation = 0
+        self.cached: set = set()    # cards painted since the last refresh (Qt may show their picture)
+
+    def publish(self, result: PlanResult | None) -> None:
+        self.result = result
+        self.generation += 1
+
+
 def badge_from_inputs(inputs: tuple) -> Badge:
     """The badge for `badge_inputs(...)`: every number formatted by planner.units."""
     if not inputs:

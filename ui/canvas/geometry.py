@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF, QRectF
 
-from archplan.ui.canvas import style
+from archplan.ui.canvas import arrows, style
 from archplan.ui.canvas.index import SceneIndex
 from archplan.ui.canvas.items import ComponentItem, GroupItem
 
@@ -100,11 +100,19 @@ class SceneGeometry:
         group = self.index.groups.get(end)
         return group.rect() if group is not None else None
 
+    def end_box(self, end: str):
+        """A link end as arrows.Box (plain numbers: cards are routed thousands of times)."""
+        card = self.index.components.get(end)
+        if card is not None:
+            return card.box()
+        group = self.index.groups.get(end)
+        return arrows.box_of(group.rect()) if group is not None else None
+
     def route(self, lid: str) -> None:
         item = self.index.links.get(lid)
         if item is not None:
-            item.update_geometry(self.end_rect(item.link.source), self.end_rect(item.link.target),
-                                 self._bends.get(lid))
+            link = item.link
+            item.update_geometry(self.end_box(link.source), self.end_box(link.target), self._bends.get(lid))
             if self.routed is not None:
                 self.routed(lid)
 
@@ -119,6 +127,8 @@ class SceneGeometry:
     def update_pair_offsets(self, a: str, b: str) -> None:
         """Opposite links between one pair are drawn side by side (the offset flips with direction)."""
         pair = self.index.links_between(a, b)
+        if len(pair) == 1 and pair[0].offset == 0.0:
+            return  # the usual case: one link, drawn on the centre line
         both = {(it.link.source, it.link.target) for it in pair} == {(a, b), (b, a)}
         for it in pair:
             offset = 6.0 if both else 0.0

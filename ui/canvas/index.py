@@ -24,9 +24,10 @@ class SceneIndex:
         self.groups: dict[str, GroupItem] = {}
         self._ends: dict[str, set[str]] = defaultdict(set)      # component/group id -> link ids
         self._members: dict[str, set[str]] = defaultdict(set)   # group id -> member component ids
+        self._pairs: dict[tuple[str, str], set[str]] = defaultdict(set)  # sorted (end, end) -> link ids
 
     def clear(self) -> None:
-        for table in (self.components, self.links, self.groups, self._ends, self._members):
+        for table in (self.components, self.links, self.groups, self._ends, self._members, self._pairs):
             table.clear()
 
     def item(self, item_id: str):
@@ -53,16 +54,22 @@ class SceneIndex:
             self._members[new_group].add(cid)
 
     # ------------------------------------------------------------------ links
+    @staticmethod
+    def _pair(a: str, b: str) -> tuple[str, str]:
+        return (a, b) if a <= b else (b, a)
+
     def add_link(self, item: LinkItem) -> None:
         self.links[item.link_id] = item
         self._ends[item.link.source].add(item.link_id)
         self._ends[item.link.target].add(item.link_id)
+        self._pairs[self._pair(item.link.source, item.link.target)].add(item.link_id)
 
     def remove_link(self, lid: str) -> LinkItem | None:
         item = self.links.pop(lid, None)
         if item is not None:
             self._ends[item.link.source].discard(lid)
             self._ends[item.link.target].discard(lid)
+            self._pairs[self._pair(item.link.source, item.link.target)].discard(lid)
         return item
 
     def move_link_ends(self, lid: str, old: tuple[str, str], new: tuple[str, str]) -> None:
@@ -70,14 +77,16 @@ class SceneIndex:
             self._ends[end].discard(lid)
         for end in new:
             self._ends[end].add(lid)
+        self._pairs[self._pair(*old)].discard(lid)
+        self._pairs[self._pair(*new)].add(lid)
 
     def links_at(self, end_id: str) -> list[str]:
         """Ids of the links starting or ending at a card or group."""
         return list(self._ends.get(end_id, ()))
 
     def links_between(self, a: str, b: str) -> list[LinkItem]:
-        return [self.links[lid] for lid in self._ends.get(a, ()) if lid in self.links
-                and {self.links[lid].link.source, self.links[lid].link.target} == {a, b}]
+        """The links joining a and b, either way."""
+        return [self.links[lid] for lid in self._pairs.get(self._pair(a, b), ()) if lid in self.links]
 
     # ------------------------------------------------------------------ groups
     def add_group(self, item: GroupItem) -> None:

@@ -41,7 +41,7 @@ class MoveGesture:
     def __init__(self, scene, items: list[ComponentItem], reference: QPointF, press: QPointF, press_screen):
         self.scene = scene
         self.items = items
-        self.start = {it.component_id: QPointF(it.pos()) for it in items}
+        self.start = {it.component_id: it.centre() for it in items}
         self.reference = QPointF(reference)  # snapped to the grid when snapping is on
         self.press = QPointF(press)
         self.press_screen = press_screen
@@ -57,13 +57,14 @@ class MoveGesture:
             delta = self.scene.snap_point(self.reference + delta) - self.reference
         with self.scene.batched():
             for item in self.items:
-                item.setPos(self.start[item.component_id] + delta)
+                item.move_to(self.start[item.component_id] + delta)
+                self.scene.component_item_moved(item)
 
     def finish(self) -> None:
         if not self.started:
             return
         old = {cid: (p.x(), p.y()) for cid, p in self.start.items()}
-        new = {it.component_id: (round(it.pos().x(), 1), round(it.pos().y(), 1)) for it in self.items}
+        new = {it.component_id: (round(it.x(), 1), round(it.y(), 1)) for it in self.items}
         try:
             self.scene.editor.move(old, new)
         except EditError as exc:  # e.g. a card deleted under the drag: put the cards back
@@ -74,7 +75,8 @@ class MoveGesture:
         with self.scene.batched():
             for item in self.items:
                 if shiboken6.isValid(item) and item.scene() is self.scene:
-                    item.setPos(self.start[item.component_id])
+                    item.move_to(self.start[item.component_id])
+                    self.scene.component_item_moved(item)
 
 
 class _RubberLine:
@@ -290,7 +292,7 @@ class Gestures:
             items = self.scene.moving_items()
             if not items:
                 return
-            reference = item.pos() if isinstance(item, ComponentItem) else items[0].pos()
+            reference = item.centre() if isinstance(item, ComponentItem) else items[0].centre()
             self.move = MoveGesture(self.scene, items, reference, event.scenePos(),
                                     event.buttonDownScreenPos(Qt.MouseButton.LeftButton))
         elif isinstance(item, LinkItem) and item.points:

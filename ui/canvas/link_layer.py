@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from contextlib import contextmanager
 
 import shiboken6
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt
@@ -94,13 +95,30 @@ class LinkLayer(QGraphicsItem):
         self._links = links           # the scene's links in insertion order: Qt's order for equal z
         self._bounds = QRectF()
         self._views: dict[tuple[int, float], _ViewImage] = {}
+        self._held: list[float] | None = None   # while `held`: the area changed, [left, top, right, bottom]
         self.setZValue(Z_LINK)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
+    @contextmanager
+    def held(self):
+        """Collect redraws (a plan being built: thousands of links) and draw their area once at the end."""
+        self._held = [math.inf, math.inf, -math.inf, -math.inf]
+        try:
+            yield
+        finally:
+            (left, top, right, bottom), self._held = self._held, None
+            if right > left and bottom > top:
+                self.redraw(QRectF(left, top, right - left, bottom - top))
+
     def redraw(self, rect: QRectF) -> None:
         """The links' drawing inside `rect` (scene coordinates) changed: draw it again."""
         if rect.isEmpty():
+            return
+        held = self._held
+        if held is not None:
+            held[0], held[1] = min(held[0], rect.left()), min(held[1], rect.top())
+            held[2], held[3] = max(held[2], rect.right()), max(held[3], rect.bottom())
             return
         if not self._bounds.contains(rect):
             self.prepareGeometryChange()
@@ -137,7 +155,7 @@ class LinkLayer(QGraphicsItem):
     def draw(self, painter: QPainter, exposed: QRectF) -> None:
         """Draw every link crossing `exposed` (scene coordinates), in stacking order."""
         for item in self._links.values():
-            if item.drawing is not None and item.isVisible() and item.boundingRect().intersects(exposed):
+            if item.boundingRect().intersects(exposed) and item.isVisible() and item.drawing is not None:
                 item.draw(painter, exposed)
 
     def _view_image(self, widget: QWidget, ratio: float, transform: QTransform) -> _ViewImage:

@@ -11,7 +11,7 @@ listed in `OperationsHost`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QPointF, Signal
@@ -55,24 +55,6 @@ class OperationsHost(Protocol):
     def component_item(self, cid: str) -> ComponentItem | None: ...
     def snap_point(self, pos: QPointF) -> QPointF: ...
     def members_deep(self, gid: str) -> set[str]: ...
-
-
-class Lookup:
-    """Find a plan object by id in O(1), re-indexing the list only when it has shifted."""
-
-    def __init__(self, items: Callable[[], Sequence]):
-        self._items = items
-        self._index: dict[str, int] = {}
-
-    def __call__(self, item_id: str):
-        items = self._items()
-        i = self._index.get(item_id)
-        if i is None or i >= len(items) or items[i].id != item_id:
-            self._index = {x.id: n for n, x in enumerate(items)}
-            i = self._index.get(item_id)
-            if i is None:
-                return None
-        return items[i]
 
 
 def link_tooltip(plan: Plan, link: Link) -> str:
@@ -191,7 +173,7 @@ class SceneOperations:
         items = self.moving_items()
         if not items:
             return False
-        old = {it.component_id: (it.pos().x(), it.pos().y()) for it in items}
+        old = {it.component_id: (it.x(), it.y()) for it in items}
         new = {cid: (round(x + dx, 1), round(y + dy, 1)) for cid, (x, y) in old.items()}
         self.editor.nudge(old, new)
         return True

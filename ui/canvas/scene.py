@@ -16,13 +16,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QInputDialog, QToolTip
 
 from archplan.planner.catalog import default_catalog
 from archplan.ui.canvas import style
-from archplan.ui.canvas.badges import badge_inputs, spof_text, tooltip_for
+from archplan.ui.canvas.badges import BadgeFeed, spof_text, tooltip_for
 from archplan.ui.canvas.geometry import SceneGeometry
 from archplan.ui.canvas.handles import LinkHandles
 from archplan.ui.canvas.index import SceneIndex
@@ -30,7 +31,8 @@ from archplan.ui.canvas.interactions import Gestures
 from archplan.ui.canvas.items import ComponentItem, GroupItem, LinkItem
 from archplan.ui.canvas.link_layer import LinkLayer
 from archplan.ui.canvas.menus import context_menu
-from archplan.ui.canvas.operations import NUDGE, NUDGE_FAST, Lookup, SceneOperations, link_tooltip
+from archplan.ui.canvas.operations import NUDGE, NUDGE_FAST, SceneOperations, link_tooltip
+from archplan.ui.canvas.painting import CARD_BOUNDS
 from archplan.ui.editor import Editor
 
 ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
@@ -46,6 +48,10 @@ class CanvasScene(SceneOperations, QGraphicsScene):
 
     def __init__(self, editor: Editor, parent=None):
         super().__init__(parent)
+        # No BSP index: with 24,000 items (10,000 cards and their links) building and updating the tree
+        # took longer than the first paint and held half the memory; a linear scan in C++ for the few
+        # position queries (hover, clicks) costs far less.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.editor = editor
         self.document = editor.document
         self.catalog = default_catalog()
@@ -56,11 +62,12 @@ class CanvasScene(SceneOperations, QGraphicsScene):
         self._index = SceneIndex()
         self._geometry = SceneGeometry(self._index, self._depth, routed=self._link_routed)
         self._link_layer: LinkLayer | None = None
+        self._feed = BadgeFeed()
         self._handles: LinkHandles | None = None
         self._selected_links: set[str] = set()                 # as the link layer last drew them
         self._selecting = False
-        self._component = Lookup(lambda: self.document.plan.components)
-        self._link = Lookup(lambda: self.document.plan.links)
+        self._component = self.document.component
+        self._link = self.document.link
         self.gestures = Gestures(self)
         d = self.document
         self._connections = [
@@ -179,6 +186,7 @@ class CanvasScene(SceneOperations, QGraphicsScene):
         self._handles = None
         self._index.clear()  # before their items go
         self._geometry.reset()
+        self._feed.cached.clear()
         self._selecting = True
         try:
             self.clear()
@@ -188,7 +196,7 @@ class CanvasScene(SceneOperations, QGraphicsScene):
         self._link_layer = LinkLayer(self._index.links)
         self.addItem(self._link_layer)
         plan = self.document.plan
-        with self.batched():
+        with self.batched(), self._link_layer.held():
             for group in plan.groups:
                 self._add_group_item(group)
             for component in plan.components:
@@ -200,7 +208,7 @@ class CanvasScene(SceneOperations, QGraphicsScene):
         self.selection_ids_changed.emit()
 
     def _add_component_item(self, component) -> ComponentItem:
-        item = ComponentItem(component, self.catalog[component.kind])
+        item = ComponentItem(component, self.catalog[component.kind], self._feed)
         self._index.add_component(item)
         self.addItem(item)
         return item
@@ -208,9 +216,9 @@ class CanvasScene(SceneOperations, QGraphicsScene):
     def _add_link_item(self, link) -> LinkItem:
         item = LinkItem(link, self._link_layer)
         self._index.add_link(item)
-        self.addItem(item)
         self._geometry.update_pair_offsets(link.source, link.target)
-        self._geometry.route(link.id)
+        self._geometry.route(link.id)   # routed before it joins the scene: no index update to pay for
+        self.addItem(item)
         return item
 
     def _add_group_item(self, group) -> GroupItem:
@@ -224,8 +232,7 @@ class CanvasScene(SceneOperations, QGraphicsScene):
         component = self._component(cid)
         if component is None or cid in self._index.components:
             return
-        item = self._add_component_item(component)
-        item.set_badge_inputs(badge_inputs(component, item.kind, self.document.result))
+        self._add_component_item(component)
         for lid in self._index.links_at(cid):
             self._geometry.route(lid)
         if component.group:
@@ -248,7 +255,8 @@ class CanvasScene(SceneOperations, QGraphicsScene):
             return
         old_group = item.component.group
         with self.batched():
-            item.set_component(component, self.catalog[component.kind])
+            if item.set_component(component, self.catalog[component.kind]):
+                self._geometry.card_moved(item)
             if old_group != component.group:
                 self._index.move_member(cid, old_group, component.group)
                 for gid in (old_group, component.group):
@@ -312,10 +320,27 @@ class CanvasScene(SceneOperations, QGraphicsScene):
             self._geometry.group_changed(old_parent)
 
     def refresh_badges(self) -> None:
-        """New figures: only cards whose figures changed format a new badge, and only those repaint."""
-        result = self.document.result
-        for item in self._index.components.values():
-            item.set_badge_inputs(badge_inputs(item.component, item.kind, result))
+        """New figures: the cards on screen read them now (only those whose figures changed format a
+        new badge and repaint); cards painted earlier drop their picture and read the figures when next
+        shown; the others read them whenever they are first painted (see badges.BadgeFeed)."""
+        self._feed.publish(self.document.result)
+        shown = self._cards_in_views()
+        for item in shown:
+            item.refresh_badge()
+        for item in self._feed.cached - shown:
+            if shiboken6.isValid(item) and item.scene() is self:
+                item.update()
+        self._feed.cached = set(shown)
+
+    def _cards_in_views(self) -> set[ComponentItem]:
+        """The cards some shown view shows."""
+        shown: set[ComponentItem] = set()
+        for view in self.views():
+            if view.isVisible():
+                area = view.mapToScene(view.viewport().rect()).boundingRect()
+                shown.update(item for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+                             if isinstance(item, ComponentItem))
+        return shown
 
     # ------------------------------------------------------------------ selection
     def _on_selection_changed(self) -> None:
@@ -405,12 +430,23 @@ class CanvasScene(SceneOperations, QGraphicsScene):
         return QPointF(round(pos.x() / g) * g, round(pos.y() / g) * g)
 
     def items_bounding_rect(self) -> QRectF:
-        """Everything drawn (cards with their tags, links, groups), in scene coordinates."""
+        """Everything drawn (cards with their tags, links, groups), in scene coordinates.
+
+        Read from the cards' positions, the groups' frames and the links' bends and labels, not by
+        asking 24,000 items for their scene rectangles."""
         rect = QRectF()
-        for items in (self._index.components.values(), self._index.groups.values(), self._index.links.values()):
-            for item in items:
-                if item.isVisible():
-                    rect = rect.united(item.sceneBoundingRect())
+        cards = self._index.components.values()
+        if cards:
+            xs = [c.x() for c in cards]
+            ys = [c.y() for c in cards]
+            bounds = CARD_BOUNDS
+            rect = QRectF(min(xs) + bounds.left(), min(ys) + bounds.top(), max(xs) - min(xs) + bounds.width(),
+                          max(ys) - min(ys) + bounds.height())
+        for group in self._index.groups.values():
+            rect = rect.united(group.sceneBoundingRect())
+        for link in self._index.links.values():
+            if link.label or link.link.waypoints:
+                rect = rect.united(link.boundingRect())
         return rect
 
     def fit_views(self) -> None:
