@@ -43,8 +43,17 @@ from archplan.planner.library import (
     user_templates_dir,
 )
 
-ERROR_STYLE = "color: #b91c1c;"
-NOTE_STYLE = "color: #64748b;"
+
+def _error_style() -> str:
+    from archplan.ui import theme
+
+    return f"color: {theme.current().error};"
+
+
+def _note_style() -> str:
+    from archplan.ui import theme
+
+    return f"color: {theme.current().muted};"
 
 
 def team_env_override() -> str | None:
@@ -111,7 +120,7 @@ class PreferencesDialog(QDialog):
         self.open_team_button.clicked.connect(self.open_team_folder)
         team_row.addWidget(self.open_team_button)
         self.env_note = QLabel(wordWrap=True)
-        self.env_note.setStyleSheet(NOTE_STYLE)
+        self.env_note.setStyleSheet(_note_style())
         self.env_note.hide()
 
         form = QFormLayout()
@@ -122,10 +131,10 @@ class PreferencesDialog(QDialog):
         box.setLayout(form)
         hint = QLabel("“Save as Template” writes to your folder, or to the team folder when one is set. "
                       "The template gallery lists built-in, your and team templates.", wordWrap=True)
-        hint.setStyleSheet(NOTE_STYLE)
+        hint.setStyleSheet(_note_style())
 
         self.error = QLabel(wordWrap=True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(_error_style())
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)

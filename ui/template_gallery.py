@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from archplan.planner import units
 from archplan.planner.library import TemplateError, TemplateInfo, list_templates, load_template, template_summary
 from archplan.planner.model import Plan
+from archplan.ui import theme
 from archplan.ui.canvas import style
 from archplan.ui.thumbnail import cached_thumbnail
 
@@ -147,7 +148,7 @@ class TemplateGallery(QDialog):
         details_area.setFixedWidth(320)
         details_area.setFrameShape(QFrame.Shape.NoFrame)
         self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet("color: #b91c1c;")
+        self.message.setStyleSheet(f"color: {theme.current().error};")
         self.message.hide()
 
         self.problems_toggle = QToolButton(checkable=True)
@@ -245,7 +246,7 @@ class TemplateGallery(QDialog):
         self.details.setText(
             f"<h3>{html.escape(info.title)}</h3>"
             f"<p><b>{html.escape(_figures(summary))}</b><br>"
-            f"<span style='color:#64748b'>{html.escape(info.source)}{html.escape(shadows)} · "
+            f"<span style='color:{theme.current().muted}'>{html.escape(info.source)}{html.escape(shadows)} · "
             f"<code>{html.escape(info.name)}</code></span></p>{paragraphs}")
 
     def _toggle_problems(self, shown: bool) -> None:

@@ -122,3 +122,11 @@ def follow_system(settings: QSettings) -> None:
 
 def error_style() -> str:
     return f"color: {_current.error}; font-weight: bold;"
+
+
+def note_palette(widget) -> None:
+    """Give a widget the tinted background of notes and summaries (call again on a palette change)."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(_current.note_background))
+    widget.setPalette(palette)
+    widget.setAutoFillBackground(True)

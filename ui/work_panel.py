@@ -198,7 +198,7 @@ class WorkPanel(QWidget):
         if formula.assumption:
             parts.append(f"<p><b>Assumption:</b> {html.escape(formula.assumption)}</p>")
         if formula.source:
-            parts.append(f"<p style='color:#5f6b7a'><b>Source:</b> {html.escape(formula.source)}</p>")
+            parts.append(f"<p style='color:{theme.current().muted}'><b>Source:</b> {html.escape(formula.source)}</p>")
         self.detail.setHtml("".join(parts))
 
     # ------------------------------------------------------------------ clipboard
