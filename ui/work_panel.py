@@ -138,7 +138,10 @@ class WorkPanel(QWidget):
                        f"{html.escape(self.document.result_error or '')}</span>") \
                 if not self.document.pending else "Computing…"
         elif self.component_id is None:
-            heading = "<b>Plan</b>: select a component (here or on the canvas) to see its working."
+            from archplan.ui.whatif import breaking_text
+
+            heading = (f"<b>Plan</b>: {html.escape(breaking_text(self.document))}. Select a component (here or on "
+                       "the canvas) to see its working.")
         else:
             component = self.document.component(self.component_id)
             name = component.name if component is not None else self.component_id

@@ -149,7 +149,7 @@ def test_whatif_scales_traffic_and_results(results, editor, qtbot):
     assert editor.document.result.totals.entry_qps_peak == pytest.approx(base_peak * 10)
     assert _cell(results, "web", _column("Peak")) == units.format_qps(
         editor.document.result.components["web"].qps_peak)
-    assert "×10" in control.value.text()
+    assert control.value.text() == "10"
     assert "what-if" in results.summary.text()
     assert "breaks at" in control.breaking.text()
     assert editor.plan.component("python").name in control.breaking.text() or \
@@ -274,3 +274,38 @@ def test_show_your_work_lists_each_figure_once(results, editor):
         work.select_figure(name)
         workings.append(work.current_figure().text())
     assert len(workings) == len(set(workings))
+
+
+def test_whatif_takes_a_typed_multiplier_and_moves_the_slider_finely(editor, qtbot, type_text):
+    control = WhatIfControl(editor.document)
+    qtbot.addWidget(control)
+    control.show()
+    type_text(control.value, "x3.7")
+    assert editor.document.multiplier == pytest.approx(3.7)
+    assert STEPS[control.slider.value()] == pytest.approx(3.7)      # steps of 0.1 between x2 and x5
+    type_text(control.value, "150 %")
+    assert editor.document.multiplier == pytest.approx(1.5)
+    type_text(control.value, "lots")
+    assert editor.document.multiplier == pytest.approx(1.5) and "not a multiplier" in control.message
+    below_two = [s for s in STEPS if 1 <= s <= 2]
+    assert len(below_two) >= 20 and max(b - a for a, b in zip(below_two, below_two[1:])) <= 0.05 + 1e-9
+    control.slider.setValue(control.slider.value() + 1)            # one notch: x1.55
+    assert editor.document.multiplier == pytest.approx(1.55)
+    assert control.value.text() == "1.55"
+
+
+def test_breaking_point_reads_the_same_in_the_toolbar_summary_and_work_panel(results, editor):
+    from archplan.ui.whatif import breaking_text
+
+    control = WhatIfControl(editor.document)
+    for multiplier in (1.0, 2.0):
+        control.set_multiplier(multiplier)
+        editor.document.recompute_now()
+        text = breaking_text(editor.document)
+        bp = editor.document.result.breaking_point
+        assert control.breaking.text() == text
+        results.select_component(None)
+        assert text in results.work.heading.text()
+        assert units.format_count(bp.dau_at_target) in results.summary.text()
+        relative = units.format_count(bp.multiplier_at_target * editor.document.result.multiplier)
+        assert f"×{relative}" in results.summary.text() and f"×{relative}" in text
