@@ -91,6 +91,21 @@ class Editor(QObject):
         old = {c.id: (c.position.x, c.position.y) for c in self.plan.components if c.id in positions}
         self.move(old, positions, text)
 
+    def apply_layout(self, positions: dict[str, tuple[float, float]],
+                     bends: dict[str, list[tuple[float, float]]] | None = None, text: str = "Auto layout") -> None:
+        """New card positions and link bends as one undo step (automatic layout)."""
+        bends = {lid: points for lid, points in (bends or {}).items()
+                 if [(p.x, p.y) for p in self.plan.link(lid).waypoints] != list(points)}
+        old = {c.id: (c.position.x, c.position.y) for c in self.plan.components if c.id in positions}
+        moved = {k: v for k, v in positions.items() if old.get(k) != v}
+        if not moved and not bends:
+            return
+        with self._macro(text):
+            if moved:
+                self._push(cmd.MoveComponents(self.document, {k: old[k] for k in moved}, moved, text))
+            for lid, points in bends.items():
+                self._push(cmd.SetLinkFields(self.document, lid, {"waypoints": [{"x": x, "y": y} for x, y in points]}))
+
     def set_component(self, component_id: str, **changes: Any) -> None:
         """Change fields of a component; raises EditError (plan unchanged) if the result is invalid."""
         edit.update_component(self.plan, component_id, dry_run=True, **changes)  # a bad value never enters the stack

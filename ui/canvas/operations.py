@@ -207,14 +207,15 @@ class SceneOperations:
         return gid
 
     def auto_layout(self) -> None:
-        """Lay the whole plan out in layers, zones kept together, few crossings (one undo step)."""
-        from archplan.ui.canvas import layout
+        """Lay the whole plan out in layers with Graphviz: zones kept together, few crossings, long links
+        bent around the cards in their way (one undo step)."""
+        from archplan.ui.canvas import dot_layout
 
         plan = self.document.plan
         if not plan.components:
             return
-        positions = layout.plan_layout(plan, (style.CARD_W, style.CARD_H), style.GRID)
-        self.editor.set_positions(positions, "Auto layout")
+        positions, bends = dot_layout.plan_layout(plan, (style.CARD_W, style.CARD_H), style.GRID)
+        self.editor.apply_layout(positions, bends)
         self.fit_views()
 
     def _run(self, what: str, call: Callable[[], object]):
