@@ -97,6 +97,8 @@ def blank_plan() -> Plan:
     return Plan(name="Untitled plan")
 
 
+#: QSettings keys: the folder of the last export (and of the last export of each format, under it).
+EXPORT_DIR_KEY = "export/last_dir"
 #: QSettings key: reopen the last plan when Archplan starts without a file (Preferences, welcome).
 REOPEN_LAST_KEY = "start/reopen_last"
 
@@ -352,9 +354,28 @@ class FileOps:
         return True
 
     # ------------------------------------------------------------------ export
-    def _export_path(self, title: str, suffix: str, description: str) -> str | None:
-        base = Path(self.editor.path).with_suffix("") if self.editor.path \
-            else Path.home() / _slug(self.editor.plan.name)
+    def export_folder(self, fmt: str) -> Path:
+        """Where the save dialog of an export starts: the folder this format was last exported to, else
+        the plan's folder, else the last export's folder, else the last plan's, else the home folder."""
+        settings = self.window.settings
+        candidates = [settings.value(f"{EXPORT_DIR_KEY}/{fmt}")]
+        if self.editor.path:
+            candidates.append(str(Path(self.editor.path).parent))
+        candidates.append(settings.value(EXPORT_DIR_KEY))
+        candidates += [str(Path(p).parent) for p in self.recent.paths()[:1]]
+        for folder in candidates:
+            if isinstance(folder, str) and folder and Path(folder).is_dir():
+                return Path(folder)
+        return Path.home()
+
+    def _remember_export(self, fmt: str, path: str | os.PathLike[str]) -> None:
+        folder = str(Path(path).resolve().parent)
+        self.window.settings.setValue(f"{EXPORT_DIR_KEY}/{fmt}", folder)
+        self.window.settings.setValue(EXPORT_DIR_KEY, folder)
+
+    def _export_path(self, title: str, suffix: str, description: str, fmt: str) -> str | None:
+        name = Path(self.editor.path).stem if self.editor.path else _slug(self.editor.plan.name)
+        base = self.export_folder(fmt) / name
         path = self.window.ask_save_path(title, f"{description} (*{suffix});;All files (*)", f"{base}{suffix}")
         if path and not Path(path).suffix:
             path += suffix
@@ -372,7 +393,7 @@ class FileOps:
             self.window.warn("Export", f"The plan cannot be computed ({self.window.editor.document.result_error}); "
                                        "fix it before exporting.")
             return False
-        path = path or self._export_path(f"Export {description}", suffix, description)
+        path = path or self._export_path(f"Export {description}", suffix, description, fmt)
         if not path:
             return False
         try:
@@ -389,6 +410,7 @@ class FileOps:
         except Exception as exc:  # an exporter bug must not take the editor (and the user's plan) down
             self.window.warn("Export", f"The {fmt} export failed: {exc}")
             return False
+        self._remember_export(fmt, written)
         self.window.show_message(f"Exported {written}")
         return True
 
@@ -397,7 +419,7 @@ class FileOps:
         from archplan.ui.canvas.image import save_scene_image
 
         description = "PNG image" if suffix == ".png" else "SVG image"
-        path = path or self._export_path(f"Canvas as {suffix[1:].upper()}", suffix, description)
+        path = path or self._export_path(f"Canvas as {suffix[1:].upper()}", suffix, description, f"canvas{suffix}")
         if not path:
             return False
         try:
@@ -405,6 +427,7 @@ class FileOps:
         except (OSError, ValueError) as exc:
             self.window.warn("Export image", f"{path}: {exc}")
             return False
+        self._remember_export(f"canvas{suffix}", path)
         self.window.show_message(f"Canvas saved to {path}")
         return True
 

@@ -103,11 +103,13 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         for dock in DOCKS:
             self._add_dock(dock.name, dock.title, dock.area)
-        self.tabifyDockWidget(self.docks["inspector"], self.docks["review"])  # the design review (issue 15)
-        self.docks["inspector"].raise_()
+        for dock in DOCKS:
+            if dock.tab_with:
+                self.tabifyDockWidget(self.docks[dock.tab_with], self.docks[dock.name])
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+                            | QMainWindow.DockOption.GroupedDragging)
         frame = _Frame()
         frame.painted.connect(self.frame_painted)
         self.setCentralWidget(frame)
@@ -215,6 +217,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["results"]], [round(results * min(1.0, height / 1000))], Qt.Orientation.Vertical)
         for dock in DOCKS:
             self.docks[dock.name].setVisible(dock.shown)
+        for dock in DOCKS:
+            if dock.tab_with is None:
+                self.docks[dock.name].raise_()   # the main panel of each place is the tab in front
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
         if geometry is not None:

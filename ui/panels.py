@@ -35,6 +35,8 @@ class Dock:
     area: Area
     build: Callable[[Any, Editor], QWidget]
     shown: bool = True
+    #: Another dock this one shares its place with, as a tab (so a small screen keeps its canvas).
+    tab_with: str | None = None
 
 
 def _palette(window, editor: Editor) -> QWidget:
@@ -83,7 +85,7 @@ DOCKS: tuple[Dock, ...] = (
     Dock("palette", "Components", Area.LeftDockWidgetArea, _palette),
     Dock("inspector", "Inspector", Area.RightDockWidgetArea, _inspector),
     Dock("results", "Results", Area.BottomDockWidgetArea, _results),
-    Dock("review", "Review", Area.RightDockWidgetArea, _review),
-    Dock("notes", "Plan notes", Area.RightDockWidgetArea, _notes, shown=False),
-    Dock("history", "Undo history", Area.RightDockWidgetArea, _history, shown=False),
+    Dock("review", "Review", Area.RightDockWidgetArea, _review, tab_with="inspector"),  # issue 15
+    Dock("notes", "Plan notes", Area.RightDockWidgetArea, _notes, tab_with="inspector"),
+    Dock("history", "Undo history", Area.RightDockWidgetArea, _history, shown=False, tab_with="inspector"),
 )

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QMenu,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from archplan.planner import units
+from archplan.planner.summary import COLUMNS, COMPACT
 from archplan.ui import theme
 from archplan.ui.budgets import budgets_html
 from archplan.ui.document import Document
@@ -96,7 +98,7 @@ class ResultsPanel(QWidget):
     #: The user chose a finding: select these components on the canvas.
     select_requested = Signal(list)
 
-    HEADER_KEY = "results/header"
+    HEADER_KEY = "results/header/v3"   # v3: planner.summary's columns; the CLI's subset shown at first
     #: Rows whose text the column fitting measures (besides the header).
     FIT_ROWS = 200
 
@@ -161,7 +163,10 @@ class ResultsPanel(QWidget):
         self._refit.timeout.connect(lambda: self.fit_columns(grow_only=True))
         self._save_header = QTimer(self, singleShot=True, interval=400)
         self._save_header.timeout.connect(self.save_header)
-        self._restore_header()
+        if not self._restore_header():
+            self._show_compact()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         header.sectionResized.connect(self._on_section_resized)
         header.sortIndicatorChanged.connect(lambda *_: self._save_header.start())
         header.sectionMoved.connect(lambda *_: self._save_header.start())
@@ -171,11 +176,42 @@ class ResultsPanel(QWidget):
         self.refresh()
 
     # ------------------------------------------------------------------ column memory
-    def _restore_header(self) -> None:
+    def _restore_header(self) -> bool:
         state = self.settings.value(self.HEADER_KEY) if self.settings is not None else None
         if state is not None and self.table.horizontalHeader().restoreState(state):
             self._user_sized = set(range(self.model.columnCount()))
             self._sized = True
+            return True
+        return False
+
+    def _show_compact(self) -> None:
+        """At first only the CLI's columns (planner.COMPACT): availability and cost show without
+        scrolling on a 1366-pixel screen; the traffic split and bandwidths come back from the header's menu."""
+        shown = {c.key for c in COMPACT}
+        for i, c in enumerate(COLUMNS):
+            self.table.setColumnHidden(2 + i, c.key not in shown)
+
+    def _column_menu(self, pos) -> None:
+        """The header's context menu: show or hide each figure column (remembered with the header)."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for i, c in enumerate(COLUMNS):
+            column = 2 + i
+            action = menu.addAction(c.header)
+            action.setToolTip(c.tooltip)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda on, column=column: self.set_column_shown(column, on))
+        menu.addSeparator()
+        menu.addAction("Show the CLI's columns", lambda: (self._show_compact(), self._save_header.start()))
+        menu.popup(header.mapToGlobal(pos))
+        self.column_menu = menu
+
+    def set_column_shown(self, column: int, shown: bool) -> None:
+        self.table.setColumnHidden(column, not shown)
+        if shown and self.table.columnWidth(column) < 20:
+            self.table.resizeColumnToContents(column)
+        self._save_header.start()
 
     def save_header(self) -> None:
         if self.settings is not None:
