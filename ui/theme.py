@@ -113,11 +113,17 @@ def apply_preference(settings: QSettings) -> Theme:
     return apply(wants_dark(preference(settings)))
 
 
+_followed: list[QSettings] = []   # the settings whose preference a change of the desktop's scheme applies
+
+
 def follow_system(settings: QSettings) -> None:
     """Re-apply the preference whenever the desktop switches between light and dark."""
     hints = QGuiApplication.styleHints()
-    if hints is not None:
-        hints.colorSchemeChanged.connect(lambda _scheme: apply_preference(settings))
+    if hints is None:
+        return
+    if not _followed:
+        hints.colorSchemeChanged.connect(lambda _scheme: apply_preference(_followed[0]))
+    _followed[:] = [settings]
 
 
 def error_style() -> str:
