@@ -130,7 +130,7 @@ def test_an_unsaved_plan_exports_where_the_last_export_went(window, tmp_path):
     asked = []
     window._ask_save_path = lambda title, file_filter, suggested: asked.append(suggested) or None
     window.files.export("csv")
-    assert Path(asked[0]).parent == out and Path.home() not in Path(asked[0]).parents or \
+    assert (Path(asked[0]).parent == out and Path.home() not in Path(asked[0]).parents) or \
         Path(asked[0]).parent == out
 
 
