@@ -20,41 +20,17 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from archplan.ui import theme
-from archplan.ui.canvas.clipboard import release_clipboard
-from archplan.ui.settings import APPLICATION, ORGANISATION, app_settings
+from archplan.ui.qt_imports import quicker_pyside_import_check  # first: every later import is cheaper
+
+quicker_pyside_import_check()
+
+from archplan.ui import theme  # noqa: E402
+from archplan.ui.canvas.clipboard import release_clipboard  # noqa: E402
+from archplan.ui.settings import APPLICATION, ORGANISATION, app_settings  # noqa: E402
 
 SMOKE_MS = 1_000
 #: The plan is read once the window's frame has been painted, or after this long if it never is.
 FRAME_WAIT_MS = 400
-
-
-def quicker_pyside_import_check() -> bool:
-    """Make PySide6's check of every module imported after it cheaper; True if it was replaced.
-
-    PySide6 looks for the text "PySide6" in the source of each newly imported module (to decide whether
-    its `__feature__` switches apply there), through inspect.getsource, which tokenises the file: with
-    numpy, networkx and pydantic loaded after Qt, that was about a quarter of the start-up. The same
-    question is answered here by reading the module's file once; modules without a .py file go to
-    PySide6's own check. Nothing happens if this PySide6 has no such check."""
-    feature = sys.modules.get("shibokensupport.feature")
-    original = getattr(feature, "_mod_uses_pyside", None)
-    if original is None or getattr(original, "archplan", False):
-        return False
-
-    def mentions_pyside(module) -> bool:
-        path = getattr(module, "__file__", None)
-        if isinstance(path, str) and path.endswith(".py"):
-            try:
-                with open(path, "rb") as source:
-                    return b"PySide6" in source.read()
-            except OSError:
-                pass
-        return original(module)
-
-    mentions_pyside.archplan = True
-    feature._mod_uses_pyside = mentions_pyside
-    return True
 
 
 def configure(app: QApplication) -> None:
@@ -83,7 +59,6 @@ def run(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     smoke = "--smoke" in argv
     paths = [a for a in argv if not a.startswith("-")]
-    quicker_pyside_import_check()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "archplan"])
     configure(app)
 

@@ -116,6 +116,18 @@ class SceneGeometry:
             if self.routed is not None:
                 self.routed(lid)
 
+    def route_new(self, item) -> None:
+        """Route a link item just made (the common case of a plan being built, kept lean: 10,000s)."""
+        link = item.link
+        source, target = self.end_box(link.source), self.end_box(link.target)
+        if source is None or target is None:
+            item.place(None)
+        elif not link.waypoints and link.route == "straight" and not item.offset:
+            line = arrows.straight_line(source, target)
+            item.place(None if line is None else list(line))
+        else:
+            item.update_geometry(source, target)
+
     def show_bends(self, lid: str, bends: list[QPointF] | None) -> None:
         """Draw a link through these bends while they are dragged (None: its own bends again)."""
         if bends is None:

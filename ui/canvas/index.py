@@ -59,10 +59,15 @@ class SceneIndex:
         return (a, b) if a <= b else (b, a)
 
     def add_link(self, item: LinkItem) -> None:
-        self.links[item.link_id] = item
-        self._ends[item.link.source].add(item.link_id)
-        self._ends[item.link.target].add(item.link_id)
-        self._pairs[self._pair(item.link.source, item.link.target)].add(item.link_id)
+        lid, source, target = item.link_id, item.link.source, item.link.target
+        self.links[lid] = item
+        self._ends[source].add(lid)
+        self._ends[target].add(lid)
+        self._pairs[(source, target) if source <= target else (target, source)].add(lid)
+
+    def shared_pairs(self) -> list[tuple[str, str]]:
+        """End pairs joined by more than one link (they may run both ways and be drawn apart)."""
+        return [pair for pair, lids in self._pairs.items() if len(lids) > 1]
 
     def remove_link(self, lid: str) -> LinkItem | None:
         item = self.links.pop(lid, None)

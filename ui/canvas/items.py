@@ -243,7 +243,10 @@ def link_label(link: Link) -> str:
 class LinkCanvas(Protocol):
     """Where a link's drawing lives when it does not paint itself (the scene's LinkLayer)."""
 
-    def redraw(self, rect: QRectF) -> None: ...
+    def changed(self, item: LinkItem, before: list[tuple[float, float]] | None,
+                before_label: tuple[float, float, float, float] | None) -> None: ...
+
+    def restyled(self, item: LinkItem) -> None: ...
 
 
 class LinkItem(QGraphicsRectItem):
@@ -257,8 +260,7 @@ class LinkItem(QGraphicsRectItem):
     never on screen."""
 
     def __init__(self, link: Link, layer: LinkCanvas | None = None):
-        super().__init__()
-        self.setPen(_NO_PEN)                  # bounds kept by Qt (see ComponentItem); nothing drawn by Qt
+        super().__init__()                    # bounds kept by Qt (see ComponentItem); nothing drawn by Qt
         self.link_id = link.id
         self.link = link
         self.label = link_label(link)
@@ -267,6 +269,8 @@ class LinkItem(QGraphicsRectItem):
         self._points: list[tuple[float, float]] | None = None
         self._shape: arrows.LinkShape | None = None
         self._bounds = QRectF()
+        self._label_rect = QRectF()
+        self._shown = True                  # isVisible(), kept here (a C++ call per link otherwise)
         self.layer = layer
         # extended style option: paint gets the exposed rectangle, to stroke only the visible shaft
         self.setFlags(_LINK_FLAGS if layer is None else _LAYER_LINK_FLAGS)
@@ -276,12 +280,11 @@ class LinkItem(QGraphicsRectItem):
         self.link = link
         label = link_label(link)
         if label != self.label or link.kind != self._kind:
-            old = QRectF(self._bounds)
+            before_label = self.label_box()
             self.label = label
             self._kind = link.kind
             self._reshape()
-            self._redraw(old)
-            self._redraw(self._bounds)
+            self._changed(self._points, before_label)
 
     @property
     def line(self) -> QLineF | None:
@@ -317,42 +320,73 @@ class LinkItem(QGraphicsRectItem):
             points = arrows.route_xy(source, target, bends, self.link.route == "orthogonal", self.offset)
         if points == self._points:
             return
-        old = self._bounds
+        before, before_label = self._points, self.label_box()
         self._points = points
         self._reshape()
         visible = points is not None
-        if self.isVisible() != visible:
+        if self._shown != visible:
+            self._shown = visible
             self.setVisible(visible)
-        self._redraw(old)
-        self._redraw(self._bounds)
+        self._changed(before, before_label)
+
+    def place(self, points: list[tuple[float, float]] | None) -> None:
+        """Set the route of a link not shown yet (a plan being built: no old drawing to redraw)."""
+        self._points = points
+        self._reshape()
+        if points is None:
+            self._shown = False
+            self.setVisible(False)
+        elif self.layer is not None:
+            self.layer.changed(self, None, None)
+
+    def route(self) -> list[tuple[float, float]]:
+        """The drawn polyline as (x, y) pairs (empty when not drawn)."""
+        return self._points or []
+
+    def label_box(self) -> tuple[float, float, float, float] | None:
+        """The label's rectangle as (left, top, right, bottom), or None without a label or route."""
+        if not self.label or not self._points:
+            return None
+        rect = self._label_rect
+        return (rect.left(), rect.top(), rect.right(), rect.bottom())
 
     def _reshape(self) -> None:
         """The arrow's bounds after its ends moved or its label changed (its drawing is built later)."""
         self._shape = None
-        if not self._points:
+        points = self._points
+        if not points:
             self._bounds = QRectF()
             self.setRect(self._bounds)
             return
         pad = arrows.ARROW + 3
-        xs = [p[0] for p in self._points]
-        ys = [p[1] for p in self._points]
-        rect = QRectF(min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad)
+        if len(points) == 2:   # most links: no list, no min() over it
+            (x1, y1), (x2, y2) = points
+            left, right = (x1, x2) if x1 <= x2 else (x2, x1)
+            top, bottom = (y1, y2) if y1 <= y2 else (y2, y1)
+        else:
+            xs = [p[0] for p in points]
+            ys = [p[1] for p in points]
+            left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
+        rect = QRectF(left - pad, top - pad, right - left + 2 * pad, bottom - top + 2 * pad)
         if self.label:
-            label = arrows.label_rect(arrows.point_at(self.points, 0.5), self.label)
-            rect = rect.united(label.adjusted(-2, -2, 2, 2))
+            self._label_rect = arrows.label_rect(arrows.point_at(self.points, 0.5), self.label)
+            rect = rect.united(self._label_rect.adjusted(-2, -2, 2, 2))
         self._bounds = rect
         self.setRect(rect)
 
-    def _redraw(self, rect: QRectF) -> None:
-        """The drawing inside `rect` (scene coordinates) changed."""
+    def _changed(self, before, before_label) -> None:
+        """The drawing changed (route, label, kind): the layer redraws where it was and where it is."""
         if self.layer is not None:
-            self.layer.redraw(rect)
+            self.layer.changed(self, before, before_label)
         else:
             self.update()
 
     def redraw(self) -> None:
         """Draw this link again where it is (its selection changed)."""
-        self._redraw(self._bounds)
+        if self.layer is not None:
+            self.layer.restyled(self)
+        else:
+            self.update()
 
     def path(self) -> QPainterPath:
         path = QPainterPath()

@@ -193,7 +193,7 @@ class CanvasScene(SceneOperations, QGraphicsScene):
         finally:
             self._selecting = False
         self._selected_links.clear()
-        self._link_layer = LinkLayer(self._index.links)
+        self._link_layer = LinkLayer()
         self.addItem(self._link_layer)
         plan = self.document.plan
         with self.batched(), self._link_layer.held():
@@ -202,7 +202,9 @@ class CanvasScene(SceneOperations, QGraphicsScene):
             for component in plan.components:
                 self._add_component_item(component)
             for link in plan.links:
-                self._add_link_item(link)
+                self._add_link_item(link, building=True)
+            for a, b in self._index.shared_pairs():   # opposite links drawn apart: checked once, after
+                self._geometry.update_pair_offsets(a, b)
             self._geometry.fit_all_groups_later()
         self.refresh_badges()
         self.selection_ids_changed.emit()
@@ -213,12 +215,15 @@ class CanvasScene(SceneOperations, QGraphicsScene):
         self.addItem(item)
         return item
 
-    def _add_link_item(self, link) -> LinkItem:
+    def _add_link_item(self, link, building: bool = False) -> LinkItem:
         item = LinkItem(link, self._link_layer)
         self._index.add_link(item)
-        self._geometry.update_pair_offsets(link.source, link.target)
-        self._geometry.route(link.id)   # routed before it joins the scene: no index update to pay for
-        self.addItem(item)
+        if building:    # the plan is being built: pairs drawn apart are sorted out once at the end
+            self._geometry.route_new(item)
+        else:
+            self._geometry.update_pair_offsets(link.source, link.target)
+            self._geometry.route(link.id)
+        self.addItem(item)  # routed before it joins the scene: no index update to pay for
         return item
 
     def _add_group_item(self, group) -> GroupItem:
@@ -276,7 +281,7 @@ class CanvasScene(SceneOperations, QGraphicsScene):
             self._hide_handles()
         self._selected_links.discard(lid)
         self.removeItem(item)
-        self._link_layer.redraw(item.boundingRect())
+        self._link_layer.removed(item)
         self._geometry.update_pair_offsets(item.link.source, item.link.target)
 
     def _on_link_changed(self, lid: str) -> None:
