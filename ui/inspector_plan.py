@@ -150,7 +150,7 @@ class PlanPage(QWidget):
 
 
 def estimate_html(traffic: TrafficProfile) -> str:
-    """'≈ 231 writes/s and 23.1K reads/s on average, peak 463 / 46.3K; 100 GB a day, 183 TB over 5 y'."""
+    """'≈ 231 writes/s and 23.1K reads/s on average, 463 and 46.3K at peak. Stored: 100 GB a day, ...'."""
     muted = theme.current().muted
     try:
         figures = interview.back_of_envelope(traffic)
@@ -163,7 +163,7 @@ def estimate_html(traffic: TrafficProfile) -> str:
 
     qps = units.format_count
     return (f"<span style='color:{muted}'>≈ {qps(value('write_qps'))} writes/s and {qps(value('read_qps'))} reads/s "
-            f"on average; at peak {qps(value('peak_write_qps'))} / {qps(value('peak_read_qps'))}. Stored: "
+            f"on average, {qps(value('peak_write_qps'))} and {qps(value('peak_read_qps'))} at peak. Stored: "
             f"{units.format_size(value('storage_per_day'))} a day, "
             f"{units.format_size(value('storage_total_replicated'))} over "
             f"{units.format_duration(traffic.retention)} with every copy.</span>")

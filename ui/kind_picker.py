@@ -76,6 +76,9 @@ class KindField(_Field):
                 item.setToolTip(f"{kind.label} ({kind.id})\n{kind.description}")
                 self.model.appendRow(item)
         self.combo.setModel(self.model)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setMinimumContentsLength(12)   # a narrow inspector; the list itself is as wide as it needs
+        self.combo.view().setMinimumWidth(self.combo.view().sizeHintForColumn(0) + 32)
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setMaxVisibleItems(20)

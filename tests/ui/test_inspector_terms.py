@@ -165,3 +165,12 @@ def test_pages_are_built_when_first_shown(qtbot, editor):
     assert set(widget._pages) == {"plan"}
     widget.show_selection(["redis"])
     assert set(widget._pages) == {"plan", "component"}
+
+
+def test_every_page_fits_a_narrow_dock(inspector, editor):
+    """On a 1366x768 screen the inspector dock is ~300 px wide: no page may need more (nothing is cut)."""
+    inspector.show_selection([editor.plan.components[2].id])
+    inspector.show_selection([editor.plan.links[0].id])
+    inspector.show_selection([])
+    for name in ("plan", "component", "link"):
+        assert inspector._page(name).minimumSizeHint().width() <= 320, name
