@@ -146,9 +146,9 @@ class ResultsPanel(QWidget):
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(self.table)
         self.split.addWidget(self.tabs)
-        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(0, 5)
         self.split.setStretchFactor(1, 2)
-        self.split.setSizes([900, 520])
+        self.split.setSizes([1000, 420])   # at 1366 px the table shows availability and cost
         self.split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 4)
@@ -188,8 +188,12 @@ class ResultsPanel(QWidget):
         """At first only the CLI's columns (planner.COMPACT): availability and cost show without
         scrolling on a 1366-pixel screen; the traffic split and bandwidths come back from the header's menu."""
         shown = {c.key for c in COMPACT}
-        for i, c in enumerate(COLUMNS):
-            self.table.setColumnHidden(2 + i, c.key not in shown)
+        self._fitting = True   # showing or hiding resizes sections: not the user's resizing
+        try:
+            for i, c in enumerate(COLUMNS):
+                self.table.setColumnHidden(2 + i, c.key not in shown)
+        finally:
+            self._fitting = False
 
     def _column_menu(self, pos) -> None:
         """The header's context menu: show or hide each figure column (remembered with the header)."""
@@ -208,9 +212,13 @@ class ResultsPanel(QWidget):
         self.column_menu = menu
 
     def set_column_shown(self, column: int, shown: bool) -> None:
-        self.table.setColumnHidden(column, not shown)
+        self._fitting = True
+        try:
+            self.table.setColumnHidden(column, not shown)
+        finally:
+            self._fitting = False
         if shown and self.table.columnWidth(column) < 20:
-            self.table.resizeColumnToContents(column)
+            self.fit_columns()
         self._save_header.start()
 
     def save_header(self) -> None:

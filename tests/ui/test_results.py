@@ -219,7 +219,7 @@ def test_findings_list_is_kept_while_the_findings_stay_the_same(results, editor)
 
 
 def test_columns_widen_for_grown_numbers_once_edits_pause(results, editor, qtbot):
-    column = _column("R / W")
+    column = _column("Peak")
     before = results.table.columnWidth(column)
     editor.document.set_multiplier(10_000.0)
     editor.document.recompute_now()
@@ -231,6 +231,8 @@ def test_numbers_are_never_cut_and_names_are_capped(results, editor):
     metrics = results.table.fontMetrics()
     model = results.model
     for column in range(2, model.columnCount()):
+        if results.table.isColumnHidden(column):
+            continue
         widest = max(metrics.horizontalAdvance(model.data(model.index(row, column)) or "")
                      for row in range(model.rowCount()))
         assert results.table.columnWidth(column) >= widest, HEADERS[column]
@@ -260,6 +262,31 @@ def test_column_widths_and_sort_are_remembered_and_never_refitted(qtbot, editor,
     costs = [editor.document.result.components[again.model.component_id(r)].monthly_cost
              for r in range(again.model.rowCount())]
     assert costs == sorted(costs, reverse=True)
+
+
+def test_cli_columns_show_at_first_and_the_header_menu_shows_the_others(qtbot, editor, tmp_path):
+    """Availability and cost need no scrolling: the traffic split and bandwidths are hidden until asked
+    for in the header's context menu, and the choice is remembered."""
+    from PySide6.QtCore import QPoint, QSettings
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    panel = ResultsPanel(editor.document, settings=settings)
+    qtbot.addWidget(panel)
+    hidden = {HEADERS[c] for c in range(panel.model.columnCount()) if panel.table.isColumnHidden(c)}
+    assert hidden == {"R / W", "In", "Out"}
+    header = panel.table.horizontalHeader()
+    header.customContextMenuRequested.emit(QPoint(5, 5))
+    entry = next(a for a in panel.column_menu.actions() if a.text() == "R / W")
+    assert not entry.isChecked()
+    entry.trigger()
+    assert not panel.table.isColumnHidden(_column("R / W")) and panel.table.columnWidth(_column("R / W")) > 20
+    next(a for a in panel.column_menu.actions() if a.text() == "Cost/mo").trigger()   # hides cost
+    assert panel.table.isColumnHidden(_column("Cost/mo"))
+    panel.column_menu.close()
+    panel.save_header()
+    again = ResultsPanel(editor.document, settings=settings)
+    qtbot.addWidget(again)
+    assert not again.table.isColumnHidden(_column("R / W")) and again.table.isColumnHidden(_column("Cost/mo"))
 
 
 def test_show_your_work_lists_each_figure_once(results, editor):
