@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoStack
 from archplan.planner import edit
 from archplan.planner.model import Component, Group, Link, Plan, link_classes, new_id
 from archplan.ui import commands as cmd
+from archplan.ui import heap
 from archplan.ui.document import Document
 
 
@@ -309,7 +310,8 @@ class Editor(QObject):
     def load(self, plan: Plan, path: str | None = None) -> None:
         """Replace the plan (new / open / recover): the undo history starts afresh."""
         self.undo_stack.clear()
-        self.document.set_plan(plan)
+        with heap.building():     # the new plan's canvas and panels (ui/heap.py)
+            self.document.set_plan(plan)
         self.path = path
         self.undo_stack.setClean()
         self.state_changed.emit()

@@ -167,7 +167,8 @@ class FileOps:
     def start_plan(self, paths: list[str]) -> tuple[Plan, str | None, str | None]:
         """The plan Archplan starts on: the file given, else the last plan when the preference says so,
         else the default plan. Returns (plan, its resolved path or None, a problem to report or None)."""
-        from archplan.planner.io import PlanFileError, load_plan
+        from archplan.planner.io import PlanFileError
+        from archplan.ui.heap import read_plan
 
         explicit = bool(paths)
         recent = self.recent.paths()
@@ -175,7 +176,7 @@ class FileOps:
         problem = None
         if candidate is not None:
             try:
-                plan = load_plan(candidate)
+                plan = read_plan(candidate)
             except PlanFileError as exc:
                 problem = str(exc) if explicit else f"Cannot reopen the last plan: {exc}"
             else:
@@ -214,10 +215,11 @@ class FileOps:
             path = self.window.ask_open_path(start)
             if not path:
                 return False
-        from archplan.planner.io import PlanFileError, load_plan
+        from archplan.planner.io import PlanFileError
+        from archplan.ui.heap import read_plan
 
         try:
-            plan = load_plan(path)
+            plan = read_plan(path)
         except PlanFileError as exc:
             self.window.warn("Cannot open plan", str(exc))
             return False

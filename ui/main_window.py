@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from archplan.ui import theme
+from archplan.ui import heap, theme
 from archplan.ui.actions import build_actions, build_menus, build_toolbar, update_selection_actions
 from archplan.ui.app_icons import app_icon
 from archplan.ui.files import FileOps
@@ -146,23 +146,24 @@ class MainWindow(QMainWindow):
         from archplan.ui.files import default_plan
         from archplan.ui.whatif import WhatIfControl
 
-        self.editor = editor = editor if editor is not None else Editor(default_plan())
-        directory, interval = self._autosave_args
-        self.autosave = Autosave(editor, directory, interval, parent=self)
-        self.autosave.failed.connect(lambda message: self.show_message(message, 10_000))
-        self.scene = CanvasScene(editor, self)
-        self.destroyed.connect(self.scene.detach)  # the editor may outlive the window
-        self.view = CanvasView(self.scene)
-        self.setCentralWidget(self.view)
-        for dock in DOCKS:
-            self.docks[dock.name].setWidget(dock.build(self, editor))
-        self.whatif = WhatIfControl(editor.document)
-        self.toolbar.addWidget(self.whatif)
-        self._connect()
-        self._restore_canvas_settings()
-        self.update_title()
-        self.update_status()
-        self._on_selection_changed()
+        with heap.building():   # millions of objects for a large plan: no collector passes meanwhile
+            self.editor = editor = editor if editor is not None else Editor(default_plan())
+            directory, interval = self._autosave_args
+            self.autosave = Autosave(editor, directory, interval, parent=self)
+            self.autosave.failed.connect(lambda message: self.show_message(message, 10_000))
+            self.scene = CanvasScene(editor, self)
+            self.destroyed.connect(self.scene.detach)  # the editor may outlive the window
+            self.view = CanvasView(self.scene)
+            self.setCentralWidget(self.view)
+            for dock in DOCKS:
+                self.docks[dock.name].setWidget(dock.build(self, editor))
+            self.whatif = WhatIfControl(editor.document)
+            self.toolbar.addWidget(self.whatif)
+            self._connect()
+            self._restore_canvas_settings()
+            self.update_title()
+            self.update_status()
+            self._on_selection_changed()
         self.attached.emit()
 
     def _build_status_bar(self) -> None:
