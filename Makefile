@@ -29,4 +29,4 @@ bench: setup
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest benchmarks --benchmark-only $(ARGS)
 
 screenshots: setup
-	@xvfb-run -a -s "-screen 0 1600x1000x24" $(VENV)/bin/python scripts/screenshots.py
+	@xvfb-run -a -s "-screen 0 1920x1080x24" $(VENV)/bin/python scripts/screenshots.py

@@ -18,13 +18,16 @@ The public Python API is re-exported here, imported on first use so that ``impor
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
 from typing import Any
 
-try:
-    __version__ = _metadata.version("archplan")
-except _metadata.PackageNotFoundError:  # a source tree run without installing
-    __version__ = "0+unknown"
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("archplan")
+    except metadata.PackageNotFoundError:  # a source tree run without installing
+        return "0+unknown"
 
 #: Public API name -> module that defines it.
 _API = {
@@ -42,6 +45,9 @@ __all__ = sorted(_API) + ["__version__"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # importlib.metadata costs ~40 ms: only --version and the About box ask
+        globals()[name] = value = _version()
+        return value
     module = _API.get(name)
     if module is None:
         raise AttributeError(f"module 'archplan' has no attribute {name!r}")

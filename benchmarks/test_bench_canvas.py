@@ -1,17 +1,20 @@
-"""Canvas performance on a synthetic 1,000-component plan (pytest-benchmark).
+"""Canvas performance on a synthetic 1,000-component plan, as ratios against a bare QGraphicsView
+showing the same cards and links with plain Qt items (benchmarks/baseline.py), measured in the same run.
 
-Targets: opening (scene + view) and painting the plan once < 1 s; one edit -> recompute -> repaint
-cycle < 50 ms, of which the canvas's share (everything but compute) < 25 ms. The cycle is measured
-three ways:
-- whole, with a full viewport repaint into an image (the engine's compute included);
-- the canvas's share alone (the scene's handling of the edit and of a new result, plus the full
-  viewport repaint), because compute is the engine's budget, not the canvas's;
-- as the application runs it: the edit, the recompute, then the event loop repaints only what changed.
-The viewport shows ~40 cards and ~580 long links crossing it (a dense stress case). Canvas targets
-are asserted on the fastest round: other processes on a shared machine only ever add time, so the
-minimum is the stable estimate of the work itself; the report shows mean and median beside it.
+Why ratios: absolute times do not carry between machines, nor between a quiet machine and one shared
+by several people. Both sides are timed in one process, the baseline just before, and the fastest round
+of each is compared (other processes only ever add time). Targets (issue 13, GUI side) and what the
+ratios were on the 2-core development machine:
 
-Run: .venv/bin/python -m pytest benchmarks/test_bench_canvas.py -q
+- opening (scene + view) and painting 1,000 components: < 1 s; ratio to the bare canvas's open and
+  paint (measured ~5.5);
+- one edit -> recompute -> repaint cycle at 1,000 components: < 50 ms (the engine's compute included),
+  as a ratio to a full repaint of the bare canvas (measured ~1.0);
+- the canvas's own share (the edit's signals, badges for a new result, the repaint): one frame (16 ms),
+  as a ratio to the same repaint (measured ~0.2).
+The viewport shows ~40 cards and ~580 long links crossing it (a dense stress case).
+
+Run: .venv/bin/python -m pytest benchmarks/test_bench_canvas.py --benchmark-only
 """
 
 from __future__ import annotations
@@ -21,17 +24,21 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import itertools
+import time
 
 import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from archplan.planner.model import Component, Link, Plan, Position
+from benchmarks.baseline import bare_canvas, paint
 
 TIERS = (("client.web", 0.05), ("lb.nginx", 0.10), ("service.go", 0.45), ("cache.redis", 0.20),
          ("db.postgres", 0.20))
-OPEN_TARGET_S = 1.0
-CYCLE_TARGET_S = 0.050
-CANVAS_TARGET_S = 0.025
+#: Limits: the issue's target over the baseline as measured on the development machine (bare open and
+#: paint ~70 ms, a full bare repaint of this dense view ~22 ms), so the proportion holds elsewhere.
+OPEN_RATIO = 12.0      # open and paint 1,000 components: 1 s
+CYCLE_RATIO = 2.2      # one edit -> recompute -> repaint cycle: 50 ms (the engine's compute included)
+CANVAS_RATIO = 0.7     # the canvas's share of a cycle: one frame, 16 ms
 
 
 def synthetic_plan(n: int = 1000) -> Plan:
@@ -56,11 +63,18 @@ def synthetic_plan(n: int = 1000) -> Plan:
     return Plan(name=f"Synthetic {n}", components=components, links=links)
 
 
+def fastest(run, rounds: int = 5) -> float:
+    """The fastest of `rounds` timings of run() (seconds)."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def paint_viewport(view) -> QImage:
-    image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(QColor("white"))
-    view.viewport().render(image)
-    return image
+    return paint(view)
 
 
 def paint_everything(scene, view) -> QImage:
@@ -72,6 +86,13 @@ def paint_everything(scene, view) -> QImage:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scene.render(painter, source=rect)
     return image
+
+
+def record(benchmark, baseline: float, limit: float) -> float:
+    """Note the baseline and the ratio of the fastest round to it in the report; returns the ratio."""
+    ratio = benchmark.stats.stats.min / baseline
+    benchmark.extra_info.update(baseline_s=round(baseline, 5), ratio=round(ratio, 2), ratio_limit=limit)
+    return ratio
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +116,22 @@ def editors(qapp):
         editor.undo_stack.setClean()
 
 
+def bare_open_and_paint(plan: Plan) -> float:
+    kept = []
+
+    def run():
+        scene, view = bare_canvas(plan)
+        view.centerOn(scene.itemsBoundingRect().center())
+        paint(view)
+        kept.append((scene, view))
+    return fastest(run, 3)
+
+
 def test_open_and_paint_1000_components(benchmark, qapp, big_plan, editors):
     """Scene + view for 1,000 components (plan already computed), then one full paint of every card."""
     from archplan.ui.canvas import CanvasScene, CanvasView
 
+    baseline = bare_open_and_paint(big_plan)
     editor = editors(big_plan)
     keep = []
 
@@ -116,7 +149,7 @@ def test_open_and_paint_1000_components(benchmark, qapp, big_plan, editors):
     assert len(scene.component_items()) == 1000 and not image.isNull()
     for old_scene, _view in keep:
         old_scene.detach()
-    assert benchmark.stats.stats.min < OPEN_TARGET_S
+    assert record(benchmark, baseline, OPEN_RATIO) < OPEN_RATIO
 
 
 @pytest.fixture
@@ -129,28 +162,38 @@ def big_canvas(qapp, big_plan, editors):
     view.resize(1400, 900)
     view.show()
     view.zoom_reset()
-    view.centerOn(scene.component_item("service-100").pos())
+    view.centerOn(scene.component_item("service-100").centre())
     paint_viewport(view)
     yield editor, scene, view
     scene.detach()
 
 
-def test_edit_recompute_repaint_cycle(benchmark, big_canvas):
-    """Rename a visible service, recompute, repaint the viewport (engine compute included)."""
+@pytest.fixture(scope="module")
+def bare_repaint(qapp, big_plan) -> float:
+    """A full repaint of the bare canvas's viewport at 100 %, centred where the canvas benchmarks look."""
+    _scene, view = bare_canvas(big_plan)
+    view.show()
+    view.centerOn(3 * 280.0 - 280.0, 100 * 120.0)
+    return fastest(lambda: paint(view), 10)
+
+
+def test_edit_recompute_repaint_cycle(benchmark, big_canvas, bare_repaint):
+    """Change a visible service's count, recompute, repaint the viewport (engine compute included)."""
     editor, scene, view = big_canvas
-    names = iter(range(1_000_000))
+    counts = itertools.cycle((3, 4))
 
     def cycle():
-        editor.set_component("service-100", name=f"svc {next(names)}")
+        editor.set_component("service-100", instances=next(counts))
         editor.document.recompute_now()
         return paint_viewport(view)
 
     benchmark.pedantic(cycle, rounds=15, iterations=1, warmup_rounds=2)
-    assert scene.component_item("service-100").component.name.startswith("svc ")
-    assert benchmark.stats.stats.min < CYCLE_TARGET_S
+    assert scene.component_item("service-100").badge.count_text in ("x3", "x4")
+    benchmark.extra_info["cycle_ms"] = round(benchmark.stats.stats.min * 1000, 2)
+    assert record(benchmark, bare_repaint, CYCLE_RATIO) < CYCLE_RATIO
 
 
-def test_canvas_share_of_the_cycle(benchmark, big_canvas):
+def test_canvas_share_of_the_cycle(benchmark, big_canvas, bare_repaint):
     """The canvas's part of a cycle: the edit's signals, badges refreshed for a new result, repaint."""
     editor, _scene, view = big_canvas
     names = iter(range(1_000_000))
@@ -162,20 +205,21 @@ def test_canvas_share_of_the_cycle(benchmark, big_canvas):
         return paint_viewport(view)
 
     benchmark.pedantic(cycle, rounds=30, iterations=1, warmup_rounds=2)
-    assert benchmark.stats.stats.min < CANVAS_TARGET_S
+    benchmark.extra_info["canvas_ms"] = round(benchmark.stats.stats.min * 1000, 2)
+    assert record(benchmark, bare_repaint, CANVAS_RATIO) < CANVAS_RATIO
 
 
-def test_edit_cycle_as_the_application_runs_it(benchmark, qapp, big_canvas):
-    """Rename, recompute, and let the event loop repaint the dirty region (engine compute included)."""
+def test_edit_cycle_as_the_application_runs_it(benchmark, qapp, big_canvas, bare_repaint):
+    """Change a count, recompute, and let the event loop repaint the dirty region (compute included)."""
     editor, scene, _view = big_canvas
-    names = iter(range(1_000_000))
+    counts = itertools.cycle((3, 4))
     qapp.processEvents()
 
     def cycle():
-        editor.set_component("service-100", name=f"svc {next(names)}")
+        editor.set_component("service-100", instances=next(counts))
         editor.document.recompute_now()
         qapp.processEvents()
 
     benchmark.pedantic(cycle, rounds=15, iterations=1, warmup_rounds=2)
-    assert scene.component_item("service-100").component.name.startswith("svc ")
-    assert benchmark.stats.stats.min < CYCLE_TARGET_S
+    assert scene.component_item("service-100").badge.count_text in ("x3", "x4")
+    assert record(benchmark, bare_repaint, CYCLE_RATIO) < CYCLE_RATIO

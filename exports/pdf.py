@@ -2,10 +2,11 @@
 The PDF design document: what an architect hands over. A4, reportlab platypus.
 
 Contents: title page with the key figures, table of contents, architecture diagram (exports.diagram,
-or a note when graphviz or the diagram exporter is missing), summary, traffic assumptions, capacity
-per component, findings with advice, the design review, API endpoints, cost, "show your work" (every
-headline figure's formula with its values), and the units appendix. Sections: exports/pdf_parts.py,
-pdf_work.py, pdf_review.py (the review); look: exports/pdf_style.py.
+or a note when graphviz or the diagram exporter is missing), summary, the plan's notes (Markdown,
+exports/pdf_notes.py), traffic assumptions, capacity per component, findings with advice, the design
+review, API endpoints, cost, "show your work" (every headline figure's formula with its values), and the
+units appendix. Sections: exports/pdf_parts.py, pdf_work.py, pdf_review.py (the review); look:
+exports/pdf_style.py.
 
 The build runs with reportlab's invariant mode on and ASCII85 off (both restored afterwards), so the
 same plan, result and date give byte-identical, compact files.
@@ -36,6 +37,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from archplan.exports import ExportError
 from archplan.exports.pdf_budgets import budgets_section
 from archplan.exports.pdf_diagram import diagram_story
+from archplan.exports.pdf_notes import notes_section
 from archplan.exports.pdf_parts import (
     Heading,
     appendix_section,
@@ -147,6 +149,7 @@ def _story(plan, result, doc: _Document, workdir: Path, date_text: str, diagram:
     story += [NextPageTemplate("body"), PageBreak(), Heading("Contents", toc=False), toc]
     story += diagram_story(plan, result, workdir, diagram, (width, height), doc.landscape_size, dpi)
     story += summary_section(plan, result, width)
+    story += notes_section(plan, width)
     story += [CondPageBreak(height * 0.35), *traffic_section(plan, width)]
     story += [PageBreak(), *capacity_section(plan, result, width)]
     story += [CondPageBreak(height * 0.3), *findings_section(plan, result, width)]

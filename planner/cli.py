@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from archplan.planner import units
-from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
 
 COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare", "simulate",
             "check", "curve", "resilience", "sensitivity", "review")
@@ -110,6 +109,13 @@ def build_parser(extensions: Iterable[Callable[[Any], None]] = ()) -> argparse.A
     t = tsub.add_parser("list", help="built-in, user and team templates with their key figures")
     t.add_argument("--json", action="store_true", help="print the list as JSON (numbers in base units)")
     t.set_defaults(handler=cmd_templates_list)
+    t = tsub.add_parser("rename", help="give one of your (or the team's) templates a new name")
+    t.add_argument("template", metavar="NAME", help="template name (user:name for a shadowed one) or file")
+    t.add_argument("title", metavar="NEW_NAME", help="the new name (its file name follows)")
+    t.set_defaults(handler=cmd_templates_rename)
+    t = tsub.add_parser("delete", help="delete one of your (or the team's) templates")
+    t.add_argument("template", metavar="NAME", help="template name (user:name for a shadowed one) or file")
+    t.set_defaults(handler=cmd_templates_delete)
 
     p = sub.add_parser("new", help="write a new plan file from a template")
     p.add_argument("--from", dest="template", required=True, metavar="NAME",
@@ -217,6 +223,9 @@ def result_json(result, explain: bool = False, extra: dict | None = None) -> str
 
 
 def cmd_estimate(args, out) -> int:
+    # imported here: the estimate's formulas load numpy, which `--help` and the GUI start-up do without
+    from archplan.planner.estimate import KEYS, EstimateError, EstimateInput, estimate
+
     inp = EstimateInput(**{k: getattr(args, k) for k in EstimateInput.__dataclass_fields__})
     try:
         figs = estimate(inp)
@@ -341,6 +350,28 @@ def cmd_templates_list(args, out) -> int:
         cost = "-" if summary["monthly_cost"] is None else units.format_money(summary["monthly_cost"]) + "/mo"
         table.append((info.name, source, info.title, qps, cost))
     out.write(_table(("name", "source", "title", "peak", "cost"), table))
+    return 0
+
+
+def cmd_templates_rename(args, out) -> int:
+    from archplan.planner.library import TemplateError, rename_template
+
+    try:
+        path = rename_template(args.template, args.title)
+    except TemplateError as exc:
+        raise CliError(str(exc)) from None
+    out.write(f"renamed to {path}\n")
+    return 0
+
+
+def cmd_templates_delete(args, out) -> int:
+    from archplan.planner.library import TemplateError, delete_template
+
+    try:
+        path = delete_template(args.template)
+    except TemplateError as exc:
+        raise CliError(str(exc)) from None
+    out.write(f"deleted {path}\n")
     return 0
 
 

@@ -16,7 +16,6 @@ import subprocess
 from pathlib import Path
 
 from archplan.planner import units
-from archplan.planner.catalog import Behaviour, default_catalog
 
 EXIT_DRIFT = 1
 
@@ -91,6 +90,8 @@ def cmd_import(args, out) -> int:
 def carried(fmt: str, kind: str) -> bool:
     """Whether code in `fmt` can hold a component of `kind` at all (clients never; Terraform has no
     resource for a third-party API or a health check prober)."""
+    from archplan.planner.catalog import Behaviour, default_catalog
+
     behaviour = default_catalog()[kind].behaviour
     if behaviour is Behaviour.CLIENT:
         return False

@@ -281,8 +281,8 @@ def update_settings(plan: Plan, dry_run: bool = False, **changes: Any) -> dict[s
 
 
 def update_plan(plan: Plan, dry_run: bool = False, **changes: Any) -> dict[str, Any]:
-    """Name and description."""
-    allowed = {"name", "description"}
+    """Name, description and notes."""
+    allowed = {"name", "description", "notes"}
     if set(changes) - allowed:
         raise EditError(f"only {', '.join(sorted(allowed))} can be set here")
     old = {k: getattr(plan, k) for k in changes}
@@ -319,8 +319,10 @@ def paste(plan: Plan, components: list[Component], links: list[Link], offset: tu
         if link.source in mapping and link.target in mapping:
             lid = new_id(link.id, taken)
             taken.add(lid)
-            new_links.append(link.model_copy(update={"id": lid, "source": mapping[link.source],
-                                                     "target": mapping[link.target]}))
+            bends = [{"x": p.x + offset[0], "y": p.y + offset[1]} for p in link.waypoints]
+            data = link.model_dump()
+            data.update(id=lid, source=mapping[link.source], target=mapping[link.target], waypoints=bends)
+            new_links.append(Link.model_validate(data))
     for comp in new_components:
         add_component(plan, comp)
     for link in new_links:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from archplan.planner.model import Plan
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Larger plan files are refused before parsing (a 10,000-component plan is ~10 MB).
 MAX_FILE_BYTES = 200_000_000
 APP = "archplan"
@@ -86,8 +86,17 @@ def _v2_to_v3(raw: dict[str, Any]) -> dict[str, Any]:
     return {**raw, "schema_version": 3, "plan": plan}
 
 
+def _v3_to_v4(raw: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 adds optional fields only: plan notes (Markdown), link waypoints (bends) and routing, and
+    counts as its own the ones written by version 3 builds without a version change (settings budgets,
+    ignored review findings, traffic ranges). Every one has a default and is written only when set, so a
+    version 3 plan reads as it is: this step only renumbers. (An older Archplan refuses a version 4 file by
+    its number instead of by an unknown field.)"""
+    return {**raw, "schema_version": 4}
+
+
 #: version -> function turning a file of that version into the next version.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def describe_validation_error(exc: ValidationError, prefix: str = "") -> str:
@@ -135,6 +144,11 @@ def plan_from_dict(raw: Any, source: str = "plan") -> Plan:
         raise PlanFileError(f"{source}: {describe_validation_error(exc, 'plan.')}") from None
 
 
+#: Fields written only when they differ from their default (drawing details most plans never use, and
+#: the plan's notes): plans without them keep the compact form they had before version 3.
+_ONLY_WHEN_SET = {"plan": {"notes": ""}, "link": {"waypoints": [], "route": "straight"}}
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     data = plan.model_dump(mode="json", exclude_defaults=False)
     budgets = _set_budgets(data["settings"].pop("budgets", None) or {})
@@ -142,6 +156,13 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         data["settings"]["budgets"] = budgets
     if not data["settings"].get("ignored_findings"):  # likewise the review's accepted findings (planner/review)
         data["settings"].pop("ignored_findings", None)
+    for key, default in _ONLY_WHEN_SET["plan"].items():
+        if data.get(key) == default:
+            data.pop(key)
+    for link in data["links"]:
+        for key, default in _ONLY_WHEN_SET["link"].items():
+            if link.get(key) == default:
+                link.pop(key)
     return {"schema_version": SCHEMA_VERSION, "app": APP, "plan": data}
 
 

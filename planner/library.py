@@ -271,6 +271,77 @@ def save_user_template(plan: Plan, name: str, folder: str | os.PathLike[str] | N
     return path
 
 
+# ------------------------------------------------------------------------------------------ managing
+
+def find_template(name_or_path: str | os.PathLike[str]) -> TemplateInfo:
+    """The listed template with this name (``user:my_plan`` for a shadowed one) or file path."""
+    text = str(name_or_path)
+    infos, _problems = list_templates()
+    path = Path(text).expanduser()
+    if text.endswith(".json") or os.sep in text:
+        for info in infos:
+            if info.path.resolve() == path.resolve():
+                return info
+        raise TemplateError(f"{text} is not a listed template")
+    source, _, name = text.rpartition(":")
+    if source and source not in PRECEDENCE:
+        raise TemplateError(f"unknown template source {source!r} (one of: {', '.join(PRECEDENCE)})")
+    if source:
+        folders = dict(_folders()[0])
+        candidate = folders.get(source, Path()) / f"{name}.json"  # type: ignore[arg-type]
+        if candidate.is_file():
+            plan = _read(candidate)
+            if isinstance(plan, str):
+                raise TemplateError(f"{candidate}: {plan}")
+            return TemplateInfo(name, plan.name, plan.description, source, candidate)  # type: ignore[arg-type]
+    for info in infos:
+        if info.name == name:
+            return info
+    raise TemplateError(f"no template named {text!r}; available: {', '.join(sorted(i.name for i in infos)) or 'none'}")
+
+
+def _editable(info: TemplateInfo) -> None:
+    if info.source == "built-in":
+        raise TemplateError(f"{info.name!r} is a built-in template: it cannot be renamed or deleted "
+                            "(save a copy with another name instead)")
+
+
+def rename_template(name_or_path: str | os.PathLike[str], title: str) -> Path:
+    """Give a user or team template a new title (its file name follows); returns the new path.
+
+    Refuses built-in templates, an empty name, and a name another template of that folder has."""
+    info = find_template(name_or_path)
+    _editable(info)
+    slug = template_name(title)
+    if not slug:
+        raise TemplateError(f"{title!r} is not a usable template name: use letters or digits")
+    target = info.path.with_name(f"{slug}.json")
+    if target.exists() and target.resolve() != info.path.resolve():
+        raise TemplateError(f"a template named {slug!r} already exists in {info.path.parent}")
+    plan = load_template(info.path)
+    try:
+        save_plan(plan.model_copy(update={"name": title.strip()}), target)
+        if target.resolve() != info.path.resolve():
+            info.path.unlink()
+    except OSError as exc:
+        raise TemplateError(f"cannot rename {info.path}: {exc.strerror or exc}") from None
+    _INFO_CACHE.pop(info.path, None)
+    _INFO_CACHE.pop(target, None)
+    return target
+
+
+def delete_template(name_or_path: str | os.PathLike[str]) -> Path:
+    """Delete a user or team template's file (built-in templates are refused); returns its path."""
+    info = find_template(name_or_path)
+    _editable(info)
+    try:
+        info.path.unlink()
+    except OSError as exc:
+        raise TemplateError(f"cannot delete {info.path}: {exc.strerror or exc}") from None
+    _INFO_CACHE.pop(info.path, None)
+    return info.path
+
+
 # ------------------------------------------------------------------------------------------ key figures
 
 def template_summary(plan: Plan) -> dict[str, Any]:

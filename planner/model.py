@@ -71,6 +71,8 @@ LinkKind = Literal["request", "async", "replication", "event", "health"]
 TrafficClass = Literal["read", "write", "media_read", "media_write"]
 TRAFFIC_CLASSES: tuple[str, ...] = ("read", "write", "media_read", "media_write")
 Redundancy = Literal["default", "none", "ha", "n+1"]
+#: How an arrow is drawn: a straight line (through its bends), or horizontal and vertical segments.
+Route = Literal["straight", "orthogonal"]
 
 
 class _Model(BaseModel):
@@ -206,6 +208,9 @@ class Link(_Model):
         None, description="What the traffic becomes at the target: an event or a log line is a write to the index "
                           "that receives it, whatever request caused it. Empty: as sent (events: write).")
     label: str = Field("", max_length=200)
+    waypoints: list[Position] = Field(default_factory=list, max_length=100,
+                                      description="Bends of the drawn arrow, in order (drawing only, no figure).")
+    route: Route = Field("straight", description="Drawn straight (through its bends) or with right angles.")
 
     @property
     def delivered_as(self) -> str | None:
@@ -330,6 +335,9 @@ class Plan(_Model):
         if not self.ranges and isinstance(data, dict):
             data.pop("ranges", None)
         return data
+    notes: str = Field("", max_length=200_000,
+                       description="The design's notes in Markdown: requirements, decisions, open questions "
+                                   "(printed in the PDF).")
 
     @model_validator(mode="after")
     def _check_references(self) -> Plan:

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import json
 import math
+from typing import TYPE_CHECKING
 
 from archplan.planner import units
-from archplan.planner.simstats import Estimate
-from archplan.planner.simulation import DEFAULT_MAX_VISITS, SimulationResult, simulate
+
+if TYPE_CHECKING:  # the simulation (ciw, networkx) loads when a run starts, not for --help
+    from archplan.planner.simstats import Estimate
+    from archplan.planner.simulation import SimulationResult
+
+#: planner.simulation.DEFAULT_MAX_VISITS, repeated so the parser needs no simulation (a test keeps them equal).
+DEFAULT_MAX_VISITS = 60_000
 
 
 def add_parser(sub, duration_type, table) -> None:
@@ -34,6 +40,7 @@ def add_parser(sub, duration_type, table) -> None:
 def cmd_simulate(args, out, table) -> int:
     from archplan.planner.engine import compute
     from archplan.planner.io import load_plan
+    from archplan.planner.simulation import simulate
 
     if args.max_visits < 1:
         raise ValueError(f"--max-visits must be at least 1, got {args.max_visits}")

@@ -23,8 +23,6 @@ import math
 import re
 from decimal import Decimal
 
-import humanfriendly
-
 SECOND = 1.0
 MINUTE = 60.0
 HOUR = 3_600.0
@@ -247,6 +245,8 @@ def format_size(value: float, binary: bool = False) -> str:
         return "∞"
     if value < 1000 and not binary:
         return f"{_significant(value, 3)} B"
+    import humanfriendly  # here, not at the top: --help and the window's first frame do without it
+
     return humanfriendly.format_size(value, binary=binary)
 
 
@@ -281,6 +281,36 @@ def format_money(value: float) -> str:
     if value is None or math.isnan(value):
         return "n/a"
     return f"${value:,.0f}" if abs(value) >= 100 else f"${value:,.2f}"
+
+
+def parse_ratio(value: object) -> float:
+    """Read a ratio such as 100:1, 1:3, 100 or 0.5 (reads per write): the first number over the second."""
+    number = _from_number(value, "ratio")
+    if number is not None:
+        return number
+    text = str(value).strip()
+    left, sep, right = text.partition(":")
+    try:
+        a = parse_count(left)
+        b = parse_count(right) if sep else 1.0
+    except UnitError:
+        raise UnitError(f"ratio {value!r} is not understood (try 100:1, 1:3 or 0.5)") from None
+    if b == 0:
+        raise UnitError(f"ratio {value!r} divides by zero")
+    return _checked(a / b, value, "ratio")
+
+
+def format_ratio(value: float, digits: int = 3) -> str:
+    """100 -> '100:1'; 0.25 -> '1:4'; 2.5 -> '2.5:1' (a reads-to-writes ratio, rounded for people)."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞:1"
+    if value == 0:
+        return "0:1"
+    if value >= 1:
+        return f"{format_count(value, digits)}:1"
+    return f"1:{format_count(1 / value, digits)}"
 
 
 def format_percent(value: float, digits: int = 1) -> str:

@@ -1,10 +1,12 @@
-"""Render screenshots of the main window into docs/screenshots/ (main.png, inspector.png, whatif.png).
+"""Render screenshots of the main window into docs/screenshots/.
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py
+    make screenshots      # xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py
 
-Uses a real template (templates/photo_sharing.json, ecommerce_search.json, ... if present; else the
-default plan) at 1600x1000, with a private ARCHPLAN_HOME so the user's settings are neither read nor
-changed.
+main.png (1920x1080), main-1366.png (a 1366x768 laptop screen), inspector.png (a component, its traffic
+and show-your-work), whatif.png (traffic x3.7 and the findings), dark.png (the dark theme), welcome.png
+(the first-start dialog) and layout.png (a template after Edit > Auto layout). A real template
+(templates/photo_sharing.json, else the default plan), a private ARCHPLAN_HOME so the user's settings
+are neither read nor changed.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ os.environ["ARCHPLAN_HOME"] = tempfile.mkdtemp(prefix="archplan-shots-")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-PREFERRED = ("photo_sharing", "ecommerce_search", "url_shortener", "news_feed", "three_tier")
+PREFERRED = ("photo_sharing", "ecommerce_search", "url_shortener", "three_tier")
 
 
 def wait(app: QApplication, seconds: float) -> None:
@@ -32,51 +34,66 @@ def wait(app: QApplication, seconds: float) -> None:
         time.sleep(0.01)
 
 
-def pick_plan():
+def load(name: str | None = None):
     from archplan.planner.io import PlanFileError, load_plan
     from archplan.ui.files import default_plan
 
     templates = ROOT / "templates"
-    candidates = [templates / f"{name}.json" for name in PREFERRED]
-    candidates += sorted(p for p in templates.glob("*.json") if p.name != "catalog.json")
-    for path in candidates:
+    names = [name] if name else list(PREFERRED)
+    for candidate in names:
+        path = templates / f"{candidate}.json"
         if path.is_file():
             try:
-                return load_plan(path), path.stem
+                return load_plan(path), candidate
             except PlanFileError as exc:
                 print(f"screenshots: skipping {path.name}: {exc}", file=sys.stderr)
     return default_plan(), "default"
 
 
-def main() -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    from archplan.ui.app import configure
-
-    configure(app)
+def window_for(app: QApplication, size: tuple[int, int], name: str | None = None):
     from archplan.ui.editor import Editor
     from archplan.ui.main_window import MainWindow
 
-    plan, name = pick_plan()
+    plan, used = load(name)
     window = MainWindow(Editor(plan))
-    window.resize(1600, 1000)
+    window.resize(*size)
     window.move(0, 0)
     window.show()
     wait(app, 0.5)
-    window.view.zoom_fit()
+    window.view.zoom_to_plan()
     wait(app, 0.3)
-    OUT.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(OUT / "main.png"))
+    return window, used
 
+
+def close(window) -> None:
+    window.editor.undo_stack.setClean()
+    window.close()
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from archplan.ui import theme
+    from archplan.ui.app import configure
+
+    configure(app)
+    theme.apply(False)
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    window, used = window_for(app, (1920, 1080))
+    window.grab().save(str(OUT / "main.png"))
+    close(window)
+
+    window, _ = window_for(app, (1366, 768))
+    window.grab().save(str(OUT / "main-1366.png"))
     result = window.editor.document.result
     target = (result.bottleneck if result is not None and result.bottleneck
               else next(c.id for c in window.editor.plan.components))
     window.scene.select_ids([target])
-    wait(app, 0.2)
+    window.view.centerOn(window.scene.component_item(target).centre())
     window.results.tabs.setCurrentWidget(window.results.work)
-    work = window.results.work
     for figure in ("instances_needed", "utilisation", "load"):
         try:
-            work.select_figure(figure)
+            window.results.work.select_figure(figure)
             break
         except KeyError:
             continue
@@ -84,13 +101,34 @@ def main() -> int:
     window.grab().save(str(OUT / "inspector.png"))
 
     window.scene.select_ids([])
-    window.whatif.set_multiplier(10.0)
+    window.whatif.value.setText("3.7")
+    window.whatif.value.editingFinished.emit()
     window.results.tabs.setCurrentWidget(window.results.findings)
     wait(app, 0.5)
     window.grab().save(str(OUT / "whatif.png"))
-    print(f"screenshots: {name} -> {', '.join(p.name for p in sorted(OUT.glob('*.png')))} in {OUT}")
-    window.editor.undo_stack.setClean()
-    window.close()
+    close(window)
+
+    theme.apply(True)
+    window, _ = window_for(app, (1366, 768))
+    window.grab().save(str(OUT / "dark.png"))
+    close(window)
+    theme.apply(False)
+
+    window, _ = window_for(app, (1366, 768), "microservices")
+    window.scene.auto_layout()
+    wait(app, 0.3)
+    window.view.zoom_fit()
+    wait(app, 0.3)
+    window.grab().save(str(OUT / "layout.png"))
+    from archplan.ui.welcome import WelcomeDialog
+
+    dialog = WelcomeDialog("/home/me/plans/shop.json", reopen_last=False, parent=window)
+    dialog.show()
+    wait(app, 0.3)
+    dialog.grab().save(str(OUT / "welcome.png"))
+    dialog.close()
+    close(window)
+    print(f"screenshots: {used} -> {', '.join(p.name for p in sorted(OUT.glob('*.png')))} in {OUT}")
     return 0
 
 

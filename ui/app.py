@@ -1,55 +1,36 @@
 """
-Starting the desktop app: QApplication setup (names for QSettings, Fusion style, a light palette, a
-readable font, the window icon), the main window on the default plan or a file, crash recovery.
+Starting the desktop app: QApplication setup (names for QSettings, Fusion style, the light or dark
+palette, a readable font, the window icon), the main window on the start plan, crash recovery.
 
-    run([])                  # the built-in three-tier plan
+    run([])                  # the last plan (preference) or the built-in three-tier plan
     run(["plan.json"])       # that file (a bad file: a message, then the default plan)
     run(["--smoke"])         # start, process events ~1 s, print "archplan: GUI started (N components)", exit 0
+
+Start-up is staged so the window appears at once: the frame (menus, toolbar, docks, status bar) needs
+Qt only and is shown first; the next turn of the event loop reads the plan and builds the canvas and
+panels; once the canvas has been painted the engine (numpy, networkx) is loaded and the plan computed.
+benchmarks/test_bench_startup.py measures this against a bare PySide6 window.
 """
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from archplan.ui.settings import APPLICATION, ORGANISATION
+from archplan.ui.qt_imports import quicker_pyside_import_check  # first: every later import is cheaper
+
+quicker_pyside_import_check()
+
+from archplan.ui import theme  # noqa: E402
+from archplan.ui.canvas.clipboard import release_clipboard  # noqa: E402
+from archplan.ui.settings import APPLICATION, ORGANISATION, app_settings  # noqa: E402
 
 SMOKE_MS = 1_000
-
-
-def light_palette() -> QPalette:
-    """A clean light palette for Fusion (independent of the desktop's dark mode)."""
-    p = QPalette()
-    roles = QPalette.ColorRole
-    colours = {
-        roles.Window: "#f5f7fa", roles.WindowText: "#1f2933", roles.Base: "#ffffff",
-        roles.AlternateBase: "#f3f6fa", roles.ToolTipBase: "#ffffff", roles.ToolTipText: "#1f2933",
-        roles.Text: "#1f2933", roles.Button: "#f5f7fa", roles.ButtonText: "#1f2933", roles.BrightText: "#ffffff",
-        roles.Highlight: "#2563eb", roles.HighlightedText: "#ffffff", roles.Link: "#1d4ed8",
-        roles.PlaceholderText: "#8a96a3", roles.Mid: "#c9d1db", roles.Midlight: "#e4e9ef", roles.Dark: "#9aa5b1",
-        roles.Light: "#ffffff", roles.Shadow: "#6b7785",
-    }
-    for role, colour in colours.items():
-        p.setColor(role, QColor(colour))
-    disabled = QPalette.ColorGroup.Disabled
-    for role in (roles.WindowText, roles.Text, roles.ButtonText):
-        p.setColor(disabled, role, QColor("#9aa5b1"))
-    p.setColor(QPalette.ColorGroup.Inactive, roles.Highlight, QColor("#93b4f5"))
-    return p
-
-
-STYLE_SHEET = """
-QDockWidget::title { padding: 5px 8px; background: #e9eef4; font-weight: 600; }
-QToolBar { spacing: 3px; padding: 2px 4px; border-bottom: 1px solid #d5dce4; }
-QGroupBox { font-weight: 600; margin-top: 10px; padding-top: 4px; border: 1px solid #d9e0e8; border-radius: 5px; }
-QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 3px; }
-QTabWidget::pane { border: 1px solid #d5dce4; }
-QStatusBar { border-top: 1px solid #d5dce4; }
-QTableView { gridline-color: #e3e8ee; }
-"""
+#: The plan is read once the window's frame has been painted, or after this long if it never is.
+FRAME_WAIT_MS = 400
 
 
 def configure(app: QApplication) -> None:
@@ -61,14 +42,16 @@ def configure(app: QApplication) -> None:
     app.setApplicationDisplayName(APPLICATION)
     if "Fusion" in QStyleFactory.keys():  # noqa: SIM118 - a Qt class, not a dict
         app.setStyle("Fusion")
-    app.setPalette(light_palette())
+    settings = app_settings()
+    theme.apply_preference(settings)
+    theme.follow_system(settings)
     font = QFont(app.font())
     font.setFamilies(["Inter", "Segoe UI", "SF Pro Text", "Cantarell", "Noto Sans", "DejaVu Sans", font.family()])
     if font.pointSizeF() < 9.5:
         font.setPointSizeF(10)
     app.setFont(font)
-    app.setStyleSheet(STYLE_SHEET)
     app.setWindowIcon(app_icon())
+    app.aboutToQuit.connect(release_clipboard)  # nothing Python made may outlive the interpreter
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -81,21 +64,47 @@ def run(argv: list[str] | None = None) -> int:
 
     from archplan.ui.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(deferred=True)
     if smoke:  # never block on a dialog: report on stderr instead
         window._warn = lambda title, text: print(f"archplan: {title}: {text}", file=sys.stderr)
+    started = []
+
+    def second_stage() -> None:  # once, when the frame is on screen (or after a moment if it never paints)
+        if not started:
+            started.append(True)
+            start(window, paths, interactive=not smoke)
+
+    window.frame_painted.connect(lambda: QTimer.singleShot(0, second_stage),
+                                 type=Qt.ConnectionType.SingleShotConnection)
     window.show()
-    if paths:
-        window.open_file(paths[0])
-    elif not smoke:
-        QTimer.singleShot(0, window.offer_recovery)
-    QTimer.singleShot(0, window.view.zoom_fit)
+    QTimer.singleShot(FRAME_WAIT_MS, second_stage)
     if smoke:
         QTimer.singleShot(SMOKE_MS, app.quit)
         app.exec()
-        count = len(window.editor.plan.components)
-        window.editor.undo_stack.setClean()  # nothing to ask about when the smoke run ends
+        count = len(window.editor.plan.components) if window.editor is not None else 0
+        if window.editor is not None:
+            window.editor.undo_stack.setClean()  # nothing to ask about when the smoke run ends
         window.close()
         print(f"archplan: GUI started ({count} components)")
         return 0
     return app.exec()
+
+
+def start(window, paths: list[str], interactive: bool = True) -> None:
+    """Second stage: the start plan on the canvas, then (after it is painted) its figures; then offer
+    crashed work back, or welcome a first-time user."""
+    from archplan.ui.editor import Editor
+
+    plan, path, problem = window.files.start_plan(paths)
+    editor = Editor(plan, compute_now=False)
+    editor.path = path
+    window.attach(editor)
+    window.view.painted.connect(lambda: QTimer.singleShot(0, editor.document.recompute_now),
+                                type=Qt.ConnectionType.SingleShotConnection)
+    window.view.zoom_to_plan()
+    window.update_title()
+    if problem:
+        window.warn("Cannot open plan", problem)
+    if interactive and not paths:
+        QTimer.singleShot(0, lambda: window.offer_recovery() or window.maybe_welcome())
+

@@ -13,17 +13,19 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QWidget
 
 from archplan.planner import edit, units
 from archplan.planner.budgets import Check, evaluate, summary_line
 from archplan.planner.model import Budgets
+from archplan.ui import theme
 from archplan.ui.commands import SetSettings
 from archplan.ui.document import Document
 from archplan.ui.editor import Editor
 from archplan.ui.fields import QuantityField
-from archplan.ui.inspector_component import describe, make_section
+from archplan.ui.inspector_component import describe
 from archplan.ui.quantities import DURATION, FRACTION, Quantity, _exact, _plain
+from archplan.ui.sections import make_section
 
 MONEY = Quantity("amount", units.parse_money, lambda v: _exact(v, _plain(v), units.parse_money),
                  units.format_money, "$5k, 5000")
@@ -43,8 +45,9 @@ BUDGET_FIELDS = (
     ("min_headroom", "Min headroom", MULTIPLIER),
     ("max_utilisation", "Max utilisation", FRACTION),
 )
-PASS_COLOUR = "#2e7d32"
-FAIL_COLOUR = "#c62828"
+#: The light theme's colours (the dark theme has its own: theme.current()).
+PASS_COLOUR = theme.LIGHT.ok
+FAIL_COLOUR = theme.LIGHT.error
 
 
 class SetBudget(SetSettings):
@@ -66,7 +69,7 @@ class BudgetFields:
 
     def __init__(self, editor: Editor):
         self.editor = editor
-        self.box: QGroupBox
+        self.box: QWidget
         self.box, form = make_section("Budgets")
         self.box.setToolTip("Limits the design must meet: checked in the results header, the PDF and "
                             "`archplan check` (exit 1 in CI when one is missed). Empty: no budget.")
@@ -91,10 +94,12 @@ class BudgetFields:
 
 
 def _item(check: Check) -> str:
-    colour = PASS_COLOUR if check.passed else FAIL_COLOUR
+    colours = theme.current()
+    colour = colours.ok if check.passed else colours.error
     mark = "✓" if check.passed else "✗"
     return (f"<span style='color:{colour}'>{mark}</span> {html.escape(check.label)} "
-            f"{html.escape(check.figure_text)} <span style='color:#5f6b7a'>({html.escape(check.budget_text)})</span>")
+            f"{html.escape(check.figure_text)} <span style='color:{colours.muted}'>"
+            f"({html.escape(check.budget_text)})</span>")
 
 
 def budgets_html(budgets: Budgets, result, shown: int = 6) -> str:
@@ -104,7 +109,7 @@ def budgets_html(budgets: Budgets, result, shown: int = 6) -> str:
     if not checks:
         return ""
     missed = [c for c in checks if not c.passed]
-    colour = FAIL_COLOUR if missed else PASS_COLOUR
+    colour = theme.current().error if missed else theme.current().ok
     ordered = missed + [c for c in checks if c.passed]
     items = [_item(c) for c in ordered[:shown]]
     if len(ordered) > shown:

@@ -20,6 +20,7 @@ MERGE_TRAFFIC = 1003
 MERGE_SETTINGS = 1004
 MERGE_PLAN_INFO = 1005
 MERGE_GROUP_FIELDS = 1006
+MERGE_NUDGE = 1007
 
 
 class AddItems(QUndoCommand):
@@ -98,6 +99,27 @@ class MoveComponents(QUndoCommand):
 
     def undo(self) -> None:
         self.doc.move_components(self.old)
+
+
+class NudgeComponents(MoveComponents):
+    """Arrow-key moves: presses in quick succession on the same cards are one undo step."""
+
+    MERGE_WINDOW_S = 2.0
+
+    def __init__(self, doc: Document, old, new, text: str = "Nudge"):
+        super().__init__(doc, old, new, text)
+        self.last_edit = time.monotonic()
+
+    def id(self) -> int:
+        return MERGE_NUDGE
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, NudgeComponents) or set(other.new) != set(self.new) \
+                or other.last_edit - self.last_edit > self.MERGE_WINDOW_S:
+            return False
+        self.new = dict(other.new)
+        self.last_edit = other.last_edit
+        return True
 
 
 class _SetFields(QUndoCommand):

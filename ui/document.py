@@ -11,16 +11,36 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from archplan.planner import edit
-from archplan.planner.engine import compute
 from archplan.planner.model import Component, Group, Link, Plan
-from archplan.planner.result import PlanResult
+
+if TYPE_CHECKING:
+    from archplan.planner.result import PlanResult
 
 log = logging.getLogger(__name__)
+
+
+class Lookup:
+    """Find a plan object by id in O(1), re-indexing the list only when it has shifted."""
+
+    def __init__(self, items: Callable[[], Sequence]):
+        self._items = items
+        self._index: dict[str, int] = {}
+
+    def __call__(self, item_id: str):
+        items = self._items()
+        i = self._index.get(item_id)
+        if i is None or i >= len(items) or items[i].id != item_id:
+            self._index = {x.id: n for n, x in enumerate(items)}
+            i = self._index.get(item_id)
+            if i is None:
+                return None
+        return items[i]
 
 
 class Document(QObject):
@@ -45,29 +65,49 @@ class Document(QObject):
     #: Anything in the plan changed.
     changed = Signal()
     #: Fields that never change a computed figure: editing only these skips the recompute (a drag of a
-    #: card over a 1,000-component plan must not recompute the plan on release).
-    LAYOUT_FIELDS = frozenset({"position", "notes"})
+    #: card over a 1,000-component plan must not recompute the plan on release). Names are shown from
+    #: the plan by every view (never from the result), so a rename needs no new figures either.
+    LAYOUT_FIELDS = frozenset({"position", "notes", "name"})
+    LINK_LAYOUT_FIELDS = frozenset({"waypoints", "route", "label"})
+    GROUP_LAYOUT_FIELDS = frozenset({"name"})
+    PLAN_INFO_FIELDS = frozenset({"name", "description", "notes"})
     #: A new result (or a compute error) is available: read `result` / `result_error`.
     result_changed = Signal()
     #: The what-if traffic multiplier changed.
     multiplier_changed = Signal(float)
 
-    def __init__(self, plan: Plan | None = None, parent: QObject | None = None, debounce_ms: int = 30):
+    def __init__(self, plan: Plan | None = None, parent: QObject | None = None, debounce_ms: int = 30,
+                 compute_now: bool = True):
+        """`compute_now=False` leaves the first result for later (`pending` until then): the app shows
+        the plan before it loads the engine (numpy, networkx) and computes it."""
         super().__init__(parent)
         self._plan = plan if plan is not None else Plan()
         self._result: PlanResult | None = None
         self._result_error: str | None = None
         self._multiplier = 1.0
+        self._find_component = Lookup(lambda: self._plan.components)
+        self._find_link = Lookup(lambda: self._plan.links)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.recompute_now)
-        self.recompute_now()
+        self._retired: list[PlanResult] = []
+        self._release = QTimer(self, singleShot=True, interval=250)
+        self._release.timeout.connect(self._retired.clear)
+        if compute_now:
+            self.recompute_now()
 
     # ------------------------------------------------------------------ state
     @property
     def plan(self) -> Plan:
         return self._plan
+
+    def component(self, component_id: str) -> Component | None:
+        """The plan's component with this id (None if there is none), found in O(1)."""
+        return self._find_component(component_id)
+
+    def link(self, link_id: str) -> Link | None:
+        return self._find_link(link_id)
 
     @property
     def result(self) -> PlanResult | None:
@@ -77,6 +117,11 @@ class Document(QObject):
     @property
     def result_error(self) -> str | None:
         return self._result_error
+
+    @property
+    def pending(self) -> bool:
+        """No result yet, and no error either: the first compute has not run."""
+        return self._result is None and self._result_error is None
 
     @property
     def multiplier(self) -> float:
@@ -91,7 +136,10 @@ class Document(QObject):
         self._timer.start()
 
     def recompute_now(self) -> None:
+        from archplan.planner.engine import compute
+
         self._timer.stop()
+        self._retire(self._result)
         try:
             self._result = compute(self._plan, multiplier=self._multiplier)
             self._result_error = None
@@ -103,6 +151,13 @@ class Document(QObject):
             self._result = None
             self._result_error = f"internal error while computing: {exc}"
         self.result_changed.emit()
+
+    def _retire(self, result: PlanResult | None) -> None:
+        """Keep the previous result alive a moment: freeing the objects of a 10,000-component result
+        takes ~15 ms, which the repaint of the new figures should not wait for."""
+        if result is not None:
+            self._retired.append(result)
+            self._release.start()
 
     def _changed(self, computes: bool = True) -> None:
         self.changed.emit()
@@ -166,7 +221,7 @@ class Document(QObject):
     def update_link(self, link_id: str, **changes: Any) -> dict[str, Any]:
         old = edit.update_link(self._plan, link_id, **changes)
         self.link_changed.emit(link_id)
-        self._changed()
+        self._changed(computes=not set(changes) <= self.LINK_LAYOUT_FIELDS)
         return old
 
     def add_group(self, group: Group, members: list[str] = (), index: int | None = None) -> dict[str, Any]:
@@ -204,7 +259,7 @@ class Document(QObject):
     def update_group(self, group_id: str, **changes: Any) -> dict[str, Any]:
         old = edit.update_group(self._plan, group_id, **changes)
         self.group_changed.emit(group_id)
-        self._changed()
+        self._changed(computes=not set(changes) <= self.GROUP_LAYOUT_FIELDS)
         return old
 
     def update_traffic(self, **changes: Any) -> dict[str, Any]:
@@ -222,5 +277,5 @@ class Document(QObject):
     def update_plan(self, **changes: Any) -> dict[str, Any]:
         old = edit.update_plan(self._plan, **changes)
         self.plan_info_changed.emit()
-        self._changed()
+        self._changed(computes=not set(changes) <= self.PLAN_INFO_FIELDS)
         return old

@@ -28,11 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from archplan.planner import units
+from archplan.ui import theme
 from archplan.ui.quantities import TEXT, Quantity
 from archplan.ui.quantities import close as _close
-
-ERROR_COLOUR = "#c62828"
-HINT_COLOUR = "#5f6b7a"
 
 
 class FieldError(QLabel):
@@ -50,13 +48,13 @@ class FieldError(QLabel):
 
     def show_error(self, message: str) -> None:
         self._error = True
-        self.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.setStyleSheet(f"color: {theme.current().error};")
         self.setText(message)
         self.setVisible(True)
 
     def show_hint(self, message: str) -> None:
         self._error = False
-        self.setStyleSheet(f"color: {HINT_COLOUR};")
+        self.setStyleSheet(f"color: {theme.current().muted};")
         self.setText(message)
         self.setVisible(bool(message))
 
@@ -117,11 +115,14 @@ class QuantityField(_Field):
     None ("use the default"); the placeholder then shows the default."""
 
     def __init__(self, quantity: Quantity, apply: Callable[[Any], None] | None = None, *, optional: bool = False,
-                 placeholder: str = "", tooltip: str = "", parent: QWidget | None = None):
+                 placeholder: str = "", tooltip: str = "", rounded: bool = False, parent: QWidget | None = None):
+        """`rounded` shows the value as people write it (33.3K, 0.3333, 100:1) rather than exactly; the
+        exact value stays in the plan until the user types another."""
         self.edit = QLineEdit()
         super().__init__(self.edit, apply, tooltip, parent)
         self.quantity = quantity
         self.optional = optional
+        self.rounded = rounded
         self._model_value: Any = None
         self._dirty = False  # typed text not applied yet
         if placeholder:
@@ -151,7 +152,9 @@ class QuantityField(_Field):
     def _text_for(self, value: Any) -> str:
         if value is None:
             return ""
-        return value if self.quantity is TEXT else self.quantity.exact(float(value))
+        if self.quantity is TEXT:
+            return value
+        return self.quantity.show(float(value)) if self.rounded else self.quantity.exact(float(value))
 
     # ------------------------------------------------------------------ typing and committing
     def _on_edited(self, _text: str) -> None:
@@ -165,7 +168,11 @@ class QuantityField(_Field):
         self._show_hint(value)
 
     def commit(self) -> bool:
-        """Apply the typed value (Enter, focus out). False if it cannot be read or is refused."""
+        """Apply the typed value (Enter, focus out). False if it cannot be read or is refused.
+        Nothing typed, nothing applied (a rounded field left as it was keeps the exact value)."""
+        if not self._dirty:
+            self.message.clear()
+            return True
         try:
             value = self.parsed()
         except ValueError as exc:

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QSettings
 
-from archplan.planner import edit, resources
-from archplan.planner.io import PlanFileError, load_plan, save_plan
-from archplan.planner.model import Plan
+from archplan.planner import resources
 
 if TYPE_CHECKING:
-    from archplan.ui.main_window import MainWindow
+    from archplan.planner.model import Plan
 
 TEMPLATES_DIR = resources.builtin_templates_dir()
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "three_tier.json"
@@ -31,9 +29,33 @@ IMPORT_FILTER = ("Systems: compose, Kubernetes, Terraform, draw.io, Mermaid (*.y
 MAX_RECENT = 10
 
 
+class FileHost(Protocol):
+    """What the file operations need from the window (ui/main_window.MainWindow): its plan, its
+    settings, the panel that may hold typed text, and the questions and messages it can show."""
+
+    editor: Any
+    settings: QSettings
+    inspector: Any
+    scene: Any
+
+    def ask_save(self) -> str: ...
+    def warn(self, title: str, text: str) -> None: ...
+    def ask_open_path(self, start: str) -> str | None: ...
+    def ask_save_path(self, title: str, file_filter: str, suggested: str) -> str | None: ...
+    def ask_text(self, title: str, label: str, default: str) -> str | None: ...
+    def ask_choice(self, title: str, label: str, options: list[str]) -> str | None: ...
+    def confirm(self, title: str, text: str) -> bool: ...
+    def show_message(self, text: str, timeout_ms: int = ...) -> None: ...
+    def refresh_recent_menu(self) -> None: ...
+    def after_load(self) -> None: ...
+
+
 def fallback_plan() -> Plan:
     """A small three-tier plan built in code: web client -> load balancer -> app -> cache -> PostgreSQL
     primary + read replica (used when templates/three_tier.json is missing)."""
+    from archplan.planner import edit
+    from archplan.planner.model import Plan
+
     plan = Plan(name="Three-tier web app",
                 description="A web client behind a load balancer, an app service, a cache, and PostgreSQL "
                             "with a read replica.")
@@ -59,6 +81,8 @@ def fallback_plan() -> Plan:
 
 def default_plan() -> Plan:
     """The plan shown at start-up: the built-in three-tier template, else the same built in code."""
+    from archplan.planner.io import PlanFileError, load_plan
+
     if DEFAULT_TEMPLATE.exists():
         try:
             return load_plan(DEFAULT_TEMPLATE)
@@ -68,7 +92,20 @@ def default_plan() -> Plan:
 
 
 def blank_plan() -> Plan:
+    from archplan.planner.model import Plan
+
     return Plan(name="Untitled plan")
+
+
+#: QSettings keys: the folder of the last export (and of the last export of each format, under it).
+EXPORT_DIR_KEY = "export/last_dir"
+#: QSettings key: reopen the last plan when Archplan starts without a file (Preferences, welcome).
+REOPEN_LAST_KEY = "start/reopen_last"
+
+
+def reopen_last(settings: QSettings) -> bool:
+    value = settings.value(REOPEN_LAST_KEY, False)
+    return value if isinstance(value, bool) else str(value).lower() == "true"
 
 
 class RecentFiles:
@@ -103,7 +140,7 @@ class RecentFiles:
 class FileOps:
     """The File menu's operations for one window."""
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: FileHost):
         self.window = window
         self.recent = RecentFiles(window.settings)
         #: Asks for the system to import (replaceable in tests); None = cancelled.
@@ -125,6 +162,28 @@ class FileOps:
         if answer == "save":
             return self.save()
         return answer == "discard"
+
+    # ------------------------------------------------------------------ start-up
+    def start_plan(self, paths: list[str]) -> tuple[Plan, str | None, str | None]:
+        """The plan Archplan starts on: the file given, else the last plan when the preference says so,
+        else the default plan. Returns (plan, its resolved path or None, a problem to report or None)."""
+        from archplan.planner.io import PlanFileError
+        from archplan.ui.heap import read_plan
+
+        explicit = bool(paths)
+        recent = self.recent.paths()
+        candidate = paths[0] if explicit else (recent[0] if recent and reopen_last(self.window.settings) else None)
+        problem = None
+        if candidate is not None:
+            try:
+                plan = read_plan(candidate)
+            except PlanFileError as exc:
+                problem = str(exc) if explicit else f"Cannot reopen the last plan: {exc}"
+            else:
+                resolved = str(Path(candidate).resolve())
+                self.recent.add(resolved)
+                return plan, resolved, None
+        return default_plan(), None, problem
 
     # ------------------------------------------------------------------ new / open
     def new(self, plan: Plan | None = None) -> bool:
@@ -156,8 +215,11 @@ class FileOps:
             path = self.window.ask_open_path(start)
             if not path:
                 return False
+        from archplan.planner.io import PlanFileError
+        from archplan.ui.heap import read_plan
+
         try:
-            plan = load_plan(path)
+            plan = read_plan(path)
         except PlanFileError as exc:
             self.window.warn("Cannot open plan", str(exc))
             return False
@@ -240,6 +302,8 @@ class FileOps:
         return self._write(path)
 
     def _write(self, path: str) -> bool:
+        from archplan.planner.io import save_plan
+
         try:
             save_plan(self.editor.plan, path)
         except OSError as exc:
@@ -292,9 +356,28 @@ class FileOps:
         return True
 
     # ------------------------------------------------------------------ export
-    def _export_path(self, title: str, suffix: str, description: str) -> str | None:
-        base = Path(self.editor.path).with_suffix("") if self.editor.path \
-            else Path.home() / _slug(self.editor.plan.name)
+    def export_folder(self, fmt: str) -> Path:
+        """Where the save dialog of an export starts: the folder this format was last exported to, else
+        the plan's folder, else the last export's folder, else the last plan's, else the home folder."""
+        settings = self.window.settings
+        candidates = [settings.value(f"{EXPORT_DIR_KEY}/{fmt}")]
+        if self.editor.path:
+            candidates.append(str(Path(self.editor.path).parent))
+        candidates.append(settings.value(EXPORT_DIR_KEY))
+        candidates += [str(Path(p).parent) for p in self.recent.paths()[:1]]
+        for folder in candidates:
+            if isinstance(folder, str) and folder and Path(folder).is_dir():
+                return Path(folder)
+        return Path.home()
+
+    def _remember_export(self, fmt: str, path: str | os.PathLike[str]) -> None:
+        folder = str(Path(path).resolve().parent)
+        self.window.settings.setValue(f"{EXPORT_DIR_KEY}/{fmt}", folder)
+        self.window.settings.setValue(EXPORT_DIR_KEY, folder)
+
+    def _export_path(self, title: str, suffix: str, description: str, fmt: str) -> str | None:
+        name = Path(self.editor.path).stem if self.editor.path else _slug(self.editor.plan.name)
+        base = self.export_folder(fmt) / name
         path = self.window.ask_save_path(title, f"{description} (*{suffix});;All files (*)", f"{base}{suffix}")
         if path and not Path(path).suffix:
             path += suffix
@@ -312,7 +395,7 @@ class FileOps:
             self.window.warn("Export", f"The plan cannot be computed ({self.window.editor.document.result_error}); "
                                        "fix it before exporting.")
             return False
-        path = path or self._export_path(f"Export {description}", suffix, description)
+        path = path or self._export_path(f"Export {description}", suffix, description, fmt)
         if not path:
             return False
         try:
@@ -329,6 +412,7 @@ class FileOps:
         except Exception as exc:  # an exporter bug must not take the editor (and the user's plan) down
             self.window.warn("Export", f"The {fmt} export failed: {exc}")
             return False
+        self._remember_export(fmt, written)
         self.window.show_message(f"Exported {written}")
         return True
 
@@ -337,7 +421,7 @@ class FileOps:
         from archplan.ui.canvas.image import save_scene_image
 
         description = "PNG image" if suffix == ".png" else "SVG image"
-        path = path or self._export_path(f"Canvas as {suffix[1:].upper()}", suffix, description)
+        path = path or self._export_path(f"Canvas as {suffix[1:].upper()}", suffix, description, f"canvas{suffix}")
         if not path:
             return False
         try:
@@ -345,6 +429,7 @@ class FileOps:
         except (OSError, ValueError) as exc:
             self.window.warn("Export image", f"{path}: {exc}")
             return False
+        self._remember_export(f"canvas{suffix}", path)
         self.window.show_message(f"Canvas saved to {path}")
         return True
 

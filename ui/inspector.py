@@ -10,6 +10,7 @@ the Editor (one undo command; consecutive edits of a field merge).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -23,32 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from archplan.planner.model import TRAFFIC_CLASSES, Link, Plan, Settings, TrafficProfile, link_classes
-from archplan.ui.budgets import BudgetFields
+from archplan.planner.model import TRAFFIC_CLASSES, Link, link_classes
+from archplan.ui import theme
 from archplan.ui.editor import Editor
-from archplan.ui.fields import ChoiceField, FieldError, NotesField, QuantityField
-from archplan.ui.inspector_component import ComponentPage, _escape, describe, make_section
-from archplan.ui.quantities import COUNT, DURATION, FRACTION, NUMBER, SIZE, TEXT
+from archplan.ui.fields import ChoiceField, FieldError, QuantityField
+from archplan.ui.inspector_component import ComponentPage, _escape, describe
+from archplan.ui.quantities import FRACTION, NUMBER, TEXT
+from archplan.ui.sections import make_section
 
-#: traffic field -> (label, quantity, optional)
-TRAFFIC_UI = (
-    ("dau", "Daily active users", COUNT, True),
-    ("mau", "Monthly active users", COUNT, True),
-    ("active_ratio", "Active ratio (DAU/MAU)", FRACTION, False),
-    ("reads_per_user", "Reads / user / day", NUMBER, False),
-    ("writes_per_user", "Writes / user / day", NUMBER, False),
-    ("peak_factor", "Peak factor", NUMBER, False),
-    ("request_size", "Request size", SIZE, False),
-    ("response_size", "Response size", SIZE, False),
-    ("record_size", "Record size", SIZE, False),
-    ("media_fraction", "Writes with media", FRACTION, False),
-    ("media_size", "Media object size", SIZE, False),
-    ("media_read_fraction", "Reads of media", FRACTION, False),
-    ("retention", "Retention", DURATION, False),
-    ("yearly_growth", "Yearly growth", NUMBER, False),
-    ("replication_factor", "Replication factor", NUMBER, False),
-    ("target_utilisation", "Target utilisation", FRACTION, False),
-)
 LINK_KINDS = [("Request (synchronous)", "request"), ("Async message", "async"), ("Replication", "replication"),
               ("Event", "event"), ("Health check", "health")]
 GROUP_KINDS = [("Zone", "zone"), ("Region", "region"), ("Tier", "tier"), ("Group", "group")]
@@ -64,62 +47,6 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(widget)
     return area
-
-
-class PlanPage(QWidget):
-    """Name, description, traffic profile and settings of the plan."""
-
-    def __init__(self, editor: Editor, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.editor = editor
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(8)
-        box, form = make_section("Plan")
-        self.name = QuantityField(TEXT, lambda v: editor.set_plan_info(name=v), tooltip="The plan's title.")
-        self.description = NotesField(lambda v: editor.set_plan_info(description=v),
-                                      placeholder="What the system does, the requirements…")
-        form.addRow("Name", self.name)
-        form.addRow("Description", self.description)
-        layout.addWidget(box)
-
-        box, form = make_section("Traffic profile")
-        self.traffic: dict[str, QuantityField] = {}
-        for name, label, quantity, optional in TRAFFIC_UI:
-            field = QuantityField(quantity, lambda v, n=name: editor.set_traffic(**{n: v}), optional=optional,
-                                  tooltip=describe(TrafficProfile, name))
-            self.traffic[name] = field
-            form.addRow(label, field)
-        self.traffic["dau"].set_placeholder("MAU × active ratio")
-        self.traffic["mau"].set_placeholder("not set")
-        layout.addWidget(box)
-
-        box, form = make_section("Settings")
-        self.default_redundancy = ChoiceField(
-            [("None", "none"), ("High availability (≥ 2)", "ha"), ("N+1 (one spare)", "n+1")],
-            lambda v: editor.set_settings(default_redundancy=v), tooltip=describe(Settings, "default_redundancy"))
-        self.network_hop_ms = QuantityField(NUMBER, lambda v: editor.set_settings(network_hop_ms=v),
-                                            tooltip=describe(Settings, "network_hop_ms"))
-        self.manual_detection_s = QuantityField(DURATION, lambda v: editor.set_settings(manual_detection_s=v),
-                                                tooltip=describe(Settings, "manual_detection_s"))
-        form.addRow("Default redundancy", self.default_redundancy)
-        form.addRow("Network hop (ms)", self.network_hop_ms)
-        form.addRow("Manual detection", self.manual_detection_s)
-        layout.addWidget(box)
-        self.budgets = BudgetFields(editor)
-        layout.addWidget(self.budgets.box)
-        layout.addStretch(1)
-
-    def refresh(self) -> None:
-        plan: Plan = self.editor.plan
-        self.name.set_value(plan.name)
-        self.description.set_value(plan.description)
-        for name, field in self.traffic.items():
-            field.set_value(getattr(plan.traffic, name))
-        self.default_redundancy.set_value(plan.settings.default_redundancy)
-        self.network_hop_ms.set_value(plan.settings.network_hop_ms)
-        self.manual_detection_s.set_value(plan.settings.manual_detection_s)
-        self.budgets.refresh()
 
 
 def deliver_choices(link: Link) -> list[tuple[str, str | None]]:
@@ -197,7 +124,7 @@ class LinkPage(QWidget):
         names = {c.id: c.name for c in self.editor.plan.components} | {g.id: g.name for g in self.editor.plan.groups}
         self.title.setText(f"<b style='font-size:12pt'>{_escape(names.get(link.source, link.source))} → "
                            f"{_escape(names.get(link.target, link.target))}</b><br>"
-                           f"<span style='color:#5f6b7a'>link <code>{link.id}</code></span>")
+                           f"<span style='color:{theme.current().muted}'>link <code>{link.id}</code></span>")
         self.kind.set_value(link.kind)
         self.share.set_value(link.share)
         self.fanout.set_value(link.fanout)
@@ -264,21 +191,23 @@ class GroupPage(QWidget):
 
 
 class Inspector(QWidget):
-    """Shows the page for the current selection; `show_selection` is fed by the canvas."""
+    """Shows the page for the current selection; `show_selection` is fed by the canvas.
+
+    Pages are built the first time they are shown (the component page alone has some sixty widgets,
+    and the window appears before any is needed). Each page keeps its own scroll position, and a change
+    of the plan that refreshes the page shown never moves it."""
+
+    PAGES = ("plan", "component", "link", "group")
 
     def __init__(self, editor: Editor, parent: QWidget | None = None):
         super().__init__(parent)
         self.editor = editor
-        self.plan_page = PlanPage(editor)
-        self.component_page = ComponentPage(editor)
-        self.link_page = LinkPage(editor)
-        self.group_page = GroupPage(editor)
+        self._pages: dict[str, QWidget] = {}
+        self._areas: dict[str, QScrollArea] = {}
         self.multi_page = QLabel()
         self.multi_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.multi_page.setWordWrap(True)
         self.stack = QStackedWidget()
-        for page in (self.plan_page, self.component_page, self.link_page, self.group_page):
-            self.stack.addWidget(_scrolled(page))
         self.stack.addWidget(self.multi_page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -295,8 +224,63 @@ class Inspector(QWidget):
         doc.traffic_changed.connect(self._plan_changed)
         doc.plan_info_changed.connect(self._plan_changed)
         doc.plan_reset.connect(self.show_plan)
-        doc.result_changed.connect(self.component_page.refresh_result)
+        doc.result_changed.connect(self._on_result)
         self.show_plan()
+
+    # ------------------------------------------------------------------ pages, built on first use
+    def _page(self, name: str) -> QWidget:
+        page = self._pages.get(name)
+        if page is None:
+            if name == "plan":
+                from archplan.ui.inspector_plan import PlanPage
+
+                page = PlanPage(self.editor)
+            else:
+                page = {"component": ComponentPage, "link": LinkPage, "group": GroupPage}[name](self.editor)
+            self._pages[name] = page
+            self._areas[name] = _scrolled(page)
+            self.stack.addWidget(self._areas[name])
+        return page
+
+    @property
+    def plan_page(self):
+        return self._page("plan")
+
+    @property
+    def component_page(self) -> ComponentPage:
+        return self._page("component")
+
+    @property
+    def link_page(self) -> LinkPage:
+        return self._page("link")
+
+    @property
+    def group_page(self) -> GroupPage:
+        return self._page("group")
+
+    def scroll_area(self, name: str) -> QScrollArea:
+        self._page(name)
+        return self._areas[name]
+
+    @contextmanager
+    def _steady(self, name: str):
+        """Refresh a page without its scroll position moving (a summary that grows, a row shown)."""
+        area = self._areas.get(name)
+        bar = area.verticalScrollBar() if area is not None else None
+        value = bar.value() if bar is not None else 0
+        try:
+            yield
+        finally:
+            if bar is not None and bar.value() != value:
+                bar.setValue(value)
+
+    def _show_page(self, name: str) -> None:
+        self.stack.setCurrentWidget(self._areas[name])
+
+    def page_shown(self) -> str:
+        """"plan", "component", "link", "group" or "multi"."""
+        current = self.stack.currentWidget()
+        return next((name for name, area in self._areas.items() if area is current), "multi")
 
     def commit_pending(self) -> bool:
         """Apply text typed but not yet confirmed (Ctrl+S while a field still has focus).
@@ -325,27 +309,35 @@ class Inspector(QWidget):
         elif link_ids:
             self.current = ("link", link_ids[0])
             self.link_page.show_link(link_ids[0])
-            self.stack.setCurrentIndex(2)
+            self._show_page("link")
         else:
             self.current = ("group", group_ids[0])
             self.group_page.show_group(group_ids[0])
-            self.stack.setCurrentIndex(3)
+            self._show_page("group")
 
     def show_component(self, component_id: str) -> None:
         self.current = ("component", component_id)
-        self.component_page.show_component(component_id)
-        self.stack.setCurrentIndex(1)
+        with self._steady("component"):
+            self.component_page.show_component(component_id)
+        self._show_page("component")
 
     def show_plan(self) -> None:
         self.current = ("plan", None)
-        self.plan_page.refresh()
-        self.stack.setCurrentIndex(0)
+        with self._steady("plan"):
+            self.plan_page.refresh()
+        self._show_page("plan")
 
     # ------------------------------------------------------------------ model changes
     def _changed(self, what: str, item_id: str | None) -> None:
         if self.current != (what, item_id):
             return
-        {"component": self.component_page, "link": self.link_page, "group": self.group_page}[what].refresh()
+        with self._steady(what):
+            self._page(what).refresh()
+
+    def _on_result(self) -> None:
+        if "component" in self._pages:
+            with self._steady("component"):
+                self.component_page.refresh_result()
 
     def _on_component_changed(self, cid: str) -> None:
         self._changed("component", cid)
@@ -367,7 +359,8 @@ class Inspector(QWidget):
 
     def _on_group_added(self, _gid: str) -> None:
         if self.current[0] == "component":
-            self.component_page.refresh()  # the group list of the component page
+            with self._steady("component"):
+                self.component_page.refresh()  # the group list of the component page
 
     def _removed(self, what: str, item_id: str) -> None:
         if self.current == (what, item_id):
@@ -375,6 +368,8 @@ class Inspector(QWidget):
 
     def _plan_changed(self) -> None:
         if self.current[0] == "plan":
-            self.plan_page.refresh()
+            with self._steady("plan"):
+                self.plan_page.refresh()
         elif self.current[0] == "component":
-            self.component_page.refresh()  # placeholders show the profile's values
+            with self._steady("component"):
+                self.component_page.refresh()  # placeholders show the profile's values

@@ -13,8 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,11 +24,14 @@ from PySide6.QtWidgets import (
 from archplan.planner import units
 from archplan.planner.catalog import CAPACITY_FIELDS, Behaviour, Capacity, ComponentKind, default_catalog
 from archplan.planner.model import Component
+from archplan.ui import theme
 from archplan.ui.editor import Editor
 from archplan.ui.endpoints import EndpointsEditor
 from archplan.ui.fields import ChoiceField, InstancesField, NotesField, QuantityField
+from archplan.ui.kind_picker import KindField
 from archplan.ui.palette import kind_icon
 from archplan.ui.quantities import DURATION, FRACTION, NUMBER, RATE, SIZE, TEXT, Quantity, quantity_for_unit
+from archplan.ui.sections import make_section
 
 FLAVOURS = [("Generic", "generic"), ("AWS", "aws"), ("Google Cloud", "gcp"), ("On premises", "onprem")]
 REDUNDANCY = [("Plan default", "default"), ("None", "none"), ("High availability (≥ 2)", "ha"),
@@ -65,14 +66,6 @@ def describe(model, name: str) -> str:
     return (field.description or "") if field is not None else ""
 
 
-def make_section(title: str) -> tuple[QGroupBox, QFormLayout]:
-    box = QGroupBox(title)
-    form = QFormLayout(box)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-    form.setContentsMargins(8, 6, 8, 8)
-    form.setVerticalSpacing(4)
-    return box, form
 
 
 class _OverrideRow(QWidget):
@@ -124,14 +117,18 @@ class ComponentPage(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.summary.setStyleSheet("background: #f1f5fb; border: 1px solid #d5deea; border-radius: 4px; padding: 4px;")
+        self.summary.setMargin(4)
+        theme.note_palette(self.summary)
+        # room for three lines whatever it says, so a new figure never moves the fields under it
+        self.summary.setMinimumHeight(3 * self.summary.fontMetrics().lineSpacing() + 10)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.summary)
 
         box, form = make_section("Component")
         self.component_form = form
         self.name = QuantityField(TEXT, lambda v: self._set(name=v), tooltip="Shown on the canvas and in reports.")
-        kinds = [(f"{k.label}  ({k.id})", k.id) for k in self.catalog]
-        self.kind = ChoiceField(kinds, self._set_kind, tooltip=describe(Component, "kind"))
+        self.kind = KindField(self.catalog, self._set_kind, tooltip=describe(Component, "kind")
+                              + "\nType to search: “redis”, “queue”, “postgres”…")
         self.flavour = ChoiceField(FLAVOURS, lambda v: self._set(flavour=v),
                                    tooltip="Which provider's naming the exports use (Terraform, diagrams).")
         self.instances = InstancesField(lambda v: self._set(instances=v), tooltip=describe(Component, "instances"))
@@ -167,14 +164,14 @@ class ComponentPage(QWidget):
         self.params: dict[str, _OverrideRow] = {}
         layout.addWidget(self.params_box)
 
-        endpoints_box = QGroupBox("Endpoints")
+        endpoints_box, form = make_section("Endpoints")
         self.endpoints = EndpointsEditor(lambda rows: self._set(endpoints=rows))
-        QVBoxLayout(endpoints_box).addWidget(self.endpoints)
+        form.addRow(self.endpoints)
         layout.addWidget(endpoints_box)
 
-        notes_box = QGroupBox("Notes")
+        notes_box, form = make_section("Notes")
         self.notes = NotesField(lambda v: self._set(notes=v), placeholder="Assumptions, links, decisions…")
-        QVBoxLayout(notes_box).addWidget(self.notes)
+        form.addRow(self.notes)
         layout.addWidget(notes_box)
         layout.addStretch(1)
 
@@ -234,7 +231,8 @@ class ComponentPage(QWidget):
             self.component_form.setRowVisible(self.retention, keeps_data(kind))  # harmless elsewhere: hidden
         self.icon.setPixmap(kind_icon(kind.icon).pixmap(40, 40))
         self.title.setText(f"<b style='font-size:12pt'>{_escape(comp.name)}</b><br>"
-                           f"<span style='color:#5f6b7a'>{_escape(kind.label)} · <code>{comp.id}</code></span>")
+                           f"<span style='color:{theme.current().muted}'>{_escape(kind.label)} · "
+                           f"<code>{comp.id}</code></span>")
         self.title.setToolTip(kind.description)
         self.name.set_value(comp.name)
         self.kind.set_value(comp.kind)
@@ -276,13 +274,18 @@ class ComponentPage(QWidget):
         if self.component_id is None:
             return
         if doc.result is None:
-            self.summary.setText(f"<span style='color:#c62828'>Not computed: {_escape(doc.result_error or '')}</span>")
+            if doc.pending:
+                self.summary.setText("Computing…")
+                return
+            self.summary.setText(f"<span style='color:{theme.current().error}'>Not computed: "
+                                 f"{_escape(doc.result_error or '')}</span>")
             return
         r = doc.result.components.get(self.component_id)
         if r is None:
             self.summary.setText("")
             return
-        colour = "#c62828" if r.saturated else ("#b26a00" if r.headroom > 1 else "#2e7d32")
+        colours = theme.current()
+        colour = colours.error if r.saturated else (colours.warning if r.headroom > 1 else colours.ok)
         self.summary.setText(
             f"Peak <b>{units.format_qps(r.qps_peak)}</b> · <b>{r.count}</b> instance(s) (needs {r.needed}) · "
             f"<b style='color:{colour}'>{units.format_percent(r.utilisation)}</b> {r.binding} · "

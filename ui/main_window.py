@@ -1,6 +1,11 @@
 """
 The main window: palette (left), canvas (centre), inspector (right), results (bottom), undo history.
 
+It is built in two steps so that it appears at once. The frame (menus, toolbar, the docks' places,
+the status bar, the saved layout) needs Qt only; `attach(editor)` then builds the canvas and the panels
+for a plan (ui/panels.py lists the docks in one place). `MainWindow(editor)` does both at once;
+ui/app.py shows the frame first and attaches the plan on the next turn of the event loop.
+
 It wires views to the Editor and to each other by ids: the canvas selection drives the inspector and
 the results row; a results row or finding selects on the canvas. Title and status bar follow the
 editor's state and the latest result. Window geometry and dock layout are kept in QSettings.
@@ -14,9 +19,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -25,37 +31,55 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QUndoView,
     QWidget,
 )
 
-from archplan.planner import units
-from archplan.ui.actions import SELECTION_ACTIONS, build_actions, build_menus, build_toolbar
+from archplan.ui import heap, theme
+from archplan.ui.actions import build_actions, build_menus, build_toolbar, update_selection_actions
 from archplan.ui.app_icons import app_icon
-from archplan.ui.autosave import Autosave, ask_recovery, offer_recovery
-from archplan.ui.canvas.scene import CanvasScene
-from archplan.ui.canvas.view import CanvasView
-from archplan.ui.editor import Editor
-from archplan.ui.files import FileOps, default_plan
-from archplan.ui.inspector import Inspector
-from archplan.ui.palette import Palette
-from archplan.ui.results import ResultsPanel
+from archplan.ui.files import FileOps
+from archplan.ui.panels import DOCKS
 from archplan.ui.settings import app_settings
-from archplan.ui.whatif import WhatIfControl
 
-STATUS_ERROR_STYLE = "color: #c62828; font-weight: bold;"
+if TYPE_CHECKING:
+    from archplan.ui.editor import Editor
+
+WELCOMED_KEY = "start/welcomed"
+#: The window never opens larger than this (on a big screen), nor larger than the screen's free area.
+PREFERRED_SIZE = (1600, 1000)
+#: Dock sizes at a first start, scaled down on small screens (palette, inspector width; results height).
+DOCK_SIZES = (220, 360, 280)
+
+
+class _Frame(QWidget):
+    """The canvas's place until the window has a plan; says when it has been painted (on screen)."""
+
+    painted = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.setAutoFillBackground(True)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        self.painted.emit()
 
 
 class MainWindow(QMainWindow):
     """One plan, its canvas and panels."""
 
+    #: The plan's canvas and panels exist (after `attach`).
+    attached = Signal()
+    #: The frame (before `attach`) has been painted: the window is on screen.
+    frame_painted = Signal()
+
     def __init__(self, editor: Editor | None = None, settings: QSettings | None = None,
                  autosave_dir: str | os.PathLike[str] | None = None, autosave_interval_ms: int = 60_000,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, deferred: bool = False):
         super().__init__(parent)
-        self.editor = editor if editor is not None else Editor(default_plan())
         self.settings = settings if settings is not None else app_settings()
         self.setWindowIcon(app_icon())
+        self.setWindowTitle("Archplan")
         # replaceable questions and messages (tests answer them)
         self._ask_save = self._default_ask_save
         self._warn = self._default_warn
@@ -65,59 +89,82 @@ class MainWindow(QMainWindow):
         self._ask_choice = self._default_ask_choice
         self._ask_directory = self._default_ask_directory
         self._confirm = self._default_confirm
-        self._ask_recovery = ask_recovery
+        self._ask_recovery = None  # ui.autosave.ask_recovery unless a test replaces it
+        self._ask_welcome = self._default_ask_welcome
+        self._autosave_args = (autosave_dir, autosave_interval_ms)
+        # what `attach` builds (None while the frame is on its own)
+        self.editor: Editor | None = None
+        self.scene = self.view = self.autosave = self.whatif = None
+        self.inspector = self.results = self.component_palette = self.history = self.plan_notes = self.review = None
         self.files = FileOps(self)
-        self.autosave = Autosave(self.editor, autosave_dir, autosave_interval_ms, parent=self)
-        self.autosave.failed.connect(lambda message: self.show_message(message, 10_000))
+        self.recent_menu = self.export_menu = None
+        self.menus = {}
 
-        self.scene = CanvasScene(self.editor, self)
-        self.destroyed.connect(self.scene.detach)  # the editor may outlive the window
-        self.view = CanvasView(self.scene)
-        self.setCentralWidget(self.view)
-        self.component_palette = Palette()
-        self.inspector = Inspector(self.editor)
-        self.results = ResultsPanel(self.editor.document)
-        self.history = QUndoView(self.editor.undo_stack)
-        self.history.setEmptyLabel("Opened plan")
-        self.whatif = WhatIfControl(self.editor.document)
         self.docks: dict[str, QDockWidget] = {}
-        self._add_dock("palette", "Components", self.component_palette, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._add_dock("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._add_dock("results", "Results", self.results, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._add_dock("history", "Undo history", self.history, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.docks["history"].hide()
-        from archplan.ui.review_panel import build_review_dock  # the design review (issue 15)
-
-        self._add_dock("review", "Review", build_review_dock(self, self.editor), Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["inspector"], self.docks["review"])
-        self.docks["inspector"].raise_()
+        for dock in DOCKS:
+            self._add_dock(dock.name, dock.title, dock.area)
+        for dock in DOCKS:
+            if dock.tab_with:
+                self.tabifyDockWidget(self.docks[dock.tab_with], self.docks[dock.name])
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+                            | QMainWindow.DockOption.GroupedDragging)
+        frame = _Frame()
+        frame.painted.connect(self.frame_painted)
+        self.setCentralWidget(frame)
 
         self.action_map = build_actions(self)
-        self.recent_menu = None
-        self.export_menu = None
         self.toolbar = build_toolbar(self)
         build_menus(self)
         self._build_status_bar()
-        self._connect()
         self._restore_layout()
         self.refresh_recent_menu()
-        self.update_title()
-        self.update_status()
-        self._on_selection_changed()
+        update_selection_actions(self, [], [], [])
+        if not deferred:
+            self.attach(editor)
 
     # ------------------------------------------------------------------ construction
-    def _add_dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+    def _add_dock(self, name: str, title: str, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{name}")
-        dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                          | QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setWidget(QWidget())
         self.addDockWidget(area, dock)
         self.docks[name] = dock
+
+    def attach(self, editor: Editor | None = None) -> None:
+        """Build the canvas and the panels for `editor` (a new one on the default plan if None)."""
+        if self.editor is not None:
+            raise RuntimeError("the window already shows a plan; use editor.load to replace it")
+        from archplan.ui.autosave import Autosave
+        from archplan.ui.canvas.scene import CanvasScene
+        from archplan.ui.canvas.view import CanvasView
+        from archplan.ui.editor import Editor
+        from archplan.ui.files import default_plan
+        from archplan.ui.whatif import WhatIfControl
+
+        with heap.building():   # millions of objects for a large plan: no collector passes meanwhile
+            self.editor = editor = editor if editor is not None else Editor(default_plan())
+            directory, interval = self._autosave_args
+            self.autosave = Autosave(editor, directory, interval, parent=self)
+            self.autosave.failed.connect(lambda message: self.show_message(message, 10_000))
+            self.scene = CanvasScene(editor, self)
+            self.destroyed.connect(self.scene.detach)  # the editor may outlive the window
+            self.view = CanvasView(self.scene)
+            self.setCentralWidget(self.view)
+            for dock in DOCKS:
+                self.docks[dock.name].setWidget(dock.build(self, editor))
+            self.whatif = WhatIfControl(editor.document)
+            self.toolbar.addWidget(self.whatif)
+            self._connect()
+            self._restore_canvas_settings()
+            self.update_title()
+            self.update_status()
+            self._on_selection_changed()
+        self.attached.emit()
 
     def _build_status_bar(self) -> None:
         self.totals_label = QLabel()
@@ -134,6 +181,13 @@ class MainWindow(QMainWindow):
         doc.plan_info_changed.connect(self.update_title)
         doc.plan_reset.connect(self.update_title)
         doc.result_changed.connect(self.update_status)
+        stack = self.editor.undo_stack
+        stack.canUndoChanged.connect(self.action_map["undo"].setEnabled)
+        stack.canRedoChanged.connect(self.action_map["redo"].setEnabled)
+        stack.undoTextChanged.connect(self._undo_text_changed)   # bound methods: Qt drops them with the window
+        stack.redoTextChanged.connect(self._redo_text_changed)
+        self.action_map["undo"].setEnabled(stack.canUndo())
+        self.action_map["redo"].setEnabled(stack.canRedo())
         self.component_palette.add_requested.connect(self.add_component_at_centre)
         self.scene.selection_ids_changed.connect(self._on_selection_changed)
         self.scene.component_activated.connect(self._on_component_activated)
@@ -143,16 +197,40 @@ class MainWindow(QMainWindow):
         self.results.select_requested.connect(self.scene.select_ids)
         self.results.work.message.connect(lambda text: self.show_message(text))
 
+    def _undo_text_changed(self, text: str) -> None:
+        self.action_map["undo"].setText(f"&Undo {text}".rstrip())
+
+    def _redo_text_changed(self, text: str) -> None:
+        self.action_map["redo"].setText(f"&Redo {text}".rstrip())
+
     def _restore_layout(self) -> None:
-        self.resize(1440, 900)
-        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [230, 380], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["results"]], [310], Qt.Orientation.Vertical)
+        """The saved geometry and docks, else a first-start layout that fits the screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        free = screen.availableGeometry() if screen is not None else None
+        width, height = PREFERRED_SIZE
+        if free is not None:
+            width, height = min(width, free.width()), min(height, free.height())
+        self.resize(width, height)
+        scale = min(1.0, width / 1600)
+        palette, inspector, results = (round(size * scale) for size in DOCK_SIZES)
+        self.resizeDocks([self.docks["palette"], self.docks["inspector"]], [palette, inspector],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["results"]], [round(results * min(1.0, height / 1000))], Qt.Orientation.Vertical)
+        for dock in DOCKS:
+            self.docks[dock.name].setVisible(dock.shown)
+        for dock in DOCKS:
+            if dock.tab_with is None:
+                self.docks[dock.name].raise_()   # the main panel of each place is the tab in front
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        if free is not None and (self.width() > free.width() or self.height() > free.height()):
+            self.resize(min(self.width(), free.width()), min(self.height(), free.height()))
+
+    def _restore_canvas_settings(self) -> None:
         snap = self.settings.value("canvas/snap_to_grid", True)
         snap = snap if isinstance(snap, bool) else str(snap).lower() == "true"
         self.action_map["snap"].setChecked(snap)
@@ -229,6 +307,40 @@ class MainWindow(QMainWindow):
         path = QFileDialog.getExistingDirectory(self, "Choose a folder", start)
         return path or None
 
+    def _default_ask_welcome(self, last_plan: str | None, reopen_last: bool) -> tuple[str | None, bool]:
+        from archplan.ui.welcome import WelcomeDialog
+
+        dialog = WelcomeDialog(last_plan, reopen_last, self)
+        try:
+            dialog.exec()
+            return dialog.choice, dialog.reopen_next_time.isChecked()
+        finally:
+            dialog.deleteLater()
+
+    # ------------------------------------------------------------------ first start
+    def maybe_welcome(self) -> bool:
+        """The welcome, once: at the first start of Archplan (settings "start/welcomed")."""
+        if self.settings.value(WELCOMED_KEY, False) in (True, "true"):
+            return False
+        self.settings.setValue(WELCOMED_KEY, True)
+        self.show_welcome()
+        return True
+
+    def show_welcome(self) -> str | None:
+        """Open a template, start blank or reopen the last plan; also sets the reopen-last preference."""
+        from archplan.ui.files import REOPEN_LAST_KEY, reopen_last
+
+        recent = self.files.recent.paths()
+        choice, reopen = self._ask_welcome(recent[0] if recent else None, reopen_last(self.settings))
+        self.settings.setValue(REOPEN_LAST_KEY, bool(reopen))
+        if choice == "template":
+            self.files.new_from_template()
+        elif choice == "blank":
+            self.files.new()
+        elif choice == "reopen" and recent:
+            self.files.open_recent(recent[0])
+        return choice
+
     # ------------------------------------------------------------------ file operations (see ui/files.py)
     def maybe_save(self) -> bool:
         return self.files.maybe_save()
@@ -241,7 +353,7 @@ class MainWindow(QMainWindow):
         self.refresh_recent_menu()
         self.update_title()
         self.inspector.show_plan()
-        QTimer.singleShot(0, self.view.zoom_fit)
+        QTimer.singleShot(0, self.view.zoom_to_plan)
 
     def refresh_recent_menu(self) -> None:
         if self.recent_menu is None:
@@ -262,7 +374,9 @@ class MainWindow(QMainWindow):
 
     def offer_recovery(self) -> bool:
         """At start-up: offer autosaves left by a crashed session (see ui/autosave.py)."""
-        recovered = offer_recovery(self.editor, self.autosave, self, ask=self._ask_recovery,
+        from archplan.ui.autosave import ask_recovery, offer_recovery
+
+        recovered = offer_recovery(self.editor, self.autosave, self, ask=self._ask_recovery or ask_recovery,
                                    warn=lambda text: self.warn("Recover", text))
         if recovered:
             self.after_load()
@@ -270,15 +384,17 @@ class MainWindow(QMainWindow):
         return recovered
 
     def open_preferences(self) -> bool:
-        """Edit > Preferences… (ui/preferences.py); True when a new team folder setting was saved."""
+        """Edit > Preferences… (ui/preferences.py); True when the preferences were saved."""
         from archplan.ui.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self, ask_directory=self.ask_directory)
+        dialog = PreferencesDialog(self, ask_directory=self.ask_directory, settings=self.settings)
         try:
-            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.env_value is not None:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
-            team = dialog.saved_team_dir
-            self.show_message(f"Team templates folder: {team}" if team else "No team templates folder")
+            theme.apply_preference(self.settings)
+            if dialog.env_value is None:
+                team = dialog.saved_team_dir
+                self.show_message(f"Team templates folder: {team}" if team else "No team templates folder")
             return True
         finally:
             dialog.deleteLater()
@@ -289,7 +405,11 @@ class MainWindow(QMainWindow):
         return self.scene.add_component_at(kind, centre)
 
     def select_all(self) -> None:
-        self.scene.select_ids([c.id for c in self.editor.plan.components])
+        self.scene.select_all()
+
+    def paste(self) -> list[str]:
+        """Paste at the mouse when it is over the canvas, else beside the copied cards."""
+        return self.scene.paste(self.view.cursor_scene_pos())
 
     def group_selection(self) -> None:
         if not self.scene.selected_component_ids():
@@ -309,12 +429,7 @@ class MainWindow(QMainWindow):
         links, groups = self.scene.selected_link_ids(), self.scene.selected_group_ids()
         self.inspector.show_selection(components, links, groups)
         self.results.select_component(components[0] if len(components) == 1 else None)
-        anything = bool(components or links or groups)
-        for name in SELECTION_ACTIONS:
-            self.action_map[name].setEnabled(anything if name in ("delete",) else bool(components))
-        for name, action in self.action_map.items():
-            if name.startswith("align_"):
-                action.setEnabled(len(components) >= (3 if "distribute" in name else 2))
+        update_selection_actions(self, components, links, groups)
 
     def _on_component_activated(self, component_id: str) -> None:
         self.inspector.show_component(component_id)
@@ -325,15 +440,20 @@ class MainWindow(QMainWindow):
         self.inspector.component_page.name.edit.selectAll()
 
     def update_title(self) -> None:
+        if self.editor is None:
+            return
         name = Path(self.editor.path).name if self.editor.path else "Untitled"
         self.setWindowTitle(f"{self.editor.plan.name} — {name}[*] — Archplan")
         self.setWindowModified(self.editor.is_modified())
 
     def update_status(self) -> None:
+        from archplan.planner import units
+
         doc = self.editor.document
         if doc.result is None:
-            self.totals_label.setStyleSheet(STATUS_ERROR_STYLE)
-            self.totals_label.setText(f"Cannot compute: {doc.result_error}")
+            pending = doc.result_error is None
+            self.totals_label.setStyleSheet("" if pending else theme.error_style())
+            self.totals_label.setText("Computing…" if pending else f"Cannot compute: {doc.result_error}")
             return
         t = doc.result.totals
         self.totals_label.setStyleSheet("")
@@ -347,10 +467,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     # ------------------------------------------------------------------ closing
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and self.scene is not None:
+            self.scene.update()
+            self.view.resetCachedContent()
+        super().changeEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.maybe_save():
+        if self.editor is not None and not self.maybe_save():
             event.ignore()
             return
         self.save_layout()
-        self.autosave.close()
+        if self.autosave is not None:
+            self.autosave.close()
         event.accept()

@@ -1,5 +1,6 @@
 """
-Edit > Preferences…: where templates live.
+Edit > Preferences…: appearance (light, dark, or following the system), start-up (reopen the last
+plan) and where templates live.
 
 The dialog shows the user templates folder (read-only, with "Open folder") and lets the user choose a
 shared team templates folder (so a team can keep its templates in git). The team folder is stored by
@@ -16,9 +17,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -40,8 +43,17 @@ from archplan.planner.library import (
     user_templates_dir,
 )
 
-ERROR_STYLE = "color: #b91c1c;"
-NOTE_STYLE = "color: #64748b;"
+
+def _error_style() -> str:
+    from archplan.ui import theme
+
+    return f"color: {theme.current().error};"
+
+
+def _note_style() -> str:
+    from archplan.ui import theme
+
+    return f"color: {theme.current().muted};"
 
 
 def team_env_override() -> str | None:
@@ -54,14 +66,33 @@ class PreferencesDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None,
                  ask_directory: Callable[[str], str | None] | None = None,
-                 open_url: Callable[[QUrl], bool] | None = None):
+                 open_url: Callable[[QUrl], bool] | None = None, settings: QSettings | None = None):
         super().__init__(parent)
+        from archplan.ui import theme
+        from archplan.ui.files import reopen_last
+        from archplan.ui.settings import app_settings
+
+        self.settings = settings if settings is not None else app_settings()
         self.setWindowTitle("Preferences")
         self.setMinimumWidth(620)
         self.ask_directory = ask_directory or self._default_ask_directory
         self.open_url = open_url or QDesktopServices.openUrl
         self.saved_team_dir: Path | None = None
         self.env_value = team_env_override()
+
+        # appearance and start-up (QSettings)
+        self.theme = QComboBox()
+        for label, value in theme.CHOICES:
+            self.theme.addItem(label, value)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(theme.preference(self.settings))))
+        self.theme.setToolTip("“Follow the system” switches with the desktop's light or dark mode")
+        self.reopen_last = QCheckBox("Reopen the last plan when Archplan starts")
+        self.reopen_last.setChecked(reopen_last(self.settings))
+        general = QFormLayout()
+        general.addRow("Appearance", self.theme)
+        general.addRow("Start-up", self.reopen_last)
+        general_box = QGroupBox("General")
+        general_box.setLayout(general)
 
         # user templates (read-only)
         self.user_dir = QLineEdit(str(user_templates_dir()), readOnly=True)
@@ -84,8 +115,12 @@ class PreferencesDialog(QDialog):
         team_row.addWidget(self.team_edit, 1)
         team_row.addWidget(self.browse_button)
         team_row.addWidget(self.clear_button)
+        self.open_team_button = QPushButton("Open folder")
+        self.open_team_button.setToolTip("Show the team templates folder in the file manager")
+        self.open_team_button.clicked.connect(self.open_team_folder)
+        team_row.addWidget(self.open_team_button)
         self.env_note = QLabel(wordWrap=True)
-        self.env_note.setStyleSheet(NOTE_STYLE)
+        self.env_note.setStyleSheet(_note_style())
         self.env_note.hide()
 
         form = QFormLayout()
@@ -96,16 +131,17 @@ class PreferencesDialog(QDialog):
         box.setLayout(form)
         hint = QLabel("“Save as Template” writes to your folder, or to the team folder when one is set. "
                       "The template gallery lists built-in, your and team templates.", wordWrap=True)
-        hint.setStyleSheet(NOTE_STYLE)
+        hint.setStyleSheet(_note_style())
 
         self.error = QLabel(wordWrap=True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(_error_style())
         self.error.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(general_box)
         layout.addWidget(box)
         layout.addWidget(hint)
         layout.addWidget(self.error)
@@ -173,9 +209,34 @@ class PreferencesDialog(QDialog):
             return False
         return True
 
+    def open_team_folder(self) -> bool:
+        """Open the team templates folder shown in the field (it must exist: it is shared, not ours)."""
+        text = self.team_text()
+        if not text:
+            self.show_error("No team templates folder is set.")
+            return False
+        folder = Path(text).expanduser()
+        if not folder.is_dir():
+            self.show_error(f"The team templates folder {folder} does not exist.")
+            return False
+        if not self.open_url(QUrl.fromLocalFile(str(folder))):
+            self.show_error(f"Cannot open {folder} in the file manager.")
+            return False
+        return True
+
+    def _store_general(self) -> None:
+        from archplan.ui import theme
+        from archplan.ui.files import REOPEN_LAST_KEY
+
+        self.settings.setValue(theme.KEY, self.theme.currentData())
+        self.settings.setValue(REOPEN_LAST_KEY, self.reopen_last.isChecked())
+        self.settings.sync()
+
     def accept(self) -> None:
-        """Store the team folder; a folder the library refuses stays in the field with the reason in red."""
-        if self.env_value is not None:  # the environment decides; nothing to store
+        """Store the preferences; a team folder the library refuses stays in the field with the reason in
+        red (and nothing is stored)."""
+        if self.env_value is not None:  # the environment decides the team folder; nothing to store there
+            self._store_general()
             super().accept()
             return
         text = self.team_text()
@@ -187,6 +248,7 @@ class PreferencesDialog(QDialog):
         except OSError as exc:
             self.show_error(f"Cannot save the settings: {exc.strerror or exc}")
             return
+        self._store_general()
         self.clear_error()
         super().accept()
 

@@ -106,6 +106,10 @@ RATE = Quantity(
     "rate", units.parse_rate,
     lambda v: _exact(v, [f"{units.format_count(v, d)}/s" for d in range(3, 16)] + _plain(v), units.parse_rate),
     lambda v: f"{units.format_count(v)}/s", "300/s, 5K/min, 1M/day")
+RATIO = Quantity(
+    "ratio", units.parse_ratio,
+    lambda v: _exact(v, [units.format_ratio(v, d) for d in range(3, 16)] + _plain(v), units.parse_ratio),
+    units.format_ratio, "100:1, 1:3")
 TEXT = Quantity("text", lambda t: t.strip(), lambda v: v, lambda v: v, "")
 
 

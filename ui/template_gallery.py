@@ -13,21 +13,25 @@ document: the caller loads the returned plan through its Editor.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtCore import QRectF, QSize, Qt, QUrl
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -35,8 +39,18 @@ from PySide6.QtWidgets import (
 )
 
 from archplan.planner import units
-from archplan.planner.library import TemplateError, TemplateInfo, list_templates, load_template, template_summary
+from archplan.planner.library import (
+    TemplateError,
+    TemplateInfo,
+    delete_template,
+    list_templates,
+    load_template,
+    rename_template,
+    team_templates_dir,
+    template_summary,
+)
 from archplan.planner.model import Plan
+from archplan.ui import theme
 from archplan.ui.canvas import style
 from archplan.ui.thumbnail import cached_thumbnail
 
@@ -46,6 +60,8 @@ BLANK = ""                    # item name of the blank-plan entry
 NAME_ROLE = Qt.ItemDataRole.UserRole
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
 BADGE_COLOURS = {"built-in": "#475569", "user": "#16a34a", "team": "#2563eb"}
+#: Where a template comes from, as the details say it.
+ORIGINS = {"built-in": "built into Archplan", "user": "your templates", "team": "team templates"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +136,19 @@ def load_entries() -> tuple[list[GalleryEntry], list[str]]:
 class TemplateGallery(QDialog):
     """The gallery dialog; `selected_plan()` after it is accepted."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None,
+                 ask_text: Callable[[str, str, str], str | None] | None = None,
+                 confirm: Callable[[str, str], bool] | None = None,
+                 open_url: Callable[[QUrl], bool] | None = None):
         super().__init__(parent)
         self.setWindowTitle("New from template")
         self.resize(1100, 720)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:   # a small screen: the dialog fits it
+            self.resize(min(1100, screen.width() - 40), min(720, screen.height() - 60))
+        self.ask_text = ask_text or self._default_ask_text
+        self.confirm = confirm or self._default_confirm
+        self.open_url = open_url or QDesktopServices.openUrl
         self._plan: Plan | None = None
         self.entries, self.problems = load_entries()
         self._by_name = {e.info.name: e for e in self.entries}
@@ -147,7 +172,7 @@ class TemplateGallery(QDialog):
         details_area.setFixedWidth(320)
         details_area.setFrameShape(QFrame.Shape.NoFrame)
         self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet("color: #b91c1c;")
+        self.message.setStyleSheet(f"color: {theme.current().error};")
         self.message.hide()
 
         self.problems_toggle = QToolButton(checkable=True)
@@ -165,9 +190,29 @@ class TemplateGallery(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        # managing your own templates: rename, delete, show where they are
+        self.rename_button = QPushButton("Rename…")
+        self.rename_button.setToolTip("Rename this template (yours or the team's; built-in ones cannot change)")
+        self.rename_button.clicked.connect(self.rename_selected)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete this template file (yours or the team's)")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.folder_button = QPushButton("Show folder")
+        self.folder_button.setToolTip("Open the folder this template's file is in")
+        self.folder_button.clicked.connect(self.open_selected_folder)
+        self.team_button = QPushButton("Team folder")
+        self.team_button.setToolTip("Open the team templates folder (Edit > Preferences sets it)")
+        self.team_button.clicked.connect(self.open_team_folder)
+        manage = QHBoxLayout()
+        for button in (self.rename_button, self.delete_button, self.folder_button, self.team_button):
+            manage.addWidget(button)
+        side = QVBoxLayout()
+        side.addWidget(details_area, 1)
+        side.addLayout(manage)
+
         middle = QHBoxLayout()
         middle.addWidget(self.list, 1)
-        middle.addWidget(details_area)
+        middle.addLayout(side)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addLayout(middle, 1)
@@ -189,6 +234,7 @@ class TemplateGallery(QDialog):
     # ---------------------------------------------------------------------------------- contents
 
     def _fill(self) -> None:
+        self.list.clear()
         blank = QListWidgetItem(_blank_pixmap(), "Blank plan\nstart from an empty canvas")
         blank.setData(NAME_ROLE, BLANK)
         blank.setData(SEARCH_ROLE, "blank plan empty new")
@@ -228,8 +274,23 @@ class TemplateGallery(QDialog):
             if not visible:
                 self.details.setText(f"<i>No template matches “{html.escape(text)}”.</i>")
 
+    def selected_info(self) -> TemplateInfo | None:
+        item = self.list.currentItem()
+        name = item.data(NAME_ROLE) if item is not None else BLANK
+        entry = self._by_name.get(name)
+        return entry.info if entry is not None else None
+
+    def _update_buttons(self) -> None:
+        info = self.selected_info()
+        editable = info is not None and info.source != "built-in"
+        self.rename_button.setEnabled(editable)
+        self.delete_button.setEnabled(editable)
+        self.folder_button.setEnabled(info is not None)
+        self.team_button.setEnabled(team_templates_dir() is not None)
+
     def _show_details(self, item: QListWidgetItem | None, _previous=None) -> None:
         self.message.hide()
+        self._update_buttons()
         if item is None:
             self.details.clear()
             return
@@ -245,8 +306,67 @@ class TemplateGallery(QDialog):
         self.details.setText(
             f"<h3>{html.escape(info.title)}</h3>"
             f"<p><b>{html.escape(_figures(summary))}</b><br>"
-            f"<span style='color:#64748b'>{html.escape(info.source)}{html.escape(shadows)} · "
-            f"<code>{html.escape(info.name)}</code></span></p>{paragraphs}")
+            f"<span style='color:{theme.current().muted}'>{html.escape(ORIGINS[info.source])}"
+            f"{html.escape(shadows)} · <code>{html.escape(info.name)}</code><br>"
+            f"{html.escape(str(info.path))}</span></p>{paragraphs}")
+
+    # ---------------------------------------------------------------------------------- managing
+
+    def _default_ask_text(self, title: str, label: str, default: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, label, text=default)
+        return text.strip() if ok and text.strip() else None
+
+    def _default_confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _reload(self, select: str | None = None) -> None:
+        self.entries, self.problems = load_entries()
+        self._by_name = {e.info.name: e for e in self.entries}
+        self._fill()
+        self._filter(self.search.text())
+        if select is None or not self.select(select):
+            self.list.setCurrentRow(0)
+
+    def rename_selected(self) -> bool:
+        info = self.selected_info()
+        if info is None:
+            return False
+        title = self.ask_text("Rename template", "New name:", info.title)
+        if not title:
+            return False
+        try:
+            path = rename_template(f"{info.source}:{info.name}", title)
+        except TemplateError as exc:
+            self._warn(str(exc))
+            return False
+        self._reload(path.stem)
+        return True
+
+    def delete_selected(self) -> bool:
+        info = self.selected_info()
+        if info is None or not self.confirm("Delete template",
+                                            f"Delete the template “{info.title}” ({info.path})?"):
+            return False
+        try:
+            delete_template(f"{info.source}:{info.name}")
+        except TemplateError as exc:
+            self._warn(str(exc))
+            return False
+        self._reload()
+        return True
+
+    def open_selected_folder(self) -> bool:
+        info = self.selected_info()
+        return info is not None and self.open_url(QUrl.fromLocalFile(str(info.path.parent)))
+
+    def open_team_folder(self) -> bool:
+        team = team_templates_dir()
+        if team is None or not team.is_dir():
+            self._warn("No team templates folder: choose one in Edit > Preferences.")
+            return False
+        return self.open_url(QUrl.fromLocalFile(str(team)))
 
     def _toggle_problems(self, shown: bool) -> None:
         self.problems_view.setVisible(shown)
@@ -282,7 +402,8 @@ class TemplateGallery(QDialog):
 
 def choose_template(parent: QWidget | None = None) -> Plan | None:
     """Show the gallery; the chosen template as a new Plan, or None if cancelled."""
-    dialog = TemplateGallery(parent)
+    dialog = TemplateGallery(parent, ask_text=getattr(parent, "ask_text", None),
+                             confirm=getattr(parent, "confirm", None))
     try:
         dialog.exec()
         return dialog.selected_plan()

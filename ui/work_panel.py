@@ -9,6 +9,7 @@ cannot drift from the number. "Copy LaTeX" renders the same formula through symp
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -27,8 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from archplan.planner import units
-from archplan.planner.formulas import Figure
+from archplan.ui import theme
 from archplan.ui.document import Document
+
+if TYPE_CHECKING:
+    from archplan.planner.formulas import Figure
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
@@ -97,6 +101,7 @@ class WorkPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.heading)
         layout.addWidget(split, 1)
+        self._shown: list | None = None   # (name, value, working) of each figure shown
         document.result_changed.connect(self.refresh)
         self.refresh()
 
@@ -111,8 +116,11 @@ class WorkPanel(QWidget):
         figures: dict[str, Figure] = {}
         if self.component_id in result.components:
             figures.update(result.components[self.component_id].figures)
-        if self.component_id in result.clients:
-            figures.update({f"client_{k}": v for k, v in result.clients[self.component_id].figures.items()})
+        if self.component_id in result.clients:   # a client's own figures; those it shares are shown once
+            for name, figure in result.clients[self.component_id].figures.items():
+                same = figures.get(name)
+                if same is None or same.text() != figure.text():
+                    figures[f"client_{name}" if name in figures else name] = figure
         return figures
 
     def show_component(self, component_id: str | None) -> None:
@@ -122,10 +130,30 @@ class WorkPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Show the current figures; nothing is rebuilt when they read as before (most edits change
+        other components' figures)."""
+        figures = self._current_figures()
+        if self.document.result is None:
+            heading = (f"<span style='color:{theme.current().error}'>Cannot compute: "
+                       f"{html.escape(self.document.result_error or '')}</span>") \
+                if not self.document.pending else "Computing…"
+        elif self.component_id is None:
+            from archplan.ui.whatif import breaking_text
+
+            heading = (f"<b>Plan</b>: {html.escape(breaking_text(self.document))}. Select a component (here or on "
+                       "the canvas) to see its working.")
+        else:
+            component = self.document.component(self.component_id)
+            name = component.name if component is not None else self.component_id
+            heading = f"<b>{html.escape(name)}</b>: {len(figures)} figures"
+        self.heading.setText(heading)
+        shown = [(name, figure.formatted(), figure.text()) for name, figure in figures.items()]
+        if shown == self._shown:
+            return
+        self._shown = shown
         previous = self.figures.currentItem().data(0, NAME_ROLE) if self.figures.currentItem() else None
         self.figures.blockSignals(True)
         self.figures.clear()
-        figures = self._current_figures()
         for name, figure in figures.items():
             item = QTreeWidgetItem([figure_label(name), figure.formatted()])
             item.setData(0, NAME_ROLE, name)
@@ -134,21 +162,10 @@ class WorkPanel(QWidget):
             item.setToolTip(0, tip)
             item.setToolTip(1, tip)
             self.figures.addTopLevelItem(item)
-        self.figures.blockSignals(False)
-        if self.document.result is None:
-            self.heading.setText(f"<span style='color:#c62828'>Cannot compute: "
-                                 f"{html.escape(self.document.result_error or '')}</span>")
-        elif self.component_id is None:
-            self.heading.setText("<b>Plan</b>: select a component (here or on the canvas) to see its working.")
-        else:
-            try:
-                name = self.document.plan.component(self.component_id).name
-            except KeyError:
-                name = self.component_id
-            self.heading.setText(f"<b>{html.escape(name)}</b>: {len(figures)} figures")
         names = self.figure_names()
         if names:
             self.figures.setCurrentItem(self.figures.topLevelItem(names.index(previous) if previous in names else 0))
+        self.figures.blockSignals(False)
         self._show_figure()
 
     def figure_names(self) -> list[str]:
@@ -170,21 +187,21 @@ class WorkPanel(QWidget):
         self.copy_latex.setEnabled(figure is not None)
         self.copy_text.setEnabled(figure is not None)
         if figure is None:
-            self.detail.setHtml("<p style='color:#5f6b7a'>No figure selected.</p>")
+            self.detail.setHtml(f"<p style='color:{theme.current().muted}'>No figure selected.</p>")
             return
         formula = figure.formula
         rows = "".join(
             f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(formula.symbols.get(k, ''))}</td>"
             f"<td align='right'>{html.escape(_input_text(v))}</td></tr>" for k, v in figure.inputs.items())
         parts = [f"<p><b>{html.escape(formula.meaning)}</b> = {html.escape(figure.formatted())}</p>",
-                 "<pre style='background:#f4f6fa; padding:6px; white-space:pre-wrap'>"
+                 f"<pre style='background:{theme.current().note_background}; padding:6px; white-space:pre-wrap'>"
                  f"{html.escape(figure.text())}</pre>"]
         if rows:
             parts.append(f"<table cellspacing='0' cellpadding='2'>{rows}</table>")
         if formula.assumption:
             parts.append(f"<p><b>Assumption:</b> {html.escape(formula.assumption)}</p>")
         if formula.source:
-            parts.append(f"<p style='color:#5f6b7a'><b>Source:</b> {html.escape(formula.source)}</p>")
+            parts.append(f"<p style='color:{theme.current().muted}'><b>Source:</b> {html.escape(formula.source)}</p>")
         self.detail.setHtml("".join(parts))
 
     # ------------------------------------------------------------------ clipboard

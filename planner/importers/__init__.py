@@ -13,9 +13,12 @@ become generic components with a note, never an error.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from archplan.planner.importers.draft import Imported, ImportSummary
 from archplan.planner.importers.safe import ImportFailure
+
+if TYPE_CHECKING:
+    from archplan.planner.importers.draft import Imported, ImportSummary
 
 __all__ = ["FORMATS", "ImportFailure", "ImportSummary", "Imported", "guess_format", "import_path"]
 
@@ -23,6 +26,16 @@ FORMATS = ("compose", "kubernetes", "terraform", "drawio", "mermaid")
 COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 MERMAID_SUFFIXES = (".mmd", ".mermaid")
 YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def __getattr__(name: str):
+    """`Imported` and `ImportSummary` on first use: the draft module loads the catalog and the graph
+    (networkx, numpy), which the command line's --help must not wait for."""
+    if name in ("Imported", "ImportSummary"):
+        from archplan.planner.importers import draft
+
+        return getattr(draft, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def import_path(path, fmt: str | None = None) -> Imported:

@@ -8,6 +8,7 @@ from plans import PlanBuilder
 
 from archplan.planner import io
 from archplan.planner.io import PlanFileError, UnsupportedVersionError, load_plan, save_plan
+from archplan.planner.model import Position
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 
@@ -41,6 +42,40 @@ def test_version_1_migrates():
     assert plan.name == "Version 1 plan"
     assert plan.traffic.reads_per_user == 20
     assert [lk.share for lk in plan.links] == [None, 0.25, 0.75]
+
+
+def test_version_3_migrates_without_notes_or_bends():
+    plan = load_plan(os.path.join(DATA, "plan_v3.json"))
+    assert plan.name == "Version 3 plan" and plan.notes == ""
+    assert [lk.waypoints for lk in plan.links] == [[], []] and {lk.route for lk in plan.links} == {"straight"}
+    assert plan.link("l2").label == "SQL"
+
+
+def test_version_2_migrates_without_notes_or_bends():
+    plan = load_plan(os.path.join(DATA, "plan_v2.json"))
+    assert plan.name == "Version 2 plan" and plan.notes == ""
+    assert [lk.waypoints for lk in plan.links] == [[], []]
+    assert {lk.route for lk in plan.links} == {"straight"}
+    assert plan.link("l2").label == "SQL" and plan.traffic.writes_per_user == 3
+
+
+def test_notes_bends_and_routes_round_trip(tmp_path):
+    plan = sample()
+    plan.notes = "# Decisions\n\n- **cache** in front of the database"
+    plan.links[0] = plan.links[0].model_copy(update={"waypoints": [Position(x=10, y=20)], "route": "orthogonal"})
+    plan = plan.model_validate(plan.model_dump())
+    save_plan(plan, tmp_path / "p.json")
+    again = load_plan(tmp_path / "p.json")
+    assert again == plan and again.links[0].waypoints[0].y == 20 and again.links[0].route == "orthogonal"
+    raw = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert raw["plan"]["notes"].startswith("# Decisions") and "waypoints" in raw["plan"]["links"][0]
+    assert "waypoints" not in raw["plan"]["links"][1] and "route" not in raw["plan"]["links"][1]  # unused: not written
+
+
+def test_a_plan_without_notes_or_bends_is_written_as_compactly_as_before():
+    raw = io.plan_to_dict(sample())
+    assert "notes" not in raw["plan"]
+    assert all("waypoints" not in lk and "route" not in lk for lk in raw["plan"]["links"])
 
 
 def test_newer_version_is_refused_with_a_clear_message(tmp_path):
@@ -179,3 +214,29 @@ def test_plan_name_edits_are_validated_before_they_apply():
     assert (plan.name, plan.description) == ("Shop", "d")
     with pytest.raises(edit.EditError, match="only description, name"):
         edit.update_plan(plan, traffic={})
+
+
+def test_a_version_3_file_with_every_main_field_resaves_as_version_4_unchanged(tmp_path):
+    """Version 3 as main wrote it (budgets, accepted review findings, traffic ranges) reads, and saves as
+    version 4 with the same plan: _v3_to_v4 only renumbers."""
+    with open(os.path.join(DATA, "plan_v3.json"), encoding="utf-8") as file:
+        raw = json.load(file)
+    raw["plan"]["settings"] = {
+        "budgets": {"max_monthly_cost": 5000.0, "min_availability": 0.999, "max_read_p99": 0.25},
+        "ignored_findings": [{"rule": "REL-SPOF-LB", "component": "api", "reason": "one zone on purpose"}]}
+    raw["plan"]["ranges"] = {"dau": [400000.0, 600000.0]}
+    source = tmp_path / "v3.json"
+    source.write_text(json.dumps(raw), encoding="utf-8")
+    plan = load_plan(source)
+    assert plan.settings.budgets.max_monthly_cost == 5000 and plan.ranges == {"dau": (400000.0, 600000.0)}
+    assert plan.settings.ignored_findings[0].reason == "one zone on purpose"
+    save_plan(plan, tmp_path / "v4.json")
+    saved = json.loads((tmp_path / "v4.json").read_text(encoding="utf-8"))
+    assert io.SCHEMA_VERSION == 4 and saved["schema_version"] == 4
+    assert load_plan(tmp_path / "v4.json") == plan
+    expected = io.plan_from_dict(raw).model_dump(mode="json")
+    assert io.plan_from_dict(saved).model_dump(mode="json") == expected
+    assert saved["plan"]["settings"]["ignored_findings"] == raw["plan"]["settings"]["ignored_findings"]
+    assert saved["plan"]["settings"]["budgets"]["max_monthly_cost"] == 5000
+    assert saved["plan"]["ranges"] == {"dau": [400000.0, 600000.0]}
+    assert "notes" not in saved["plan"] and all("waypoints" not in link for link in saved["plan"]["links"])

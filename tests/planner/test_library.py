@@ -241,3 +241,40 @@ def test_a_broken_user_copy_does_not_hide_the_builtin(dirs):
     assert (info.source, info.shadows) == ("built-in", ())
     assert [p.path.name for p in problems] == ["three_tier.json"]
     assert load_template("three_tier") == load_plan(builtin_dir() / "three_tier.json")
+
+
+def test_rename_and_delete_user_templates_but_not_built_in_ones():
+    from archplan.planner.library import (
+        TemplateError,
+        delete_template,
+        find_template,
+        rename_template,
+        save_user_template,
+    )
+    from archplan.planner.model import Plan
+
+    path = save_user_template(Plan(name="Draft"), "Draft")
+    renamed = rename_template("draft", "Final design")
+    assert renamed.name == "final_design.json" and not path.exists()
+    assert find_template("final_design").title == "Final design"
+    with pytest.raises(TemplateError, match="built-in"):
+        rename_template("url_shortener", "Mine")
+    with pytest.raises(TemplateError, match="built-in"):
+        delete_template("built-in:three_tier")
+    assert delete_template("final_design") == renamed and not renamed.exists()
+    with pytest.raises(TemplateError, match="no template named"):
+        delete_template("final_design")
+
+
+def test_cli_renames_and_deletes_templates(capsys):
+    from archplan.planner.cli import run_cli
+    from archplan.planner.library import save_user_template, user_templates_dir
+    from archplan.planner.model import Plan
+
+    save_user_template(Plan(name="Draft"), "Draft")
+    assert run_cli(["templates", "rename", "draft", "Kept"]) == 0
+    assert (user_templates_dir() / "kept.json").is_file()
+    assert run_cli(["templates", "delete", "kept"]) == 0
+    assert not (user_templates_dir() / "kept.json").exists()
+    assert run_cli(["templates", "delete", "url_shortener"]) == 2
+    assert "built-in" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from review_plans import naive_plan, set_component, template
 from archplan.planner import edit
 from archplan.planner.cli import run_cli
 from archplan.planner.engine import compute
-from archplan.planner.io import dumps, load_plan, loads, save_plan
+from archplan.planner.io import SCHEMA_VERSION, dumps, load_plan, loads, save_plan
 from archplan.planner.model import Plan
 from archplan.planner.review import (
     RULES,
@@ -92,7 +92,7 @@ def test_ignoring_with_a_reason_keeps_the_finding_quiet_and_is_saved(tmp_path):
     path = tmp_path / "plan.json"
     save_plan(plan, path)
     assert load_plan(path).settings.ignored_findings == plan.settings.ignored_findings
-    assert json.loads(path.read_text())["schema_version"] == 3 and "ignored_findings" in path.read_text()
+    assert json.loads(path.read_text())["schema_version"] == SCHEMA_VERSION and "ignored_findings" in path.read_text()
     edit.update_settings(plan, ignored_findings=ignored_without(plan, "REL-SPOF-LB", "lb"))
     assert "REL-SPOF-LB" in {f.rule for f in compute(plan).findings}
 

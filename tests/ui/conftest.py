@@ -91,3 +91,15 @@ def make_window(qtbot, tmp_path, settings):
 @pytest.fixture
 def window(make_window, editor):
     return make_window(editor)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clipboard_released_before_exit(qapp):
+    """Empty the clipboard when the session's QApplication is done with it.
+
+    Data put on the clipboard (ui/canvas/clipboard.py's QMimeData) is otherwise deleted by a Qt static
+    destructor after Python has shut down, and the interpreter dies of SIGSEGV after every test passed."""
+    yield
+    from archplan.ui.canvas.clipboard import release_clipboard
+
+    release_clipboard()

@@ -26,6 +26,7 @@ from archplan.planner import units
 from archplan.planner.model import Component, Plan, Position
 from archplan.ui.canvas import CanvasScene
 from archplan.ui.canvas.layout import overlapping
+from archplan.ui.canvas.menus import context_menu
 from archplan.ui.canvas.style import CARD_H, CARD_W, GRID
 from archplan.ui.editor import Editor
 
@@ -309,7 +310,7 @@ def test_double_click_and_context_menu_activate_a_component(editor, scene, view,
         QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                           vp(view, centre(editor, "db")))
     assert blocker.args == ["db"]
-    menu = scene.gestures.context_menu(centre(editor, "cache"))
+    menu = context_menu(scene, centre(editor, "cache"))
     actions = {a.text(): a for a in menu.actions() if a.text()}
     assert {"Show figures", "Duplicate", "Group", "Delete"} <= set(actions)
     assert scene.selected_component_ids() == ["cache"]

@@ -94,13 +94,17 @@ def test_a_badge_set_directly_is_replaced_by_the_next_result(editor, scene):
 
 
 def test_spof_names_follow_a_rename_of_what_is_cut_off(editor, scene):
+    from archplan.ui.canvas.painting import SPOF_RECT
+
     editor.set_component("lb", instances=1)   # one load balancer in front of the API and the data tier
     editor.document.recompute_now()
-    assert "Shop API" in scene.component_item("lb").badge.spof
-    editor.set_component("api", name="Checkout API")
-    editor.document.recompute_now()
-    spof = scene.component_item("lb").badge.spof
-    assert "Checkout API" in spof and "Shop API" not in spof
+    item = scene.component_item("lb")
+    assert "api" in item.badge.spof
+    marker = item.mapToScene(SPOF_RECT.center())
+    assert "Shop API" in scene.tooltip_at(marker)
+    editor.set_component("api", name="Checkout API")   # a rename computes nothing ...
+    tip = scene.tooltip_at(marker)                     # ... and the marker says the new name
+    assert "Checkout API" in tip and "Shop API" not in tip
 
 
 # ------------------------------------------------------------------------------------------ pictures

@@ -58,3 +58,25 @@ def test_quick_edits_of_one_field_merge_but_later_ones_do_not(qtbot, monkeypatch
     editor.undo_stack.undo()
     assert editor.plan.traffic.dau == 8_640_000
     editor.undo_stack.setClean()
+
+
+def test_edits_that_change_no_figure_recompute_nothing(qtbot):
+    """Names, notes, positions, link bends, routes and labels, plan notes: nothing to recompute."""
+    editor = make_editor()
+    before = editor.document.result
+    link = editor.plan.links[0].id
+    with qtbot.assertNotEmitted(editor.document.result_changed, wait=100):
+        editor.set_component("svc", name="Renamed")
+        editor.set_component("svc", notes="a note")
+        editor.set_positions({"svc": (40.0, 60.0)})
+        editor.set_bends(link, [(10.0, 20.0)])
+        editor.set_links_route([link], "orthogonal")
+        editor.set_link(link, label="HTTPS")
+        editor.set_plan_info(notes="# Notes", name="Renamed plan", description="what it does")
+        editor.undo_stack.undo()
+        editor.undo_stack.redo()
+    assert editor.document.result is before
+    with qtbot.waitSignal(editor.document.result_changed, timeout=2_000):
+        editor.set_link(link, share=0.5)           # a figure changes: computed again
+    assert editor.document.result is not before
+    editor.undo_stack.setClean()

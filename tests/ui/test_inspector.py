@@ -16,6 +16,7 @@ def inspector(qtbot, editor):
     qtbot.addWidget(widget)
     widget.resize(420, 900)
     widget.show()
+    widget.plan_page.details.set_expanded(True)   # per-user rates and sizes (collapsed at first)
     return widget
 
 
@@ -80,7 +81,7 @@ def test_tooltips_come_from_field_descriptions(inspector):
 def test_component_page_edits_name_instances_and_capacity(inspector, editor, type_text):
     inspector.show_selection(["redis"])
     page = inspector.component_page
-    assert inspector.stack.currentIndex() == 1
+    assert inspector.page_shown() == "component"
     type_text(page.name.edit, "Session cache")
     assert editor.plan.component("redis").name == "Session cache"
 
@@ -179,7 +180,7 @@ def test_link_page_kind_share_fanout_and_classes(inspector, editor, type_text):
     link = next(lk for lk in editor.plan.links if lk.source == "redis" and lk.target == "postgres")
     inspector.show_selection([], [link.id])
     page = inspector.link_page
-    assert inspector.stack.currentIndex() == 2
+    assert inspector.page_shown() == "link"
     assert "Cache → PostgreSQL primary" in page.title.text()
     assert page.classes["write"].isChecked() and not page.classes["read"].isChecked()
     page.classes["read"].setChecked(True)
@@ -227,7 +228,7 @@ def test_plan_page_after_deleting_the_selected_component(inspector, editor):
     inspector.show_selection(["redis"])
     editor.delete(["redis"])
     assert inspector.current == ("plan", None)
-    assert inspector.stack.currentIndex() == 0
+    assert inspector.page_shown() == "plan"
 
 
 def test_group_page_rename(inspector, editor, type_text):

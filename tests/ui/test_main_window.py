@@ -122,7 +122,7 @@ def test_selection_sync_between_canvas_results_and_inspector(window):
     window.scene.select_ids(["redis"])
     assert window.results.selected_component() == "redis"
     assert window.inspector.current == ("component", "redis")
-    index = window.results.proxy.mapFromSource(window.results.model.index(window.results.model.row_of("python"), 0))
+    index = window.results.model.index(window.results.model.row_of("python"), 0)
     window.results.table.selectionModel().setCurrentIndex(
         index, window.results.table.selectionModel().SelectionFlag.ClearAndSelect)
     assert window.scene.selected_component_ids() == ["python"]
@@ -135,8 +135,8 @@ def test_finding_click_selects_on_canvas(window, editor):
     result = editor.document.result
     finding = next(f for f in result.findings if f.component)
     row = next(i for i in range(window.results.findings.count())
-               if window.results.findings.item(i).data(Qt.ItemDataRole.UserRole) == finding.component)
-    window.results.findings.itemClicked.emit(window.results.findings.item(row))
+               if window.results.findings.component(i) == finding.component)
+    window.results.findings.choose(row)
     assert window.scene.selected_component_ids() == [finding.component]
 
 

@@ -78,7 +78,7 @@ def test_missing_folder_shows_an_inline_error_and_changes_nothing(make_dialog, t
     assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
     assert not dialog.error.isHidden()
     assert "does not exist" in dialog.error.text() and "no-such-folder" in dialog.error.text()
-    assert "color: #b91c1c" in dialog.error.styleSheet()
+    assert "color: #c62828" in dialog.error.styleSheet()
     assert team_templates_dir() == team.resolve()
     assert settings_path().read_text() == before
     # fixing the field clears the message on the next save

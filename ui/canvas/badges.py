@@ -8,13 +8,17 @@ cards whose figures changed. Every number is formatted by planner.units.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from archplan.planner import units
 from archplan.planner.catalog import Behaviour, ComponentKind
 from archplan.planner.model import Component
-from archplan.planner.result import PlanResult, status_of
+
+if TYPE_CHECKING:
+    from archplan.planner.result import PlanResult
 
 
 @dataclass(frozen=True)
@@ -42,11 +46,13 @@ class Badge:
 EMPTY = Badge()
 
 
-def _spof_names(component: Component, result: PlanResult) -> tuple[str, ...]:
+def _spof_ids(component: Component, result: PlanResult) -> tuple[str, ...]:
+    """Ids of what clients lose when this single instance fails (names are looked up when shown, so a
+    rename, which computes nothing, still shows the new name)."""
     cut = result.spofs.get(component.id)
     if cut is None:
         return ()
-    return tuple(result.components[c].name if c in result.components else c for c in cut) or (component.name,)
+    return tuple(cut) or (component.id,)
 
 
 #: The unformatted figures of a component's badge, read in one call (see `badge_inputs`).
@@ -65,7 +71,7 @@ def badge_inputs(component: Component, kind: ComponentKind, result: PlanResult |
     not an input cannot be shown stale."""
     if result is None:
         return ()
-    spof = _spof_names(component, result)
+    spof = _spof_ids(component, result)
     if kind.behaviour is Behaviour.CLIENT:
         client = result.clients.get(component.id)
         if client is None:
@@ -78,6 +84,23 @@ def badge_inputs(component: Component, kind: ComponentKind, result: PlanResult |
     return (_COMPONENT, _figures(r), counted, result.bottleneck == component.id, spof)
 
 
+class BadgeFeed:
+    """The latest result as the cards read it: a card works out its badge from `result` when it is
+    painted or asked, if the feed's `generation` moved on since it last did. So a new result costs
+    nothing for the thousands of cards out of view; the scene refreshes the cards on screen at once and
+    drops the cached pictures (`cached`) of those painted earlier, which then read the feed when they
+    are shown again."""
+
+    def __init__(self):
+        self.result: PlanResult | None = None
+        self.generation = 0
+        self.cached: set = set()    # cards painted since the last refresh (Qt may show their picture)
+
+    def publish(self, result: PlanResult | None) -> None:
+        self.result = result
+        self.generation += 1
+
+
 def badge_from_inputs(inputs: tuple) -> Badge:
     """The badge for `badge_inputs(...)`: every number formatted by planner.units."""
     if not inputs:
@@ -87,6 +110,8 @@ def badge_from_inputs(inputs: tuple) -> Badge:
         return Badge(units.format_qps(peak), f"{units.format_count(users)} users", spof=spof)
     _, figures, counted, bottleneck, spof = inputs
     qps_peak, count, recommended, fixed, utilisation, ceiling = figures
+    from archplan.planner.result import status_of  # here: the canvas is shown before the engine is loaded
+
     level = status_of(utilisation, ceiling)
     count_text = f"x{units.format_count(count)}" if counted else "managed"
     need_text = f"need {units.format_count(recommended)}" if fixed and count < recommended else ""
@@ -101,12 +126,14 @@ def badge_for(component: Component, kind: ComponentKind, result: PlanResult | No
     return badge_from_inputs(badge_inputs(component, kind, result))
 
 
-def tooltip_for(component: Component, kind: ComponentKind, result: PlanResult | None) -> str:
-    """The key figures of a component, one per line (built only when a tooltip is shown)."""
+def tooltip_for(component: Component, kind: ComponentKind, result: PlanResult | None,
+                names: Mapping[str, str] | None = None) -> str:
+    """The key figures of a component, one per line (built only when a tooltip is shown); `names` are
+    the plan's component names by id."""
     lines = [f"{component.name} — {kind.label}"]
     if result is None:
         return "\n".join(lines + ["No figures: the plan cannot be computed."])
-    spof = _spof_names(component, result)
+    spof = _spof_ids(component, result)
     client = result.clients.get(component.id)
     r = result.components.get(component.id)
     if kind.behaviour is Behaviour.CLIENT and client is not None:
@@ -136,7 +163,7 @@ def tooltip_for(component: Component, kind: ComponentKind, result: PlanResult | 
         if result.bottleneck == component.id:
             lines.append("Bottleneck: the first component to run out of headroom.")
     if spof:
-        lines.append(spof_text(component, spof))
+        lines.append(spof_text(component, spof, names or {}))
     return "\n".join(lines)
 
 
@@ -152,8 +179,9 @@ def _client_peak(client) -> float:
     return peak.value if peak is not None else 0.0
 
 
-def spof_text(component: Component, cut: tuple[str, ...]) -> str:
-    others = [name for name in cut if name != component.name]
+def spof_text(component: Component, cut: tuple[str, ...], names: Mapping[str, str]) -> str:
+    """What a single point of failure takes down; `cut` holds component ids, `names` their names."""
+    others = [names.get(cid, cid) for cid in cut if cid != component.id]
     if others:
         shown = ", ".join(others[:4]) + (" and more" if len(others) > 4 else "")
         return f"Single point of failure: if its one instance fails, clients lose {shown}."

@@ -11,10 +11,45 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from archplan.planner import layout as _planner_layout
 from archplan.planner.layout import Point, layered_layout
 
-__all__ = ["ALIGN_MODES", "Point", "align", "layered_layout", "overlapping"]
+__all__ = ["ALIGN_MODES", "Point", "align", "layered_layout", "members_deep", "overlapping", "plan_layout"]
 ALIGN_MODES = ("left", "right", "top", "bottom", "hcenter", "vcenter", "hdistribute", "vdistribute")
+
+
+def plan_layout(plan, size: tuple[float, float], grid: float) -> dict[str, Point]:
+    """Card centres for a whole plan (planner.layout.plan_layout), the drawing's top-left corner kept
+    where it was, snapped to the grid."""
+    xs = [c.position.x for c in plan.components]
+    ys = [c.position.y for c in plan.components]
+    w, h = size
+    origin = (round((min(xs) - w / 2) / grid) * grid, round((min(ys) - h / 2) / grid) * grid)
+    return _planner_layout.plan_layout(plan, gap=(100.0, 40.0), origin=origin)
+
+
+def members_deep(plan) -> dict[str, list[str]]:
+    """Group id -> every component inside it, nested groups included."""
+    children: dict[str, list[str]] = {}
+    for g in plan.groups:
+        if g.parent:
+            children.setdefault(g.parent, []).append(g.id)
+    direct: dict[str, list[str]] = {}
+    for c in plan.components:
+        if c.group:
+            direct.setdefault(c.group, []).append(c.id)
+    out = {}
+    for g in plan.groups:
+        todo, seen, found = [g.id], set(), []
+        while todo:
+            gid = todo.pop()
+            if gid in seen:
+                continue
+            seen.add(gid)
+            found += direct.get(gid, [])
+            todo += children.get(gid, [])
+        out[g.id] = found
+    return out
 
 
 # ------------------------------------------------------------------------------------------ align

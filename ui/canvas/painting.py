@@ -13,12 +13,16 @@ width is measured once and cached: 1,000 cards must paint in well under a second
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
 from archplan.ui.canvas import style
-from archplan.ui.canvas.badges import Badge
 from archplan.ui.canvas.icons import render_icon
+
+if TYPE_CHECKING:
+    from archplan.ui.canvas.badges import Badge
 
 # ------------------------------------------------------------------------------------------ card geometry
 W, H = style.CARD_W, style.CARD_H
@@ -252,7 +256,7 @@ def _paint_badge_row(painter: QPainter, badge: Badge) -> None:
         return
     bar = QRectF(bar_right - bar_w, cy - 2.5, bar_w, 5)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("#e8edf3"))
+    painter.setBrush(style.BAR_TRACK)
     painter.drawRoundedRect(bar, 2.5, 2.5)
     fill = bar.adjusted(0, 0, -bar_w * (1 - min(1.0, max(0.04, badge.utilisation))), 0)
     painter.setBrush(colour)

@@ -1,35 +1,44 @@
 """
 The canvas scene: a live mirror of the open plan, and the place gestures become Editor calls.
 
-The scene builds one item per group, component and link of `editor.document.plan`, keeps them in
-dicts by id, and follows the document's fine-grained signals: a changed component updates only its
-card, its links and its groups; a new result only refreshes the badges whose figures changed (no item
-is re-created, nothing is re-laid out); one LinkLayer draws the links. It never mutates the plan: every
-gesture and command calls an Editor method, so each is one undo step. Positions are card centres.
+The scene builds one item per group, component and link of `editor.document.plan`, keeps them in a
+SceneIndex by id, and follows the document's fine-grained signals: a changed component updates only
+its card, its links and its groups; a new result only refreshes the badges whose figures changed (no
+item is re-created, nothing is re-laid out); one LinkLayer draws the links. It never mutates the plan:
+every gesture and command calls an Editor method, so each is one undo step. Positions are card centres.
+
+Keys: arrows nudge the selection (Shift: ten times further), Delete / Backspace delete it (Undo brings
+it back), Escape cancels a gesture. Context menus come from menus.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QTransform
-from PySide6.QtWidgets import QGraphicsScene, QToolTip
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QInputDialog, QToolTip
 
 from archplan.planner.catalog import default_catalog
 from archplan.ui.canvas import style
-from archplan.ui.canvas.badges import badge_inputs, spof_text, tooltip_for
+from archplan.ui.canvas.badges import BadgeFeed, spof_text, tooltip_for
 from archplan.ui.canvas.geometry import SceneGeometry
+from archplan.ui.canvas.handles import LinkHandles
+from archplan.ui.canvas.index import SceneIndex
 from archplan.ui.canvas.interactions import Gestures
 from archplan.ui.canvas.items import ComponentItem, GroupItem, LinkItem
 from archplan.ui.canvas.link_layer import LinkLayer
-from archplan.ui.canvas.operations import Lookup, SceneOperations, link_tooltip
+from archplan.ui.canvas.menus import context_menu
+from archplan.ui.canvas.operations import NUDGE, NUDGE_FAST, SceneOperations, link_tooltip
+from archplan.ui.canvas.painting import CARD_BOUNDS
 from archplan.ui.editor import Editor
 
+ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
 
-class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
+
+class CanvasScene(SceneOperations, QGraphicsScene):
     #: The set of selected components, links or groups changed.
     selection_ids_changed = Signal()
     #: A component was double-clicked or "Show figures" was chosen (component id).
@@ -39,24 +48,26 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
 
     def __init__(self, editor: Editor, parent=None):
         super().__init__(parent)
+        # No BSP index: with 24,000 items (10,000 cards and their links) building and updating the tree
+        # took longer than the first paint and held half the memory; a linear scan in C++ for the few
+        # position queries (hover, clicks) costs far less.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.editor = editor
         self.document = editor.document
         self.catalog = default_catalog()
         self.exporting = False          # items paint without hover/selection decorations
+        #: Asks for a line of text (title, label, default); the window replaces it with its own.
+        self.ask_text: Callable[[str, str, str], str | None] = self._default_ask_text
         self._snap = False
-        self._components: dict[str, ComponentItem] = {}
-        self._links: dict[str, LinkItem] = {}
-        self._groups: dict[str, GroupItem] = {}
+        self._index = SceneIndex()
+        self._geometry = SceneGeometry(self._index, self._depth, routed=self._link_routed)
         self._link_layer: LinkLayer | None = None
+        self._feed = BadgeFeed()
+        self._handles: LinkHandles | None = None
         self._selected_links: set[str] = set()                 # as the link layer last drew them
-        self._ends: dict[str, set[str]] = defaultdict(set)      # component/group id -> link ids
-        self._members: dict[str, set[str]] = defaultdict(set)   # group id -> member component ids
-        self._batch_depth = 0
-        self._dirty_groups: set[str] = set()
         self._selecting = False
-        self._paste_key: tuple[str, int] = ("", 0)
-        self._component = Lookup(lambda: self.document.plan.components)
-        self._link = Lookup(lambda: self.document.plan.links)
+        self._component = self.document.component
+        self._link = self.document.link
         self.gestures = Gestures(self)
         d = self.document
         self._connections = [
@@ -78,24 +89,37 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
                 signal.disconnect(slot)
         self._connections = []
 
+    def _default_ask_text(self, title: str, label: str, default: str) -> str | None:
+        parent = self.views()[0] if self.views() else None
+        text, ok = QInputDialog.getText(parent, title, label, text=default)
+        return text if ok else None
+
     # ------------------------------------------------------------------ lookups
     def component_item(self, cid: str) -> ComponentItem | None:
-        return self._components.get(cid)
+        return self._index.components.get(cid)
 
     def link_item(self, lid: str) -> LinkItem | None:
-        return self._links.get(lid)
+        return self._index.links.get(lid)
 
     def group_item(self, gid: str) -> GroupItem | None:
-        return self._groups.get(gid)
+        return self._index.groups.get(gid)
 
     def component_items(self) -> list[ComponentItem]:
-        return list(self._components.values())
+        return list(self._index.components.values())
 
     def link_items(self) -> list[LinkItem]:
-        return list(self._links.values())
+        return list(self._index.links.values())
 
     def group_items(self) -> list[GroupItem]:
-        return list(self._groups.values())
+        return list(self._index.groups.values())
+
+    def members_deep(self, gid: str) -> set[str]:
+        """Component ids inside a group, nested groups included."""
+        return self._index.members_deep(gid)
+
+    @staticmethod
+    def id_of(item) -> str:
+        return getattr(item, "component_id", None) or getattr(item, "link_id", None) or item.group_id
 
     def item_at(self, pos: QPointF):
         """The topmost card, link or group (title band / border) at `pos`, or None."""
@@ -111,179 +135,246 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
                                QTransform()):
             if isinstance(item, ComponentItem) and item is not exclude:
                 return item
-        groups = [g for g in self._groups.values() if g.rect().contains(pos)]
+        groups = [g for g in self._index.groups.values() if g.rect().contains(pos)]
         return max(groups, key=lambda g: g.zValue()) if groups else None
+
+    def end_centre(self, end_id: str) -> QPointF:
+        """The centre of a link end (a card or a group)."""
+        rect = self._geometry.end_rect(end_id)
+        return rect.center() if rect is not None else QPointF()
+
+    def link_handles(self) -> LinkHandles | None:
+        """The handles shown on the one selected link, if there is one."""
+        return self._handles
+
+    @staticmethod
+    def zoom_at(event) -> float:
+        """The zoom of the view an event came from (1 when unknown)."""
+        widget = event.widget() if hasattr(event, "widget") else None
+        view = widget.parent() if widget is not None else None
+        return view.transform().m11() if isinstance(view, QGraphicsView) else 1.0
+
+    # ------------------------------------------------------------------ geometry (see geometry.py)
+    def batched(self):
+        """Defer group re-fitting until a burst of moves is over (a drag moves many cards)."""
+        return self._geometry.batched()
+
+    def component_item_moved(self, item: ComponentItem) -> None:
+        """Called by a card when its position changed: its links follow, its groups re-fit."""
+        self._geometry.card_moved(item)
+
+    def show_bends(self, lid: str, bends: list[QPointF] | None) -> None:
+        """Draw a link through `bends` while they are dragged (None: through its own again)."""
+        self._geometry.show_bends(lid, bends)
+
+    def _link_routed(self, lid: str) -> None:
+        if self._handles is not None and self._handles.link.link_id == lid:
+            self._handles.refresh()
+
+    def _depth(self, gid: str) -> int:
+        parents = {g.id: g.parent for g in self.document.plan.groups}
+        depth, seen = 0, set()
+        while parents.get(gid) and gid not in seen:
+            seen.add(gid)
+            gid, depth = parents[gid], depth + 1
+        return depth
 
     # ------------------------------------------------------------------ mirroring the document
     def rebuild(self) -> None:
         """Drop every item and build them again from the plan (new / open / plan_reset)."""
         self.gestures.cancel()
-        self._components.clear(), self._links.clear(), self._groups.clear()  # before their items go
-        self._ends.clear(), self._members.clear(), self._dirty_groups.clear()
+        self._handles = None
+        self._index.clear()  # before their items go
+        self._geometry.reset()
+        self._feed.cached.clear()
         self._selecting = True
         try:
             self.clear()
         finally:
             self._selecting = False
         self._selected_links.clear()
-        self._link_layer = LinkLayer(self._links)
+        self._link_layer = LinkLayer()
         self.addItem(self._link_layer)
         plan = self.document.plan
-        with self.batched():
+        with self.batched(), self._link_layer.held():
             for group in plan.groups:
                 self._add_group_item(group)
             for component in plan.components:
                 self._add_component_item(component)
             for link in plan.links:
-                self._add_link_item(link)
-            self._dirty_groups.update(self._groups)
+                self._add_link_item(link, building=True)
+            for a, b in self._index.shared_pairs():   # opposite links drawn apart: checked once, after
+                self._geometry.update_pair_offsets(a, b)
+            self._geometry.fit_all_groups_later()
         self.refresh_badges()
         self.selection_ids_changed.emit()
 
     def _add_component_item(self, component) -> ComponentItem:
-        item = ComponentItem(component, self.catalog[component.kind])
-        self._components[component.id] = item
-        if component.group:
-            self._members[component.group].add(component.id)
+        item = ComponentItem(component, self.catalog[component.kind], self._feed)
+        self._index.add_component(item)
         self.addItem(item)
         return item
 
-    def _add_link_item(self, link) -> LinkItem:
+    def _add_link_item(self, link, building: bool = False) -> LinkItem:
         item = LinkItem(link, self._link_layer)
-        self._links[link.id] = item
-        self._ends[link.source].add(link.id)
-        self._ends[link.target].add(link.id)
-        self.addItem(item)
-        self._update_pair_offsets(link.source, link.target)
-        self._route(link.id)
+        self._index.add_link(item)
+        if building:    # the plan is being built: pairs drawn apart are sorted out once at the end
+            self._geometry.route_new(item)
+        else:
+            self._geometry.update_pair_offsets(link.source, link.target)
+            self._geometry.route(link.id)
+        self.addItem(item)  # routed before it joins the scene: no index update to pay for
         return item
 
     def _add_group_item(self, group) -> GroupItem:
         item = GroupItem(group)
         item.set_group(group, self._depth(group.id))
-        self._groups[group.id] = item
+        self._index.add_group(item)
         self.addItem(item)
         return item
 
     def _on_component_added(self, cid: str) -> None:
         component = self._component(cid)
-        if component is None or cid in self._components:
+        if component is None or cid in self._index.components:
             return
-        item = self._add_component_item(component)
-        item.set_badge_inputs(badge_inputs(component, item.kind, self.document.result))
-        for lid in list(self._ends.get(cid, ())):
-            self._route(lid)
+        self._add_component_item(component)
+        for lid in self._index.links_at(cid):
+            self._geometry.route(lid)
         if component.group:
-            self._group_moved(component.group)
+            self._geometry.group_changed(component.group)
 
     def _on_component_removed(self, cid: str) -> None:
-        item = self._components.pop(cid, None)
+        item = self._index.components.get(cid)
         if item is None:
             return
-        for lid in list(self._ends.get(cid, ())):
+        for lid in self._index.links_at(cid):
             self._on_link_removed(lid)
-        self._ends.pop(cid, None)
-        group = item.component.group
-        if group:
-            self._members[group].discard(cid)
+        self._index.remove_component(cid)
         self.removeItem(item)
-        if group:
-            self._group_moved(group)
+        if item.component.group:
+            self._geometry.group_changed(item.component.group)
 
     def _on_component_changed(self, cid: str) -> None:
-        item, component = self._components.get(cid), self._component(cid)
+        item, component = self._index.components.get(cid), self._component(cid)
         if item is None or component is None:
             return
         old_group = item.component.group
         with self.batched():
-            item.set_component(component, self.catalog[component.kind])
+            if item.set_component(component, self.catalog[component.kind]):
+                self._geometry.card_moved(item)
             if old_group != component.group:
-                if old_group:
-                    self._members[old_group].discard(cid)
-                    self._dirty_groups.add(old_group)
-                if component.group:
-                    self._members[component.group].add(cid)
-                    self._dirty_groups.add(component.group)
+                self._index.move_member(cid, old_group, component.group)
+                for gid in (old_group, component.group):
+                    if gid:
+                        self._geometry.group_changed(gid)
 
     def _on_link_added(self, lid: str) -> None:
         link = self._link(lid)
-        if link is not None and lid not in self._links:
+        if link is not None and lid not in self._index.links:
             self._add_link_item(link)
 
     def _on_link_removed(self, lid: str) -> None:
-        item = self._links.pop(lid, None)
+        item = self._index.remove_link(lid)
         if item is None:
             return
-        self._ends[item.link.source].discard(lid)
-        self._ends[item.link.target].discard(lid)
+        if self._handles is not None and self._handles.link is item:
+            self._hide_handles()
         self._selected_links.discard(lid)
         self.removeItem(item)
-        self._link_layer.redraw(item.boundingRect())
-        self._update_pair_offsets(item.link.source, item.link.target)
+        self._link_layer.removed(item)
+        self._geometry.update_pair_offsets(item.link.source, item.link.target)
 
     def _on_link_changed(self, lid: str) -> None:
-        item, link = self._links.get(lid), self._link(lid)
+        item, link = self._index.links.get(lid), self._link(lid)
         if item is None or link is None:
             return
         old = item.link
-        for end in (old.source, old.target):
-            self._ends[end].discard(lid)
-        self._ends[link.source].add(lid)
-        self._ends[link.target].add(lid)
+        self._index.move_link_ends(lid, (old.source, old.target), (link.source, link.target))
         item.set_link(link)
-        self._update_pair_offsets(old.source, old.target)
-        self._update_pair_offsets(link.source, link.target)
-        self._route(lid)
+        self._geometry.update_pair_offsets(old.source, old.target)
+        self._geometry.update_pair_offsets(link.source, link.target)
+        self._geometry.route(lid)
 
     def _on_group_added(self, gid: str) -> None:
         group = next((g for g in self.document.plan.groups if g.id == gid), None)
-        if group is None or gid in self._groups:
+        if group is None or gid in self._index.groups:
             return
         self._add_group_item(group)
-        self._group_moved(gid)
+        self._geometry.group_changed(gid)
 
     def _on_group_removed(self, gid: str) -> None:
-        item = self._groups.pop(gid, None)
+        item = self._index.groups.get(gid)
         if item is None:
             return
-        for lid in list(self._ends.get(gid, ())):
+        for lid in self._index.links_at(gid):
             self._on_link_removed(lid)
-        self._ends.pop(gid, None)
-        self._members.pop(gid, None)
+        self._index.remove_group(gid)
         self.removeItem(item)
         if item.group.parent:
-            self._group_moved(item.group.parent)
+            self._geometry.group_changed(item.group.parent)
 
     def _on_group_changed(self, gid: str) -> None:
-        item = self._groups.get(gid)
+        item = self._index.groups.get(gid)
         group = next((g for g in self.document.plan.groups if g.id == gid), None)
         if item is None or group is None:
             return
         old_parent = item.group.parent
         item.set_group(group, self._depth(gid))
-        self._group_moved(gid)
+        self._geometry.group_changed(gid)
         if old_parent and old_parent != group.parent:
-            self._group_moved(old_parent)
+            self._geometry.group_changed(old_parent)
 
     def refresh_badges(self) -> None:
-        """New figures: only cards whose figures changed format a new badge, and only those repaint."""
-        result = self.document.result
-        for item in self._components.values():
-            item.set_badge_inputs(badge_inputs(item.component, item.kind, result))
+        """New figures: the cards on screen read them now (only those whose figures changed format a
+        new badge and repaint); cards painted earlier drop their picture and read the figures when next
+        shown; the others read them whenever they are first painted (see badges.BadgeFeed)."""
+        self._feed.publish(self.document.result)
+        shown = self._cards_in_views()
+        for item in shown:
+            item.refresh_badge()
+        for item in self._feed.cached - shown:
+            if shiboken6.isValid(item) and item.scene() is self:
+                item.update()
+        self._feed.cached = set(shown)
+
+    def _cards_in_views(self) -> set[ComponentItem]:
+        """The cards some shown view shows."""
+        shown: set[ComponentItem] = set()
+        for view in self.views():
+            if view.isVisible():
+                area = view.mapToScene(view.viewport().rect()).boundingRect()
+                shown.update(item for item in self.items(area, Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+                             if isinstance(item, ComponentItem))
+        return shown
 
     # ------------------------------------------------------------------ selection
     def _on_selection_changed(self) -> None:
         selected = self._selected(LinkItem)
         for lid in selected ^ self._selected_links:    # links drawn in another colour now
-            item = self._links.get(lid)
+            item = self._index.links.get(lid)
             if item is not None:
-                self._link_layer.redraw(item.boundingRect())
+                item.redraw()
         self._selected_links = selected
+        self._update_handles()
         if not self._selecting:
             self.selection_ids_changed.emit()
 
+    def _update_handles(self) -> None:
+        chosen = self.selectedItems()
+        link = chosen[0] if len(chosen) == 1 and isinstance(chosen[0], LinkItem) else None
+        if self._handles is not None and (link is None or self._handles.link is not link):
+            self._hide_handles()
+        if link is not None and self._handles is None:
+            self._handles = LinkHandles(link)
+            self.addItem(self._handles)
+
+    def _hide_handles(self) -> None:
+        handles, self._handles = self._handles, None
+        if handles is not None and handles.scene() is self:
+            self.removeItem(handles)
+
     def _selected(self, kind) -> set[str]:
-        return {_id_of(it) for it in self.selectedItems() if isinstance(it, kind)}
+        return {self.id_of(it) for it in self.selectedItems() if isinstance(it, kind)}
 
     def selected_component_ids(self) -> list[str]:
         chosen = self._selected(ComponentItem)
@@ -303,22 +394,34 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         try:
             self.clearSelection()
             for item_id in ids:
-                item = self._components.get(item_id) or self._links.get(item_id) or self._groups.get(item_id)
+                item = self._index.item(item_id)
                 if item is not None:
                     item.setSelected(True)
         finally:
             self._selecting = False
+        self._update_handles()
         self.selection_ids_changed.emit()
+
+    def set_item_selected(self, item, selected: bool) -> None:
+        """Add an item to the selection or take it out (Shift / Ctrl + click)."""
+        self._selecting = True
+        try:
+            item.setSelected(selected)
+        finally:
+            self._selecting = False
+        self._update_handles()
+        self.selection_ids_changed.emit()
+
+    def select_all(self) -> None:
+        """Select every component (Ctrl+A)."""
+        self.select_ids([c.id for c in self.document.plan.components])
 
     def moving_items(self) -> list[ComponentItem]:
         """Cards a drag moves: selected cards and the members of selected groups (nested too)."""
         ids = set(self.selected_component_ids())
-        todo = list(self.selected_group_ids())
-        while todo:
-            gid = todo.pop()
-            ids.update(self._members.get(gid, ()))
-            todo += [g.group_id for g in self._groups.values() if g.group.parent == gid]
-        return [self._components[cid] for cid in ids if cid in self._components]
+        for gid in self.selected_group_ids():
+            ids |= self._index.members_deep(gid)
+        return [self._index.components[cid] for cid in ids if cid in self._index.components]
 
     @property
     def snap_to_grid(self) -> bool:
@@ -332,13 +435,30 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         return QPointF(round(pos.x() / g) * g, round(pos.y() / g) * g)
 
     def items_bounding_rect(self) -> QRectF:
-        """Everything drawn (cards with their tags, links, groups), in scene coordinates."""
+        """Everything drawn (cards with their tags, links, groups), in scene coordinates.
+
+        Read from the cards' positions, the groups' frames and the links' bends and labels, not by
+        asking 24,000 items for their scene rectangles."""
         rect = QRectF()
-        for items in (self._components.values(), self._groups.values(), self._links.values()):
-            for item in items:
-                if item.isVisible():
-                    rect = rect.united(item.sceneBoundingRect())
+        cards = self._index.components.values()
+        if cards:
+            xs = [c.x() for c in cards]
+            ys = [c.y() for c in cards]
+            bounds = CARD_BOUNDS
+            rect = QRectF(min(xs) + bounds.left(), min(ys) + bounds.top(), max(xs) - min(xs) + bounds.width(),
+                          max(ys) - min(ys) + bounds.height())
+        for group in self._index.groups.values():
+            rect = rect.united(group.sceneBoundingRect())
+        for link in self._index.links.values():
+            if link.label or link.link.waypoints:
+                rect = rect.united(link.boundingRect())
         return rect
+
+    def fit_views(self) -> None:
+        """Fit the drawing in every view of this scene."""
+        for view in self.views():
+            if hasattr(view, "zoom_fit"):
+                view.zoom_fit()
 
     # ------------------------------------------------------------------ Qt events
     def mousePressEvent(self, event):
@@ -358,7 +478,15 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         self.gestures.after_release(event)
 
     def mouseDoubleClickEvent(self, event):
-        item = self.item_at(event.scenePos())
+        pos = event.scenePos()
+        handles = self._handles
+        handle = handles.hit(pos, self.zoom_at(event)) if handles is not None else None
+        if handle is not None and handle.kind == "bend":
+            bends = [(p.x, p.y) for i, p in enumerate(handles.link.link.waypoints) if i != handle.index]
+            self.editor.set_bends(handles.link.link_id, bends)
+            event.accept()
+            return
+        item = self.item_at(pos)
         if isinstance(item, ComponentItem):
             self.component_activated.emit(item.component_id)
             event.accept()
@@ -366,17 +494,28 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         super().mouseDoubleClickEvent(event)
 
     def keyPressEvent(self, event):
-        if self.focusItem() is None and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        key = event.key()
+        if self.focusItem() is not None:
+            super().keyPressEvent(event)
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.delete_selection()
             event.accept()
-        elif event.key() == Qt.Key.Key_Escape:
+        elif key in ARROWS and not event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier
+                                                         | Qt.KeyboardModifier.KeypadModifier):
+            step = NUDGE_FAST if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else NUDGE
+            dx, dy = ARROWS[key]
+            if self.nudge(dx * step, dy * step):
+                event.accept()
+            else:
+                event.ignore()   # nothing selected: the view scrolls
+        elif key == Qt.Key.Key_Escape:
             self.gestures.cancel()
             event.accept()
         else:
             super().keyPressEvent(event)
 
     def contextMenuEvent(self, event):
-        menu = self.gestures.context_menu(event.scenePos())
+        menu = context_menu(self, event.scenePos())
         menu.exec(event.screenPos())
         event.accept()
 
@@ -394,17 +533,13 @@ class CanvasScene(SceneOperations, SceneGeometry, QGraphicsScene):
         item = self.item_at(pos)
         result = self.document.result
         if isinstance(item, ComponentItem):
+            names = {c.id: c.name for c in self.document.plan.components}
             if item.on_spof_marker(pos):
-                return spof_text(item.component, item.badge.spof)
-            return tooltip_for(item.component, item.kind, result)
+                return spof_text(item.component, item.badge.spof, names)
+            return tooltip_for(item.component, item.kind, result, names)
         if isinstance(item, LinkItem):
             return link_tooltip(self.document.plan, item.link)
         if isinstance(item, GroupItem):
-            count = len(self._members.get(item.group_id, ()))
+            count = len(self._index.members(item.group_id))
             return f"{item.group.name} ({item.group.kind}): {count} component(s)"
         return ""
-
-
-def _id_of(item) -> str:
-    return getattr(item, "component_id", None) or getattr(item, "link_id", None) or item.group_id
-

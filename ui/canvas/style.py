@@ -71,6 +71,29 @@ GROUP_COLOURS = {
     "group": "#64748b",
 }
 
+#: The colours above, light and dark (ui/theme.py switches them; painting reads them at paint time).
+THEMES = {
+    False: {"INK": "#0f172a", "MUTED": "#64748b", "FAINT": "#94a3b8", "CARD_FILL": "#ffffff",
+            "CARD_BORDER": "#d7dee8", "SHADOW": (15, 23, 42, 22), "SELECTION": "#2563eb", "HOVER": "#93c5fd",
+            "LINK_COLOUR": "#64748b", "LINK_HEALTH": "#a3aebf", "LINK_LABEL_FILL": (255, 255, 255, 235),
+            "BACKGROUND": "#f8fafc", "GRID_MINOR": "#edf1f6", "GRID_MAJOR": "#e1e7ef", "BAR_TRACK": "#e8edf3"},
+    True: {"INK": "#e5e9f0", "MUTED": "#9aa7b8", "FAINT": "#6b7789", "CARD_FILL": "#222831",
+           "CARD_BORDER": "#3a4350", "SHADOW": (0, 0, 0, 70), "SELECTION": "#60a5fa", "HOVER": "#3b82f6",
+           "LINK_COLOUR": "#8b98aa", "LINK_HEALTH": "#5d6878", "LINK_LABEL_FILL": (30, 35, 43, 235),
+           "BACKGROUND": "#16191e", "GRID_MINOR": "#1d2127", "GRID_MAJOR": "#252a32", "BAR_TRACK": "#333b46"},
+}
+BAR_TRACK = QColor("#e8edf3")
+DARK = False
+
+
+def apply_theme(dark: bool) -> None:
+    """Switch the canvas colours (the caller repaints: scenes update, views drop their cached grid)."""
+    global DARK
+    DARK = bool(dark)
+    for name, value in THEMES[DARK].items():
+        globals()[name] = QColor(*value) if isinstance(value, tuple) else QColor(value)
+
+
 _FAMILIES = ["Inter", "Segoe UI", "SF Pro Text", "Helvetica Neue", "Roboto", "Liberation Sans", "DejaVu Sans"]
 
 

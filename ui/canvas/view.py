@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtGui import QCursor, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
 from archplan.ui.canvas import style
@@ -24,6 +24,9 @@ from archplan.ui.canvas.clipboard import KIND_MIME
 from archplan.ui.canvas.scene import CanvasScene
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+#: Plans open fitted to the view, but never smaller than this: below it a card's text is hard to read,
+#: and it is better to show the entry points readable and let the user scroll to the rest.
+READABLE_ZOOM = 0.75
 ZOOM_STEP = 1.2
 #: The scrollable area: effectively endless in every direction (and always around the drawing).
 WORLD = QRectF(-50_000, -50_000, 100_000, 100_000)
@@ -33,6 +36,8 @@ WORLD_MARGIN = 20_000.0
 class CanvasView(QGraphicsView):
     #: The zoom factor changed (1.0 = 100 %).
     zoom_changed = Signal(float)
+    #: The viewport has been painted (start-up waits for the first one before computing).
+    painted = Signal()
 
     def __init__(self, scene: CanvasScene, parent=None):
         super().__init__(scene, parent)
@@ -110,6 +115,33 @@ class CanvasView(QGraphicsView):
         self.scale(factor, factor)
         self.centerOn(rect.center())
         self.zoom_changed.emit(self.zoom())
+
+    def zoom_to_plan(self) -> None:
+        """How a plan opens: fitted when that is readable, else at READABLE_ZOOM showing its top left
+        (the entry points, since layouts flow left to right)."""
+        self.zoom_fit()
+        if self.zoom() >= READABLE_ZOOM - 1e-9:
+            return
+        rect = self.canvas.items_bounding_rect()
+        self.set_zoom(READABLE_ZOOM)
+        view = self.viewport().rect()
+        visible_w, visible_h = view.width() / READABLE_ZOOM, view.height() / READABLE_ZOOM
+        margin = 30.0 / READABLE_ZOOM
+        centre = QPointF(rect.left() - margin + visible_w / 2, rect.center().y())
+        if rect.height() > visible_h - 2 * margin:
+            centre.setY(rect.top() - margin + visible_h / 2)
+        self.centerOn(centre)
+
+    def cursor_scene_pos(self) -> QPointF | None:
+        """Where the mouse is on the canvas, or None when it is not over the view."""
+        point = self.viewport().mapFromGlobal(QCursor.pos())
+        if not self.viewport().rect().contains(point):
+            return None
+        return self.mapToScene(point)
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        self.painted.emit()
 
     def wheelEvent(self, event):
         delta = event.angleDelta().y() or event.angleDelta().x()
