@@ -31,9 +31,16 @@ def _duration(seconds: float) -> str:
     return units.format_duration(seconds) if seconds else "-"
 
 
+def singular(unit: str) -> str:
+    """'prefixes' -> 'prefix', 'nodes' -> 'node' (the count units the engine uses)."""
+    if unit.endswith("xes"):
+        return unit[:-2]
+    return unit[:-1] if unit.endswith("s") else unit
+
+
 def count_text(r: ComponentResult) -> str:
     """'3 nodes', '2 replicas (need 4)', '304 partitions'."""
-    unit = r.count_unit[:-1] if r.count == 1 and r.count_unit.endswith("s") else r.count_unit
+    unit = singular(r.count_unit) if r.count == 1 else r.count_unit
     need = "" if r.count == r.recommended else f" (need {r.recommended})"
     return f"{units.format_count(r.count)} {unit}{need}"
 

@@ -138,3 +138,12 @@ def test_format_multiplier():
     assert units.format_multiplier(1.0604) == "x1.06"
     assert units.format_multiplier(math.inf) == "x∞"
     assert units.parse_multiplier(units.format_multiplier(2.5)) == 2.5
+
+
+@pytest.mark.parametrize(("unit", "one"), [("prefixes", "prefix"), ("nodes", "node"), ("replicas", "replica"),
+                                           ("partitions", "partition"), ("instances", "instance"),
+                                           ("brokers", "broker")])
+def test_count_units_have_their_singular(unit, one):
+    from archplan.planner.summary import singular
+
+    assert singular(unit) == one
