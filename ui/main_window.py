@@ -462,6 +462,8 @@ class MainWindow(QMainWindow):
             f"{units.format_count(t.dau)} DAU{scaled} · {units.format_qps(t.entry_qps_peak)} peak · "
             f"{t.instances} instances · {units.format_money(t.monthly_cost)}/month · "
             f"availability {units.format_availability(t.availability)}")
+        self.totals_label.setToolTip(f"Cost at {doc.result.price_basis} (the catalog's price table); "
+                                     "availability of the worst client")
 
     def show_message(self, text: str, timeout_ms: int = 6_000) -> None:
         self.statusBar().showMessage(text, timeout_ms)

@@ -86,6 +86,7 @@ def test_inspector_edit_updates_results_and_status(window, editor, type_text):
     editor.document.recompute_now()
     assert editor.plan.traffic.dau == 10_000_000
     assert window.totals_label.text().startswith("10M DAU")
+    assert editor.document.result.price_basis in window.totals_label.toolTip()
     assert window.isWindowModified()
 
 
