@@ -245,6 +245,13 @@ class PlanResult:
     plan_figures: Mapping[str, Figure] = field(default_factory=dict)  # the plan as a whole (egress tiers, ...)
     #: findings the plan accepts (settings.ignored_findings): kept out of `findings`, still listed by the review
     ignored: tuple[Finding, ...] = ()
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # derived views, built once
+
+    def deployment(self, plan) -> Mapping[str, Any]:
+        """Per component, what deploying it takes (planner/deployment.py), derived once for this result."""
+        from archplan.planner.deployment import deployment
+
+        return deployment(plan, self)
 
     def __getitem__(self, component_id: str) -> ComponentResult:
         return self.components[component_id]
