@@ -59,6 +59,20 @@ def mermaid_text(text: str) -> str:
     return "".join(out)
 
 
+_TITLE_LOOKALIKES = str.maketrans({"&": "\uff06", "<": "\uff1c", ">": "\uff1e"})
+
+
+def mermaid_title(text: str) -> str:
+    """The plan name for a Mermaid front-matter ``title:`` (a quoted YAML string).
+
+    Mermaid (11.x) escapes ``&`` in the title itself and strips anything between ``<`` and ``>``, and
+    decodes no entity there (``R&D`` shows "R&amp;D", ``#38;`` shows "#38;"): no escape survives. The
+    title therefore writes & < > as their full-width forms ＆ ＜ ＞ (NFKC-equivalent, read the same)."""
+    import json
+
+    return json.dumps(one_line(text).translate(_TITLE_LOOKALIKES), ensure_ascii=False)
+
+
 _PUML_ALWAYS = frozenset('"\\<[&~')
 _PUML_BEFORE_NAME = frozenset("%$!")
 _PUML_PAIRED = frozenset("-/_*^")
