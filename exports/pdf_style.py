@@ -2,10 +2,12 @@
 The look of the PDF design document: fonts, colours, paragraph styles, tables, and the one function
 that turns user text into safe reportlab markup.
 
-Fonts: DejaVu Sans / Sans Condensed / Sans Mono (fonts-dejavu-core) so accented and most non-Latin
-names render; Helvetica / Courier when DejaVu is missing. DejaVu has no CJK glyphs: runs of CJK text
-are set in the Adobe CID font STSong-Light (not embedded: viewers with Asian font support draw it and
-the text stays searchable). Emoji have no font and show as missing glyphs.
+Fonts, all embedded (subsets) so the document looks the same everywhere and its text can be searched
+and copied: DejaVu Sans / Sans Condensed / Sans Mono (fonts-dejavu-core) for Latin, Greek, Cyrillic and
+accented names, with a per-glyph fallback for any character DejaVu lacks: Droid Sans Fallback
+(fonts-droid-fallback) for CJK, Symbola (fonts-symbola) for emoji and symbols (monochrome). Each run of
+characters goes to the first font of the chain that has them; a character no font has is kept (it
+extracts as text) in the base font. Helvetica / Courier when DejaVu is missing.
 """
 
 from __future__ import annotations
@@ -21,8 +23,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
+from archplan.exports.escaping import clean
+
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-CJK_FONT = "STSong-Light"
+#: Fallback fonts after DejaVu, in order: (registered name, file).
+FALLBACKS = (("ArchCJK", Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")),
+             ("ArchSymbols", Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")))
 
 # colours: a navy ink, a teal accent, quiet greys; severities as traffic lights
 INK = colors.HexColor("#1F2933")
@@ -35,20 +41,18 @@ PANEL = colors.HexColor("#EAF2F5")
 SEVERITY = {"error": colors.HexColor("#B83227"), "warning": colors.HexColor("#C76A12"),
             "info": colors.HexColor("#2E6DA4")}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_CJK = re.compile(r"([\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
-                  r"\uf900-\ufaff\uff00-\uffef]+)")
+_NON_LATIN1 = re.compile(r"[^\x00-\xff]")
 
 
 @lru_cache(maxsize=1)
-def fonts() -> dict[str, str]:
+def fonts() -> dict:
     """Register the fonts once; returns the names to use for sans, bold, italic, condensed, mono."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     names = {"sans": "Helvetica", "bold": "Helvetica-Bold", "italic": "Helvetica-Oblique",
-             "cond": "Helvetica", "cond_bold": "Helvetica-Bold", "mono": "Courier", "cjk": ""}
+             "cond": "Helvetica", "cond_bold": "Helvetica-Bold", "mono": "Courier"}
     files = {"ArchSans": "DejaVuSans.ttf", "ArchSans-Bold": "DejaVuSans-Bold.ttf",
              "ArchSans-Italic": "DejaVuSans-Oblique.ttf", "ArchSans-BoldItalic": "DejaVuSans-BoldOblique.ttf",
              "ArchCond": "DejaVuSansCondensed.ttf", "ArchCond-Bold": "DejaVuSansCondensed-Bold.ttf",
@@ -70,28 +74,75 @@ def fonts() -> dict[str, str]:
             addMapping("ArchMono", 0, 1, "ArchMono")
             addMapping("ArchMono", 1, 1, "ArchMono-Bold")
             names = {"sans": "ArchSans", "bold": "ArchSans-Bold", "italic": "ArchSans-Italic", "cond": "ArchCond",
-                     "cond_bold": "ArchCond-Bold", "mono": "ArchMono", "cjk": ""}
+                     "cond_bold": "ArchCond-Bold", "mono": "ArchMono"}
         except Exception:
             pass
-    try:
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-        if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-        names["cjk"] = CJK_FONT
-    except Exception:
-        pass
+    names["fallbacks"] = []
+    for name, path in FALLBACKS:
+        if not path.is_file():
+            continue
+        try:
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+            names["fallbacks"].append(name)
+        except Exception:
+            continue
     return names
 
 
+@lru_cache(maxsize=1)
+def _coverage() -> list[tuple[str, frozenset[int] | dict]]:
+    """(font name, the code points it has) for the base font and each fallback."""
+    from reportlab.pdfbase import pdfmetrics
+
+    out = []
+    for name in [fonts()["sans"], *fonts()["fallbacks"]]:
+        face = getattr(pdfmetrics.getFont(name), "face", None)
+        cmap = getattr(face, "charToGlyph", None)
+        if cmap is not None:
+            out.append((name, cmap))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _font_for(ch: str) -> str | None:
+    """The first font of the chain with a glyph for `ch` (None: the base font has it, or none has)."""
+    chain = _coverage()
+    if not chain or ord(ch) in chain[0][1]:
+        return None
+    for name, cmap in chain[1:]:
+        if ord(ch) in cmap:
+            return name
+    return None
+
+
+def with_fallback(markup: str) -> str:
+    """Wrap each run of characters the base font lacks in <font name=...> of the first fallback that has
+    them (markup is already escaped; tags and entities are ASCII, so they are never touched)."""
+    if not _NON_LATIN1.search(markup):
+        return markup
+    out: list[str] = []
+    run_font, run = None, []
+    for ch in markup:
+        font = _font_for(ch) if ord(ch) > 0xFF else None
+        if font != run_font and run:
+            text = "".join(run)
+            out.append(f'<font name="{run_font}">{text}</font>' if run_font else text)
+            run = []
+        run_font = font
+        run.append(ch)
+    if run:
+        text = "".join(run)
+        out.append(f'<font name="{run_font}">{text}</font>' if run_font else text)
+    return "".join(out)
+
+
 def esc(text: object) -> str:
-    """Text as reportlab markup: XML-escaped, control characters dropped, CJK runs in a CJK font, and a
-    number kept on one line with its "%" or "×"."""
-    safe = escape(_CONTROL.sub(" ", str(text))).replace(" %", "\u00a0%").replace("× ", "×\u00a0")
-    cjk = fonts()["cjk"]
-    if cjk:
-        safe = _CJK.sub(lambda m: f'<font name="{cjk}">{m.group(1)}</font>', safe)
-    return safe
+    """Text as reportlab markup: XML-escaped, control characters dropped, characters the base font lacks
+    in a fallback font (per glyph), and a number kept on one line with its "%", "×" or ">"."""
+    safe = escape(clean(str(text)).replace("\t", " ").replace("\n", " "))
+    safe = safe.replace(" %", "\u00a0%").replace("× ", "×\u00a0").replace("&gt; ", "&gt;\u00a0")
+    return with_fallback(safe)
 
 
 def esc_lines(text: object) -> str:
