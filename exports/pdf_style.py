@@ -21,7 +21,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
 from archplan.exports.escaping import clean
 
@@ -116,6 +116,20 @@ def _font_for(ch: str) -> str | None:
     return None
 
 
+def with_font_runs(text: str, base: str) -> list[tuple[str, str]]:
+    """`text` cut into (font, run) pieces: `base`, or the first fallback that has the characters."""
+    if not _NON_LATIN1.search(text):
+        return [(base, text)]
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        font = (_font_for(ch) if ord(ch) > 0xFF else None) or base
+        if out and out[-1][0] == font:
+            out[-1] = (font, out[-1][1] + ch)
+        else:
+            out.append((font, ch))
+    return out
+
+
 def with_fallback(markup: str) -> str:
     """Wrap each run of characters the base font lacks in <font name=...> of the first fallback that has
     them (markup is already escaped; tags and entities are ASCII, so they are never touched)."""
@@ -182,6 +196,8 @@ def styles() -> dict[str, ParagraphStyle]:
                                        alignment=TA_CENTER, spaceAfter=0),
         "figure_value": ParagraphStyle("figure_value", base, fontName=f["cond_bold"], fontSize=14, leading=18,
                                        textColor=NAVY, alignment=TA_CENTER, spaceAfter=0),
+        "figure_value_small": ParagraphStyle("figure_value_small", base, fontName=f["cond_bold"], fontSize=11.5,
+                                             leading=18, textColor=NAVY, alignment=TA_CENTER, spaceAfter=0),
         "toc0": ParagraphStyle("toc0", base, fontName=f["bold"], fontSize=10.5, leading=17, leftIndent=0),
         "toc1": ParagraphStyle("toc1", base, fontSize=9.5, leading=14, leftIndent=14, textColor=MUTED),
         "left": ParagraphStyle("left", base, alignment=TA_LEFT),
@@ -205,8 +221,45 @@ def cell(text: object, style: str = "cell") -> Paragraph:
     return Paragraph(esc(text), styles()[style])
 
 
+class Sequence(Flowable):
+    """Flowables shown one after another that the frame may split between any two: how a long table
+    streams (blocks of rows, each with its header) instead of being re-split page after page."""
+
+    def __init__(self, flowables: list):
+        super().__init__()
+        self.flowables = flowables
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, avail_width, avail_height):
+        self._sizes = [f.wrap(avail_width, avail_height) for f in self.flowables]
+        return max((w for w, _ in self._sizes), default=0), sum(h for _, h in self._sizes)
+
+    def split(self, avail_width, avail_height):
+        return list(self.flowables)
+
+    def draw(self):
+        y = sum(h for _, h in self._sizes)
+        for flowable, (_w, h) in zip(self.flowables, self._sizes):
+            y -= h
+            flowable.drawOn(self.canv, 0, y)
+
+
+TABLE_CHUNK = 40
+
+
 def data_table(header: list[str], rows: list[list], widths: list[float], right: set[int] = frozenset(),
-               total_row: bool = False) -> Table:
+               total_row: bool = False, chunk: int = TABLE_CHUNK):
+    """A zebra-striped table whose header repeats on every page it spans; beyond `chunk` rows it is a
+    Sequence of tables of `chunk` rows (long tables stream in linear time)."""
+    if chunk and len(rows) > chunk:
+        blocks = [rows[k:k + chunk] for k in range(0, len(rows), chunk)]
+        return Sequence([_table(header, block, widths, right, total_row and i == len(blocks) - 1)
+                         for i, block in enumerate(blocks)])
+    return _table(header, rows, widths, right, total_row)
+
+
+def _table(header: list[str], rows: list[list], widths: list[float], right: set[int] = frozenset(),
+           total_row: bool = False) -> Table:
     """A zebra-striped table whose header repeats on every page it spans.
 
     Cells are flowables (cell(), for text that may wrap, user text above all) or short plain strings
