@@ -29,6 +29,7 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as _canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -55,7 +56,7 @@ from archplan.exports.pdf_parts import (
     traffic_section,
 )
 from archplan.exports.pdf_review import review_section
-from archplan.exports.pdf_style import MUTED, PAGE_MARGIN, RULE, TEAL, esc, fonts, styles
+from archplan.exports.pdf_style import MUTED, PAGE_MARGIN, RULE, TEAL, esc, fonts, styles, with_font_runs
 from archplan.exports.pdf_work import capacity_section, formulas_reference, work_section
 from archplan.planner.io import atomic_write_bytes
 
@@ -198,9 +199,13 @@ def _canvas_maker(footer_left: str, created: _dt.datetime):
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
             self.line(PAGE_MARGIN, y + 10, width - PAGE_MARGIN, y + 10)
-            self.setFont(font["sans"], 7.5)
             self.setFillColor(MUTED)
-            self.drawString(PAGE_MARGIN, y, footer_left)  # one_line'd, Latin text in the base font
+            x = PAGE_MARGIN
+            for run_font, run in with_font_runs(footer_left, font["sans"]):
+                self.setFont(run_font, 7.5)
+                self.drawString(x, y, run)
+                x += stringWidth(run, run_font, 7.5)
+            self.setFont(font["sans"], 7.5)
             self.setFillColor(TEAL)
             self.drawRightString(width - PAGE_MARGIN, y, f"Page {self._pageNumber} of {total}")
             self.restoreState()
@@ -222,7 +227,7 @@ def _story(doc: _Document, context: DocumentContext) -> list:
 
 
 def _footer_text(plan_name: str, date_text: str) -> str:
-    name = one_line(plan_name).encode("latin-1", "replace").decode("latin-1")  # the footer font is DejaVu
+    name = one_line(plan_name)
     name = name if len(name) <= 70 else name[:69] + "…"
     return f"{name} · capacity plan · {date_text}"
 

@@ -5,9 +5,10 @@ that turns user text into safe reportlab markup.
 Fonts, all embedded (subsets) so the document looks the same everywhere and its text can be searched
 and copied: DejaVu Sans / Sans Condensed / Sans Mono (fonts-dejavu-core) for Latin, Greek, Cyrillic and
 accented names, with a per-glyph fallback for any character DejaVu lacks: Droid Sans Fallback
-(fonts-droid-fallback) for CJK, Symbola (fonts-symbola) for emoji and symbols (monochrome). Each run of
-characters goes to the first font of the chain that has them; a character no font has is kept (it
-extracts as text) in the base font. Helvetica / Courier when DejaVu is missing.
+(fonts-droid-fallback) for Chinese and Japanese, Nanum Gothic (fonts-nanum) for Korean, Symbola
+(fonts-symbola) for emoji and symbols (monochrome). Each run of characters goes to the first font of
+the chain that has them; a character no font has is kept (it extracts as text) in the base font.
+Helvetica / Courier when DejaVu is missing.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from archplan.exports.escaping import clean
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 #: Fallback fonts after DejaVu, in order: (registered name, file).
 FALLBACKS = (("ArchCJK", Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")),
+             ("ArchHangul", Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")),
              ("ArchSymbols", Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")))
 
 # colours: a navy ink, a teal accent, quiet greys; severities as traffic lights
@@ -44,12 +46,29 @@ SEVERITY = {"error": colors.HexColor("#B83227"), "warning": colors.HexColor("#C7
 _NON_LATIN1 = re.compile(r"[^\x00-\xff]")
 
 
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab's ToUnicode CMap with code points beyond U+FFFF written as UTF-16 surrogate pairs, as the
+    PDF reference requires (reportlab writes <1F680>, which readers reject: emoji would not extract)."""
+    def utf16(v: int) -> str:
+        return chr(v).encode("utf-16-be", "surrogatepass").hex().upper() if v > 0xFFFF else f"{v:04X}"
+
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+             f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+             f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+             f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar"]
+    lines += [f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)]
+    lines += ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines)
+
+
 @lru_cache(maxsize=1)
 def fonts() -> dict:
     """Register the fonts once; returns the names to use for sans, bold, italic, condensed, mono."""
     from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase import pdfmetrics, ttfonts
     from reportlab.pdfbase.ttfonts import TTFont
+
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
     names = {"sans": "Helvetica", "bold": "Helvetica-Bold", "italic": "Helvetica-Oblique",
              "cond": "Helvetica", "cond_bold": "Helvetica-Bold", "mono": "Courier"}
@@ -235,7 +254,20 @@ class Sequence(Flowable):
         return max((w for w, _ in self._sizes), default=0), sum(h for _, h in self._sizes)
 
     def split(self, avail_width, avail_height):
-        return list(self.flowables)
+        """The flowables that fit in `avail_height` (the last one split if it can be), then the rest."""
+        head, used = [], 0.0
+        for i, flowable in enumerate(self.flowables):
+            _w, h = flowable.wrap(avail_width, avail_height - used)
+            if used + h <= avail_height:
+                head.append(flowable)
+                used += h
+                continue
+            parts = flowable.split(avail_width, avail_height - used)
+            rest = self.flowables[i + 1:]
+            if parts:
+                return [*head, parts[0], Sequence([*parts[1:], *rest])]
+            return [*head, Sequence(self.flowables[i:])] if head else []
+        return head
 
     def draw(self):
         y = sum(h for _, h in self._sizes)
