@@ -42,6 +42,7 @@ ICON = 14.0
 NAME_PT, FIGURE_PT, LABEL_PT = 8.0, 7.0, 7.0
 MIN_PT = 7.0                       # no text of the diagram is smaller than this at print size
 HEADER = 52.0                      # heading and caption room on a diagram page
+TOC_PARTS = 12                     # parts listed in the table of contents
 OVERVIEW_MAX = 24                  # parts drawn as boxes on the overview; more are listed in a table
 CATEGORY_COLOURS = {
     "edge": ("#2563eb", "#dbeafe"), "compute": ("#16a34a", "#dcfce7"), "data": ("#9333ea", "#f3e8ff"),
@@ -266,9 +267,13 @@ def _icon(canv, kind: str, flavour: str, x: float, y: float) -> None:
 class DiagramDrawing(Flowable):
     """One page of the diagram: cards in columns and the links between them."""
 
-    def __init__(self, plan, result, page: DiagramPage):
+    def __init__(self, plan, result, page: DiagramPage, edges: list | None = None):
         super().__init__()
         self.plan, self.result, self.page = plan, result, page
+        on_page = page.ids
+        self.components = {c.id: c for c in plan.components if c.id in on_page}
+        self.edges = [e for e in (expand_links(plan) if edges is None else edges)
+                      if e.source in on_page and e.target in on_page and e.source != e.target]
         self.width = max(len(band) for band in page.bands) * (CARD_W + GAP_X) - GAP_X
         self.height = sum(_band_height(b) for b in page.bands) + BAND_GAP * (len(page.bands) - 1)
         self.at: dict[str, tuple[float, float]] = {}
@@ -286,9 +291,8 @@ class DiagramDrawing(Flowable):
         doc = getattr(self.canv, "_doctemplate", None)
         if getattr(doc, "layout_pass", 0) == 1:   # multiBuild's first pass only counts pages
             return
-        for edge in expand_links(self.plan):
-            if edge.source in self.at and edge.target in self.at and edge.source != edge.target:
-                self._edge(edge)
+        for edge in self.edges:
+            self._edge(edge)
         for cid in self.at:
             self._card(cid)
 
@@ -344,8 +348,8 @@ class DiagramDrawing(Flowable):
         self.canv.drawPath(path, stroke=0, fill=1)
 
     def _card(self, cid: str) -> None:
-        canv, plan, result = self.canv, self.plan, self.result
-        component = plan.component(cid)
+        canv, _plan, result = self.canv, self.plan, self.result
+        component = self.components[cid]
         kind = default_catalog().get(component.kind)
         stroke, fill = CATEGORY_COLOURS.get(kind.category if kind else "", ("#64748b", "#f1f5f9"))
         x, y = self.at[cid]
@@ -447,15 +451,18 @@ def diagram_story(plan, result, enabled: bool, landscape: tuple[float, float]) -
         rows = []
         for part in the_parts:
             rs = [result.components[c] for c in part.ids if c in result.components]
-            rows.append([cell(part.title), f"{len(part.ids):,}", f"{sum(r.count for r in rs):,}",
+            title = part.title if part.title.startswith("Part ") else cell(part.title)
+            rows.append([title, f"{len(part.ids):,}", f"{sum(r.count for r in rs):,}",
                          units.format_money(sum(r.monthly_cost for r in rs))])
         w = landscape[0]
         story += [Heading("Overview", level=1),
                   data_table(["Part", "Components", "Instances", "Cost / month"], rows,
                              [w * 0.5, w * 0.15, w * 0.15, w * 0.2], right={1, 2, 3}, chunk=60)]
+    edges = expand_links(plan)
+    listed = len(detail) <= TOC_PARTS   # more would push the contents past one page
     for page in detail:
-        drawing = DiagramDrawing(plan, result, page)
-        story += [CondPageBreak(drawing.height + 60), Heading(page.title, level=1), drawing]
+        drawing = DiagramDrawing(plan, result, page, edges)
+        story += [CondPageBreak(drawing.height + 60), Heading(page.title, level=1, toc=listed), drawing]
         if page.outgoing:
             shown = [f"{one_line(names[s])} → {one_line(names[t])}" + ("" if k == "request" else f" ({k})")
                      for s, t, k in page.outgoing[:12]]

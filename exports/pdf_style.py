@@ -22,9 +22,10 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
-from archplan.exports.escaping import clean
+from archplan.exports.escaping import clean, one_line
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 #: Fallback fonts after DejaVu, in order: (registered name, file).
@@ -250,8 +251,14 @@ class Sequence(Flowable):
         self._sizes: list[tuple[float, float]] = []
 
     def wrap(self, avail_width, avail_height):
-        self._sizes = [f.wrap(avail_width, avail_height) for f in self.flowables]
-        return max((w for w, _ in self._sizes), default=0), sum(h for _, h in self._sizes)
+        """Only the first flowable is measured: with more to come the sequence claims more than the room,
+        so the frame splits it and each block is measured about once (measuring every block on every page
+        made long tables quadratic)."""
+        first_w, first_h = self.flowables[0].wrap(avail_width, avail_height)
+        self._sizes = [(first_w, first_h)]
+        if len(self.flowables) == 1:
+            return first_w, first_h
+        return first_w, avail_height + first_h + 1
 
     def split(self, avail_width, avail_height):
         """The flowables that fit in `avail_height` (the last one split if it can be), then the rest."""
@@ -269,14 +276,34 @@ class Sequence(Flowable):
             return [*head, Sequence(self.flowables[i:])] if head else []
         return head
 
-    def draw(self):
-        y = sum(h for _, h in self._sizes)
-        for flowable, (_w, h) in zip(self.flowables, self._sizes):
-            y -= h
-            flowable.drawOn(self.canv, 0, y)
+    def draw(self):   # only ever one flowable left here: longer sequences are always split
+        self.flowables[0].drawOn(self.canv, 0, 0)
 
 
 TABLE_CHUNK = 40
+
+
+def _head_cell(text: str, width: float, font: str):
+    """A header as plain text (one or two lines: a paragraph per header cell made long tables slow)."""
+    text = one_line(text)
+    if stringWidth(text, font, 7.6) <= width - 8 or " " not in text:
+        return text
+    words = text.split()
+    best = min(range(1, len(words)), key=lambda k: max(stringWidth(" ".join(words[:k]), font, 7.6),
+                                                       stringWidth(" ".join(words[k:]), font, 7.6)))
+    return " ".join(words[:best]) + "\n" + " ".join(words[best:])
+
+
+class DataTable(Table):
+    """A table that skips drawing in multiBuild's first pass (that pass only lays out and counts pages
+    for the table of contents; its drawing is thrown away)."""
+
+    def draw(self):
+        doc = getattr(self.canv, "_doctemplate", None)
+        if getattr(doc, "layout_pass", 0) == 1:
+            return
+        super().draw()
+
 
 
 def data_table(header: list[str], rows: list[list], widths: list[float], right: set[int] = frozenset(),
@@ -298,10 +325,12 @@ def _table(header: list[str], rows: list[list], widths: list[float], right: set[
     such as formatted numbers, which are drawn as they are (no markup, no wrapping: much faster than
     a paragraph per cell). Columns in `right` are right-aligned."""
     f = fonts()
-    head = [Paragraph(esc(h), styles()["head_r" if i in right else "head"]) for i, h in enumerate(header)]
-    table = Table([head, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    head = [_head_cell(h, w, f["cond_bold"]) for h, w in zip(header, widths)]
+    table = DataTable([head, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+        ("FONT", (0, 0), (-1, 0), f["cond_bold"], 7.6, 9.2),
+        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
         ("FONT", (0, 1), (-1, -1), f["cond"], 7.6, 9.4),
         ("TEXTCOLOR", (0, 1), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -312,7 +341,7 @@ def _table(header: list[str], rows: list[list], widths: list[float], right: set[
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
-    commands += [("ALIGN", (i, 1), (i, -1), "RIGHT") for i in sorted(right)]
+    commands += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in sorted(right)]
     if total_row and rows:
         commands += [("BACKGROUND", (0, -1), (-1, -1), PANEL), ("LINEABOVE", (0, -1), (-1, -1), 0.8, NAVY),
                      ("FONT", (0, -1), (-1, -1), f["cond_bold"], 7.6, 9.4)]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Table, TableStyle
 
+from archplan.exports.escaping import one_line
 from archplan.exports.pdf_parts import Heading
 from archplan.exports.pdf_style import RULE, ZEBRA, P, data_table, esc, fonts, styles, subheading
 from archplan.planner import units
@@ -36,11 +38,21 @@ def people(text: str) -> str:
     return _E_NOTATION.sub(repl, text)
 
 
-def _name_cell(plan, r, groups: dict[str, str]) -> Paragraph:
-    """The component's name, with its kind and zone beneath, as one paragraph."""
+PLAIN_CELLS_FROM = 200  # components from which name cells are plain text when they can be (fast)
+
+
+def _name_cell(components: dict, r, groups: dict[str, str], width: float, plain: bool):
+    """The component's name, with its kind and zone beneath: a styled paragraph, or in a large plan plain
+    two-line text when it fits the column in the base font (paragraphs cost most of a big table's time)."""
     kind = default_catalog()[r.kind].label
-    comp = plan.component(r.id)
+    comp = components[r.id]
     sub = kind if not comp.group else f"{kind} · {groups.get(comp.group, comp.group)}"
+    if plain:
+        name, sub_text = one_line(r.name), one_line(sub)
+        font = fonts()["cond"]
+        if all(ch <= "\u00ff" or ch in "·–…" for ch in name + sub_text) and \
+                max(stringWidth(name, font, 7.6), stringWidth(sub_text, font, 7.6)) <= width - 8:
+            return f"{name}\n{sub_text}"
     return Paragraph(f"{esc(r.name)}<br/><font size='6.6' color='#5F6B7A'>{esc(sub)}</font>", styles()["cell"])
 
 
@@ -53,10 +65,13 @@ def capacity_section(plan, result, width: float) -> list:
     if not comps:
         return story + [P("The plan has no components besides clients.", "note")]
     groups = {g.id: g.name for g in plan.groups}
+    plain = len(comps) >= PLAIN_CELLS_FROM
+    components = {c.id: c for c in plan.components}
     rows = []
     for r in comps:
         flag = " !" if r.headroom > 1 + 1e-9 else ""
-        rows.append([_name_cell(plan, r, groups), units.format_qps(r.reads_avg), units.format_qps(r.writes_avg),
+        rows.append([_name_cell(components, r, groups, width * .23, plain), units.format_qps(r.reads_avg),
+                     units.format_qps(r.writes_avg),
                      units.format_qps(r.reads_peak), units.format_qps(r.writes_peak), str(r.count), str(r.needed),
                      r.binding, units.format_percent(r.utilisation) + flag])
     w = width
@@ -66,7 +81,8 @@ def capacity_section(plan, result, width: float) -> list:
         [w * .23, w * .09, w * .09, w * .1, w * .1, w * .07, w * .08, w * .12, w * .12], right={1, 2, 3, 4, 5, 6, 8})]
     rows = []
     for r in comps:
-        rows.append([_name_cell(plan, r, groups), _or_dash(r.storage_per_day / units.DAY, _per_day),
+        rows.append([_name_cell(components, r, groups, width * .19, plain),
+                     _or_dash(r.storage_per_day / units.DAY, _per_day),
                      _or_dash(r.storage_total, units.format_size), _or_dash(r.storage_replicated, units.format_size),
                      units.format_size_rate(r.bandwidth_in), units.format_size_rate(r.bandwidth_out),
                      units.format_duration(r.latency), units.format_availability(r.availability),

@@ -15,8 +15,9 @@ from archplan.exports import FORMATS, export
 from archplan.exports.escaping import INVISIBLE
 from archplan.planner.model import Endpoint
 
-HOSTILE = ["admin\u202e\u2066// evil\u2069\u2066", "zero\u200bwidth\u200c\u200d\ufeffname", "c1\x85next\x9bline\x1b[31m",
-           "bell\x07null\x00tab\tend", "iso\u2067late\u2068d\u2069 \u200e\u200f\u061c marks", "sep\u2028line\u2029para"]
+HOSTILE = ["admin\u202e\u2066// evil\u2069\u2066", "zero\u200bwidth\u200c\u200d\ufeffname",
+           "c1\x85next\x9bline\x1b[31m", "bell\x07null\x00tab\tend",
+           "iso\u2067late\u2068d\u2069 \u200e\u200f\u061c marks", "sep\u2028line\u2029para"]
 FORBIDDEN = re.compile(f"[{INVISIBLE}]")
 
 
@@ -39,8 +40,6 @@ def _text(fmt: str, path: Path) -> str:
     if fmt == "pdf":
         return "\n".join(page.extract_text() for page in PdfReader(path).pages)
     if fmt == "png":  # no text to read back: the labels graphviz drew come from the DOT source
-        from archplan.exports.diagram_graph import build_graph
-
         return path.with_suffix(".dot").read_text(encoding="utf-8")
     return path.read_text(encoding="utf-8")
 
