@@ -4,7 +4,8 @@ with the diagram (overview and per-part pages) and every table.
 Absolute times do not carry between machines, so each size is measured against a baseline run in the same
 process: reportlab setting one plain table with a row per component (nine short columns, the size of the
 capacity tables) in a one-pass document. The ratio is asserted; the absolute time is reported beside it
-(printed with -s). Measured here (2 cores, shared): see MAX_RATIO. Memory is measured in a child process (peak resident size), which no other load changes.
+(printed with -s). Measured here (2 cores, shared): see MAX_RATIO. Memory is measured in a child process
+(peak resident size), which no other load changes.
 Run: make bench (or pytest benchmarks --benchmark-only).
 """
 
