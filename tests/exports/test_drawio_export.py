@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -172,9 +173,9 @@ def test_edges_are_orthogonal_around_cards_with_labels_apart(template, tmp_path)
         card_boxes.append((x, y, CARD_W, CARD_H))
     anchors = []
     for cell, line, label_dy, s, t in edges:
-        for (ax, ay), (bx, by) in zip(line, line[1:]):   # every segment horizontal or vertical
+        for (ax, ay), (bx, by) in pairwise(line):   # every segment horizontal or vertical
             assert math.isclose(ax, bx, abs_tol=0.01) or math.isclose(ay, by, abs_tol=0.01), cell.get("id")
-        for (ax, ay), (bx, by) in zip(line[1:-1], line[2:-1]):   # vertical channels miss the other cards
+        for (ax, ay), (bx, by) in pairwise(line[1:-1]):   # vertical channels miss the other cards
             if math.isclose(ax, bx, abs_tol=0.01) and len(line) > 2:
                 low, high = min(ay, by), max(ay, by)
                 hits = [b for b in card_boxes if b not in (s, t) and b[0] - 4 <= ax <= b[0] + b[2] + 4
