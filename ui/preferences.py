@@ -1,5 +1,5 @@
 """
-Edit > Preferences…: where templates live.
+Edit > Preferences…: where templates live, and who exported documents name as their author.
 
 The dialog shows the user templates folder (read-only, with "Open folder") and lets the user choose a
 shared team templates folder (so a team can keep its templates in git). The team folder is stored by
@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 from archplan.planner.library import (
     TEAM_ENV,
     TemplateError,
+    author_name,
+    set_author_name,
     set_team_templates_dir,
     team_templates_dir,
     user_templates_dir,
@@ -98,6 +100,14 @@ class PreferencesDialog(QDialog):
                       "The template gallery lists built-in, your and team templates.", wordWrap=True)
         hint.setStyleSheet(NOTE_STYLE)
 
+        # documents
+        self.author_edit = QLineEdit(placeholderText="Your name, as exported PDFs name their author")
+        self.author_edit.setToolTip("The author in the metadata of exported design documents (PDF)")
+        documents_form = QFormLayout()
+        documents_form.addRow("Author of exported documents", self.author_edit)
+        documents = QGroupBox("Documents")
+        documents.setLayout(documents_form)
+
         self.error = QLabel(wordWrap=True)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()
@@ -108,6 +118,7 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(box)
         layout.addWidget(hint)
+        layout.addWidget(documents)
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
@@ -116,7 +127,8 @@ class PreferencesDialog(QDialog):
     # ---------------------------------------------------------------------------------- state
 
     def _load(self) -> None:
-        """Show the effective team folder; lock the field when the environment overrides it."""
+        """Show the author and the effective team folder; lock the folder when the environment overrides it."""
+        self.author_edit.setText(author_name())
         if self.env_value is not None:
             self.team_edit.setText(self.env_value.strip())
             for widget in (self.team_edit, self.browse_button, self.clear_button):
@@ -174,13 +186,13 @@ class PreferencesDialog(QDialog):
         return True
 
     def accept(self) -> None:
-        """Store the team folder; a folder the library refuses stays in the field with the reason in red."""
-        if self.env_value is not None:  # the environment decides; nothing to store
-            super().accept()
-            return
+        """Store the author and the team folder; a folder the library refuses stays in the field with the
+        reason in red."""
         text = self.team_text()
         try:
-            self.saved_team_dir = set_team_templates_dir(text or None)
+            if self.env_value is None:  # else the environment decides the team folder: nothing to store
+                self.saved_team_dir = set_team_templates_dir(text or None)
+            set_author_name(self.author_edit.text())
         except TemplateError as exc:
             self.show_error(str(exc))
             return
