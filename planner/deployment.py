@@ -135,8 +135,8 @@ def derive(plan: Plan, result, catalog: Catalog | None = None) -> dict[str, Depl
             memory_per_node = hot_set / usable if hot_set > 0 else node_memory
         else:
             memory_per_node = node_memory
-        if kind.behaviour in FULL_COPY:
-            data = r.storage_replicated
+        if kind.behaviour in FULL_COPY:   # one copy per node (storage_replicated counts every node's copy)
+            data = r.storage_total
         elif kind.behaviour is Behaviour.PARTITIONED:
             data = r.storage_replicated * _param(component, "skew", 1.0) / per
         elif kind.behaviour is Behaviour.CACHE:

@@ -111,7 +111,7 @@ def test_stateful_stores_claim_their_disk_per_node_with_headroom(written):
         assert int(claim[:-2]) == max(1, math.ceil(dep.disk_per_node / GIB - 1e-9))
         assert int(claim[:-2]) * GIB >= dep.data_per_node / dep.fill - 1  # the data fits at its fill ratio
         if dep.behaviour.value in ("sql_primary", "sql_replica"):  # a full copy on every node
-            assert dep.data_per_node == pytest.approx(result[cid].storage_replicated)
+            assert dep.data_per_node == pytest.approx(result[cid].storage_total)
         assert sts["spec"]["serviceName"] == name
         assert objects(docs, "Service")[name]["spec"]["clusterIP"] == "None"
 
@@ -124,9 +124,9 @@ def test_three_tier_database_claims_hold_all_its_data(tmp_path):
     docs = _docs(plan, result, tmp_path)
     for sts in objects(docs, "StatefulSet").values():
         r = result[component_id(sts, plan)]
-        if r.storage_replicated > 0 and r.behaviour.startswith("sql"):
+        if r.storage_total > 0 and r.behaviour.startswith("sql"):
             claim = sts["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"]
-            assert int(claim[:-2]) * GIB >= r.storage_replicated / 0.7
+            assert int(claim[:-2]) * GIB >= r.storage_total / 0.7   # a full copy per node at 70 %
 
 
 def test_secure_pods_in_their_own_namespace(written):

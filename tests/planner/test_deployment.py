@@ -50,7 +50,7 @@ def test_full_copies_and_hottest_shards():
     for cid, dep in result.deployment(plan).items():
         r = result[cid]
         if r.behaviour in ("sql_primary", "sql_replica"):
-            assert dep.data_per_node == r.storage_replicated
+            assert dep.data_per_node == r.storage_total   # a full copy on every node
         elif r.behaviour == "partitioned" and r.count:
             skew = plan.component(cid).param("skew")
             assert dep.data_per_node == r.storage_replicated * skew / r.count
