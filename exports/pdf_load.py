@@ -164,7 +164,7 @@ def failures_section(plan, result, width: float) -> list:
                  cell(busiest(r.down)), cell("yes" if r.down.holds else "NO")] for r in report.components]
         story.append(data_table(["If this fails", "Count", "N+1", "Clients failing", "Degraded", "Errors",
                                  "Busiest survivor", "Holds"], rows,
-                                [width * f for f in (0.17, 0.07, 0.08, 0.17, 0.15, 0.09, 0.18, 0.09)],
+                                [width * f for f in (0.17, 0.06, 0.10, 0.18, 0.13, 0.09, 0.18, 0.09)],
                                 right={1, 5}))
     else:
         story.append(P(esc(f"This plan has {servers} components; the table lists the failure of each group "
