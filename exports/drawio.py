@@ -94,7 +94,7 @@ def build_mxfile(plan, result) -> ET.Element:
         dashed = "1" if group.kind in ("region", "zone") else "0"
         style = (f"rounded=1;arcSize=4;whiteSpace=wrap;html=0;container=1;collapsible=0;recursiveResize=0;"
                  f"verticalAlign=top;align=left;spacingLeft=8;fontStyle=1;fillColor={fill};strokeColor=#94a3b8;"
-                 f"dashed={dashed};")
+                 f"dashed={dashed};archplanGroupKind={group.kind};")   # the kind, when the title does not repeat it
         named = group.kind in one_line(group.name).lower().split() or group.kind == "group"
         title = one_line(group.name) if named else f"{one_line(group.name)} ({group.kind})"
         cell = ET.SubElement(root, "mxCell", id=cell_ids[group.id], value=title,

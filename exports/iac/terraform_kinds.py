@@ -305,7 +305,10 @@ def sharded_sql(ctx, comp, r) -> None:
     db.attr("engine_version", "16")
     db.attr("instance_class", itype)
     db.attr("allocated_storage", dep.disk_gib(20, RDS_MAX_GIB), "GiB: the hottest shard's data at the fill ratio")
-    db.attr("multi_az", True, "a shard's standby in another zone: losing a shard loses its data's writes")
+    # the plan counts one instance per shard: a Multi-AZ standby each would deploy (and bill) twice its count
+    db.attr("multi_az", False, "the plan counts one instance per shard (no standby)")
+    db.skip("CKV_AWS_157", "the plan counts one instance per shard; a standby per shard would double the "
+                           "deployed count: raise the shard count or redundancy in the plan instead")
     db.attr("db_subnet_group_name", _subnet_group(ctx, comp, "aws_db_subnet_group"))
     db.attr("vpc_security_group_ids", ref("var", "security_group_ids"))
     db.attr("username", "archplan")
