@@ -1,5 +1,5 @@
 # The two commands of the README. Both install whatever is missing first (scripts/setup.sh).
-.PHONY: run test lint lock setup bench screenshots
+.PHONY: run test lint lock setup bench screenshots check-exports
 VENV := .venv
 ARGS ?=
 
@@ -24,6 +24,12 @@ lock:
 	@$(VENV)/bin/python -m pip install --quiet uv
 	@$(VENV)/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
 		--generate-hashes --quiet -o requirements.lock
+	@$(VENV)/bin/uv pip compile tools/checkov/requirements.in --universal --python-version 3.11 \
+		--generate-hashes --quiet -o tools/checkov/requirements.lock
+
+# checkov (in .venv-checkov) and the other exporter checkers on every template's exports; also part of `make test`.
+check-exports: setup
+	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -p no:cacheprovider tests/exports/test_export_checks.py $(ARGS)
 
 bench: setup
 	@QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest benchmarks --benchmark-only $(ARGS)

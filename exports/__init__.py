@@ -27,6 +27,8 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "markdown": ("archplan.exports.text:write_markdown", ".md", "Markdown report"),
     "openapi": ("archplan.exports.openapi:write_openapi", ".yaml", "OpenAPI 3 skeleton of the declared endpoints"),
     "csv": ("archplan.exports.text:write_csv", ".csv", "CSV capacity and cost per component"),
+    "infracost-usage": ("archplan.exports.iac.infracost:write_infracost_usage", ".yml",
+                        "Infracost usage file for the Terraform export (monthly requests, storage, egress)"),
 }
 
 

@@ -15,7 +15,8 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", required=True, help="output file")
     p.add_argument("--what-if", type=float, default=1.0, dest="multiplier", metavar="X",
                    help="scale the traffic by X before exporting")
-    p.add_argument("--scale", type=float, default=1.0, help="PNG: scale factor (1 = 96 dpi)")
+    p.add_argument("--scale", type=float, default=1.0, help="PNG and SVG: scale factor (1 = 96 dpi)")
+    p.add_argument("--author", help="PDF: the document's author (default: the preferences' author)")
     p.add_argument("--as-drawn", action="store_true", help="PNG/SVG: keep the canvas positions (no re-layout)")
     p.set_defaults(handler=cmd_export)
 
@@ -30,8 +31,11 @@ def cmd_export(args, out) -> int:
     options = {}
     if args.format in ("png", "svg"):
         options["as_drawn"] = args.as_drawn
-        if args.format == "png":
-            options["scale"] = args.scale
+        options["scale"] = args.scale
+    if args.format == "pdf" and args.author:
+        options["author"] = args.author
+    elif args.author:
+        raise ValueError(f"--author applies to the pdf format, not {args.format}")
     try:
         written = export(plan, result, args.format, Path(args.output), **options)
     except ExportError as exc:

@@ -9,6 +9,7 @@ atomically beside the target.
 - PNG: `scale` sets the resolution, DPI = 96 x scale (1 = screen size, 2 = retina / print).
 - SVG: self-contained. Graphviz links icons by absolute file path; every ``<image>`` href is replaced
   by a ``data:image/png;base64`` URI, so the file can be mailed or committed and still shows its icons.
+  `scale` multiplies its width and height (as for the PNG, 1 = graphviz's own size).
 """
 
 from __future__ import annotations
@@ -29,21 +30,26 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
 
+def _check_scale(fmt: str, scale) -> float:
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) \
+            or not 0 < scale <= MAX_SCALE:
+        raise ExportError(f"{fmt} scale {scale!r} must be a number above 0 and at most {MAX_SCALE:g}")
+    return float(scale)
+
+
 def write_png(plan, result, out: Path, scale: float = 1.0, as_drawn: bool = False, **options) -> Path:
     """Write the diagram as a PNG at 96 x `scale` DPI; `as_drawn` keeps the canvas positions."""
     refuse_options("png", options, known="scale, as_drawn")
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) \
-            or not 0 < scale <= MAX_SCALE:
-        raise ExportError(f"PNG scale {scale!r} must be a number above 0 and at most {MAX_SCALE:g}")
-    data = render(plan, result, "png", scale=float(scale), as_drawn=as_drawn)
+    data = render(plan, result, "png", scale=_check_scale("PNG", scale), as_drawn=as_drawn)
     atomic_write_bytes(out, data)
     return Path(out)
 
 
-def write_svg(plan, result, out: Path, as_drawn: bool = False, **options) -> Path:
-    """Write the diagram as a self-contained SVG (icons embedded as data URIs)."""
-    refuse_options("svg", options, known="as_drawn")
-    data = embed_images(render(plan, result, "svg", as_drawn=as_drawn))
+def write_svg(plan, result, out: Path, scale: float = 1.0, as_drawn: bool = False, **options) -> Path:
+    """Write the diagram as a self-contained SVG (icons embedded as data URIs); `scale` multiplies its
+    display size (width and height; the drawing's coordinates and viewBox stay as graphviz wrote them)."""
+    refuse_options("svg", options, known="scale, as_drawn")
+    data = embed_images(render(plan, result, "svg", as_drawn=as_drawn), _check_scale("SVG", scale))
     atomic_write_bytes(out, data)
     return Path(out)
 
@@ -67,11 +73,17 @@ def render(plan, result, fmt: str, scale: float = 1.0, as_drawn: bool = False) -
         raise ExportError(f"{GRAPHVIZ_MISSING} ({exc.strerror or exc})") from None
 
 
-def embed_images(svg: bytes) -> bytes:
-    """Replace every <image> file reference in graphviz's SVG by a base64 data URI."""
+def embed_images(svg: bytes, scale: float = 1.0) -> bytes:
+    """Replace every <image> file reference in graphviz's SVG by a base64 data URI; scale the display size."""
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
     root = ET.fromstring(svg)
+    if scale != 1.0:
+        for attr in ("width", "height"):
+            value = root.get(attr, "")
+            number = value.rstrip("ptx")
+            if number:
+                root.set(attr, f"{float(number) * scale:g}{value[len(number):]}")
     cache: dict[str, str] = {}
     for element in root.iter(f"{{{SVG_NS}}}image"):
         for attr in (f"{{{XLINK_NS}}}href", "href"):

@@ -154,6 +154,10 @@ def title_label(plan: Plan, result: PlanResult) -> str:
 
 
 def group_label(group) -> str:
+    """The group's name, then its kind unless the name already says it ("App tier", not "App tier tier")."""
+    words = group.name.lower().split()
+    if group.kind in words or group.kind == "group":
+        return f"<<B>{dot_text(group.name)}</B>>"
     return f"<<B>{dot_text(group.name)}</B>  {_font(dot_text(group.kind), 10)}>"
 
 

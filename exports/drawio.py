@@ -94,8 +94,10 @@ def build_mxfile(plan, result) -> ET.Element:
         dashed = "1" if group.kind in ("region", "zone") else "0"
         style = (f"rounded=1;arcSize=4;whiteSpace=wrap;html=0;container=1;collapsible=0;recursiveResize=0;"
                  f"verticalAlign=top;align=left;spacingLeft=8;fontStyle=1;fillColor={fill};strokeColor=#94a3b8;"
-                 f"dashed={dashed};")
-        cell = ET.SubElement(root, "mxCell", id=cell_ids[group.id], value=f"{one_line(group.name)} ({group.kind})",
+                 f"dashed={dashed};archplanGroupKind={group.kind};")   # the kind, when the title does not repeat it
+        named = group.kind in one_line(group.name).lower().split() or group.kind == "group"
+        title = one_line(group.name) if named else f"{one_line(group.name)} ({group.kind})"
+        cell = ET.SubElement(root, "mxCell", id=cell_ids[group.id], value=title,
                              style=style, vertex="1", parent=parent)
         _geometry(cell, x - px, y - py, w, h)
 
@@ -113,12 +115,75 @@ def build_mxfile(plan, result) -> ET.Element:
         x, y = component.position.x - CARD_W / 2, component.position.y - CARD_H / 2
         _geometry(cell, x - px, y - py, CARD_W, CARD_H)
 
-    for link in plan.links:
-        cell = ET.SubElement(root, "mxCell", id=f"link-{link.id}", value=link_text(link),
-                             style=EDGE_BASE + LINK_STYLES[link.kind], edge="1", parent="1",
-                             source=cell_ids[link.source], target=cell_ids[link.target])
-        ET.SubElement(cell, "mxGeometry", relative="1", **{"as": "geometry"})
+    boxes = {c.id: (c.position.x - CARD_W / 2, c.position.y - CARD_H / 2, CARD_W, CARD_H) for c in plan.components}
+    boxes.update({g.id: rects[g.id] for g in plan.groups})
+    cards = [boxes[c.id] for c in plan.components]
+    for link, route in zip(plan.links, route_links(plan.links, boxes, cards)):
+        (exit_x, entry_x), points, label_dy = route
+        style = (EDGE_BASE + LINK_STYLES[link.kind] +
+                 f"exitX={exit_x:g};exitY=0.5;exitDx=0;exitDy=0;entryX={entry_x:g};entryY=0.5;entryDx=0;entryDy=0;")
+        cell = ET.SubElement(root, "mxCell", id=f"link-{link.id}", value=link_text(link), style=style, edge="1",
+                             parent="1", source=cell_ids[link.source], target=cell_ids[link.target])
+        geometry = ET.SubElement(cell, "mxGeometry", relative="1", **{"as": "geometry"})
+        if points:
+            array = ET.SubElement(geometry, "Array", **{"as": "points"})
+            for x, y in points:
+                ET.SubElement(array, "mxPoint", x=f"{x:g}", y=f"{y:g}")
+        if label_dy:
+            ET.SubElement(geometry, "mxPoint", x="0", y=f"{label_dy:g}", **{"as": "offset"})
     return mxfile
+
+
+Box = tuple[float, float, float, float]   # x, y, width, height (absolute)
+CHANNEL_STEP = 10.0    # spacing of parallel edges in one gap between columns
+LABEL_STEP = 14.0      # spacing of labels that would otherwise sit on top of each other
+
+
+def _blocked(x: float, y0: float, y1: float, cards: list[Box], ends: tuple[Box, Box]) -> bool:
+    """True when a vertical segment at x from y0 to y1 crosses a card (other than the link's own ends)."""
+    low, high = min(y0, y1), max(y0, y1)
+    return any(bx - 4 <= x <= bx + bw + 4 and by < high and by + bh > low
+               for bx, by, bw, bh in cards if (bx, by, bw, bh) not in ends)
+
+
+def route_links(links, boxes: dict[str, Box], cards: list[Box]):
+    """Per link: ((exitX, entryX), orthogonal waypoints, label offset). An edge leaves its source on the side
+    facing the target, runs to a vertical channel in the gap between them (free of cards where one can be
+    found, one channel per edge of the gap so parallel edges never share a track), and enters the target
+    on the facing side; labels whose anchors would coincide are moved apart."""
+    used: dict[tuple[int, int], int] = {}
+    anchors: list[tuple[float, float]] = []
+    out = []
+    for link in links:
+        s, t = boxes[link.source], boxes[link.target]
+        sx, sy = s[0] + s[2] / 2, s[1] + s[3] / 2
+        tx, ty = t[0] + t[2] / 2, t[1] + t[3] / 2
+        rightward = tx >= sx
+        x0 = s[0] + s[2] if rightward else s[0]
+        x1 = t[0] if rightward else t[0] + t[2]
+        key = (round(min(x0, x1) / 20), round(max(x0, x1) / 20))
+        n = used.get(key, 0)
+        used[key] = n + 1
+        if abs(ty - sy) < 1 and n == 0 and ((rightward and x1 > x0) or (not rightward and x1 < x0)):
+            points: list[tuple[float, float]] = []   # straight across, nothing to bend
+            anchor = ((x0 + x1) / 2, sy)
+        else:
+            mid = (x0 + x1) / 2 + (n + 1) // 2 * (1 if n % 2 else -1) * CHANNEL_STEP   # 0, +1, -1, +2 ...
+            offsets = [0.0] + [k * CHANNEL_STEP * sign for k in range(1, 40) for sign in (1, -1)]
+            channel = mid
+            for delta in offsets:
+                if not _blocked(mid + delta, sy, ty, cards, (s, t)):
+                    channel = mid + delta
+                    break
+            points = [(channel, sy), (channel, ty)]
+            anchor = (channel, (sy + ty) / 2)
+        dy = 0.0
+        while any(abs(anchor[0] - ax) < 60 and abs(anchor[1] + dy - ay) < LABEL_STEP for ax, ay in anchors):
+            dy += LABEL_STEP
+        if link_text(link):
+            anchors.append((anchor[0], anchor[1] + dy))
+        out.append(((1.0, 0.0) if rightward else (0.0, 1.0), points, dy))
+    return out
 
 
 def component_label(component, result) -> str:

@@ -11,13 +11,25 @@ from __future__ import annotations
 import html
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters no export ever writes from user text: C0 controls but tab and newline, DEL, C1 controls,
+#: the bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069: "Trojan Source",
+#: CVE-2021-42574), directional marks, zero-width characters and the byte-order mark, and the line and
+#: paragraph separators (which end a comment in some languages but show as nothing).
+INVISIBLE = (r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+             r"\u2066-\u206f\ufeff\ufff9-\ufffb")
+_CONTROL = re.compile(f"[{INVISIBLE}]")
 _WHITESPACE = re.compile(r"\s+")
 
 
 def clean(text: str) -> str:
-    """Drop control characters (invalid in XML 1.0, meaningless in a label); keep tabs and newlines."""
-    return _CONTROL.sub("", text)
+    """Drop control, bidirectional-override and zero-width characters (invalid in XML 1.0, meaningless
+    or deceptive in a label); keep tabs and newlines. Every exporter's user text goes through this."""
+    return _CONTROL.sub("", str(text))
+
+
+def has_invisible(text: str) -> bool:
+    """True when `text` holds a character `clean` drops (tabs and newlines aside)."""
+    return _CONTROL.search(text) is not None
 
 
 def one_line(text: str) -> str:
@@ -45,6 +57,20 @@ def mermaid_text(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+_TITLE_LOOKALIKES = str.maketrans({"&": "\uff06", "<": "\uff1c", ">": "\uff1e"})
+
+
+def mermaid_title(text: str) -> str:
+    """The plan name for a Mermaid front-matter ``title:`` (a quoted YAML string).
+
+    Mermaid (11.x) escapes ``&`` in the title itself and strips anything between ``<`` and ``>``, and
+    decodes no entity there (``R&D`` shows "R&amp;D", ``#38;`` shows "#38;"): no escape survives. The
+    title therefore writes & < > as their full-width forms ＆ ＜ ＞ (NFKC-equivalent, read the same)."""
+    import json
+
+    return json.dumps(one_line(text).translate(_TITLE_LOOKALIKES), ensure_ascii=False)
 
 
 _PUML_ALWAYS = frozenset('"\\<[&~')

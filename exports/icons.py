@@ -91,7 +91,7 @@ KIND_ICONS: dict[str, dict[str, str]] = {
                     "aws": "aws.integration.SimpleNotificationServiceSns",
                     "gcp": "firebase.grow.Messaging", "onprem": "firebase.grow.Messaging"},
     "notify.chat": {"generic": "saas.chat.Slack"},
-    "notify.ticket": {"generic": "saas.crm.Zendesk"},
+    "notify.ticket": {"generic": "archplan.ticket"},   # Jira-like: our own icon (diagrams has no Jira)
     "ext.payments": {"generic": "saas.payment.Stripe"},
     "ext.api": {"generic": "onprem.network.Internet", "aws": "aws.general.InternetAlt2"},
     "obs.healthcheck": {"generic": "elastic.elasticsearch.Monitoring", "aws": "aws.management.CloudwatchAlarm",
@@ -124,15 +124,26 @@ def icon_class_name(kind: str, flavour: str = "generic") -> str:
     return row.get(flavour) or row.get("generic") or row.get("onprem") or DEFAULT_ICON
 
 
+#: Icons Archplan ships itself (exports/icons/<name>.png, drawn by scripts/render_export_icons.py) for
+#: kinds the `diagrams` package has no icon for; written "archplan.<name>" in KIND_ICONS.
+OWN_ICONS = Path(__file__).resolve().parent / "icons"
+
+
 @cache
 def node_class(dotted: str) -> type:
-    """Import ``diagrams.<module>.<Class>``."""
+    """Import ``diagrams.<module>.<Class>`` (a plain node for Archplan's own icons)."""
+    if dotted.startswith("archplan."):
+        from diagrams.generic.blank import Blank
+
+        return Blank
     module, _, name = dotted.rpartition(".")
     return getattr(importlib.import_module(f"diagrams.{module}"), name)
 
 
 @cache
 def _icon_file(dotted: str) -> Path:
+    if dotted.startswith("archplan."):
+        return OWN_ICONS / f"{dotted.removeprefix('archplan.')}.png"
     cls = node_class(dotted)
     import diagrams
 

@@ -108,8 +108,9 @@ def _operation(component, endpoint, r, tag: str, params: list[str], operation_id
 
 def normalised_path(raw: str) -> tuple[str, list[str]]:
     """An OpenAPI path key and its parameter names: query/fragment dropped, stray braces
-    percent-encoded, empty or repeated parameter names renamed."""
-    path = re.split(r"[?#]", raw, maxsplit=1)[0] or "/"
+    percent-encoded, empty or repeated parameter names renamed; control, bidirectional-override and
+    zero-width characters dropped (exports.escaping.clean)."""
+    path = re.split(r"[?#]", clean(raw), maxsplit=1)[0] or "/"
     if not path.startswith("/"):
         path = "/" + path
     names: list[str] = []

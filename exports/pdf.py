@@ -1,28 +1,36 @@
 """
-The PDF design document: what an architect hands over. A4, reportlab platypus.
+The PDF design document: what an architect hands to readers who never saw the app. A4, reportlab
+platypus.
 
-Contents: title page with the key figures, table of contents, architecture diagram (exports.diagram,
-or a note when graphviz or the diagram exporter is missing), summary, the plan's notes (Markdown,
+Contents: title page with the key figures, table of contents, then the sections of `SECTIONS` in
+order: architecture diagram (vector, exports/pdf_diagram.py), summary, the plan's notes (Markdown,
 exports/pdf_notes.py), traffic assumptions, capacity per component, findings with advice, the design
-review, API endpoints, cost, "show your work" (every headline figure's formula with its values), and the
-units appendix. Sections: exports/pdf_parts.py, pdf_work.py, pdf_review.py (the review); look:
+review, failures, latency under load, budgets, API endpoints, cost, "show your work" and the appendices.
+Each section is one function ``(doc: DocumentContext) -> list of flowables`` plus how it starts (a new
+page, a conditional break): adding a section is one function and one line in `SECTIONS`. Sections:
+exports/pdf_parts.py, pdf_work.py, pdf_review.py (the review), pdf_load.py (failures, curves); look:
 exports/pdf_style.py.
 
-The build runs with reportlab's invariant mode on and ASCII85 off (both restored afterwards), so the
-same plan, result and date give byte-identical, compact files.
+Metadata: title (the plan), author (`author`, else the preferences' author, else the user's name),
+subject, creator with Archplan's version, the real creation date. The build runs with reportlab's
+invariant mode on and ASCII85 off (both restored afterwards) with the creation date set explicitly,
+so the same plan, result and `created` give byte-identical, compact files.
 The file is written beside the target and renamed over it.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as _canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -35,8 +43,10 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from archplan.exports import ExportError
+from archplan.exports.escaping import one_line
 from archplan.exports.pdf_budgets import budgets_section
 from archplan.exports.pdf_diagram import diagram_story
+from archplan.exports.pdf_load import curves_section, failures_section
 from archplan.exports.pdf_notes import notes_section
 from archplan.exports.pdf_parts import (
     Heading,
@@ -49,22 +59,81 @@ from archplan.exports.pdf_parts import (
     traffic_section,
 )
 from archplan.exports.pdf_review import review_section
-from archplan.exports.pdf_style import MUTED, PAGE_MARGIN, RULE, TEAL, esc, fonts, styles
+from archplan.exports.pdf_style import MUTED, PAGE_MARGIN, RULE, TEAL, esc, fonts, styles, with_font_runs
 from archplan.exports.pdf_work import capacity_section, formulas_reference, work_section
-from archplan.planner.catalog import CATALOG_PATH
 from archplan.planner.io import atomic_write_bytes
 
-__all__ = ["write_pdf"]
+__all__ = ["SECTIONS", "DocumentContext", "Section", "write_pdf"]
+
+SUBJECT = "Capacity plan and design document"
+
+
+@dataclass
+class DocumentContext:
+    """What every section may read: the plan, its result, the frame sizes and the document's facts."""
+
+    plan: object
+    result: object
+    width: float                        # portrait frame
+    height: float
+    landscape: tuple[float, float]      # landscape frame (wide diagrams)
+    date_text: str
+    diagram: bool = True
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the document: how it starts (a page break, or a break when less than `room` of the
+    page is left) and the function that writes it."""
+
+    name: str
+    build: Callable[[DocumentContext], list]
+    new_page: bool = False
+    room: float = 0.0                   # share of the page height the section's start needs
+
+
+#: The document after its title page and contents, in order. Add a section here.
+SECTIONS: list[Section] = [
+    Section("diagram", lambda d: diagram_story(d.plan, d.result, d.diagram, d.landscape)),  # starts a page
+    Section("summary", lambda d: summary_section(d.plan, d.result, d.width)),
+    Section("notes", lambda d: notes_section(d.plan, d.width)),
+    Section("traffic", lambda d: traffic_section(d.plan, d.width), room=0.35),
+    Section("capacity", lambda d: capacity_section(d.plan, d.result, d.width), new_page=True),
+    Section("findings", lambda d: findings_section(d.plan, d.result, d.width), room=0.3),
+    Section("review", lambda d: review_section(d.plan, d.result, d.width), room=0.3),
+    Section("failures", lambda d: failures_section(d.plan, d.result, d.width), room=0.3),
+    Section("curves", lambda d: curves_section(d.plan, d.result, d.width), room=0.45),
+    Section("budgets", lambda d: budgets_section(d.plan, d.result, d.width), room=0.25),
+    Section("endpoints", lambda d: endpoints_section(d.plan, d.result, d.width), room=0.25),
+    Section("cost", lambda d: cost_section(d.plan, d.result, d.width, d.result.deployment(d.plan)), room=0.3),
+    Section("work", lambda d: work_section(d.plan, d.result, d.width), new_page=True),
+    Section("appendix", lambda d: [*appendix_section(d.width), *formulas_reference(d.result, d.width)],
+            new_page=True),
+]
+
+
+def default_author() -> str:
+    """The author the preferences name (Edit > Preferences), else the user's account name."""
+    from archplan.planner.library import author_name
+
+    return author_name()
+
+
+def app_version() -> str:
+    from archplan import __version__
+
+    return __version__
 
 
 class _Document(BaseDocTemplate):
     """Two page templates (title, body); headings feed the table of contents and the PDF outline."""
 
-    def __init__(self, filename: str, plan_name: str, **kw):
+    def __init__(self, filename: str, plan_name: str, author: str, **kw):
         super().__init__(filename, pagesize=A4, leftMargin=PAGE_MARGIN, rightMargin=PAGE_MARGIN,
-                         topMargin=PAGE_MARGIN + 4 * mm, bottomMargin=PAGE_MARGIN + 2 * mm, title=plan_name,
-                         author="Archplan", subject="Capacity plan and design document", creator="Archplan",
-                         **kw)
+                         topMargin=PAGE_MARGIN + 4 * mm, bottomMargin=PAGE_MARGIN + 2 * mm,
+                         title=one_line(plan_name), author=one_line(author), subject=SUBJECT,
+                         creator=f"Archplan {app_version()}", producer=f"Archplan {app_version()} (reportlab)",
+                         keywords="capacity plan, architecture, design document", **kw)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="main",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         wide_w, wide_h = landscape(A4)
@@ -95,13 +164,25 @@ class _Document(BaseDocTemplate):
         self.notify("TOCEntry", (level, esc(flowable.toc_text), self.page, key))
 
 
-def _canvas_maker(footer_left: str):
+def _timestamp(created: _dt.datetime) -> TimeStamp:
+    """reportlab's document time stamp for `created` (its invariant mode would say 2000-01-01)."""
+    stamp = TimeStamp(invariant=1)
+    utc = created.astimezone(_dt.UTC) if created.tzinfo else created
+    stamp.t = utc.timestamp() if created.tzinfo else created.replace(tzinfo=_dt.UTC).timestamp()
+    stamp.lt = utc.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = stamp.dmm = 0
+    return stamp
+
+
+def _canvas_maker(footer_left: str, created: _dt.datetime):
     """A canvas that knows the page count when it saves, to print "Page N of M" on every body page."""
     font = fonts()
 
     class NumberedCanvas(_canvas.Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            self._doc._timeStamp = _timestamp(created)
             self._pages: list[dict] = []
 
         def showPage(self):
@@ -124,9 +205,13 @@ def _canvas_maker(footer_left: str):
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
             self.line(PAGE_MARGIN, y + 10, width - PAGE_MARGIN, y + 10)
-            self.setFont(font["sans"], 7.5)
             self.setFillColor(MUTED)
-            self.drawString(PAGE_MARGIN, y, footer_left)
+            x = PAGE_MARGIN
+            for run_font, run in with_font_runs(footer_left, font["sans"]):
+                self.setFont(run_font, 7.5)
+                self.drawString(x, y, run)
+                x += stringWidth(run, run_font, 7.5)
+            self.setFont(font["sans"], 7.5)
             self.setFillColor(TEAL)
             self.drawRightString(width - PAGE_MARGIN, y, f"Page {self._pageNumber} of {total}")
             self.restoreState()
@@ -134,61 +219,49 @@ def _canvas_maker(footer_left: str):
     return NumberedCanvas
 
 
-def _prices() -> dict:
-    try:
-        raw = json.loads(Path(CATALOG_PATH).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {"prices_date": raw.get("prices_date"), "prices_region": raw.get("prices_region")}
-
-
-def _story(plan, result, doc: _Document, workdir: Path, date_text: str, diagram: bool, dpi: float) -> list:
-    width, height = doc.width, doc.height
+def _story(doc: _Document, context: DocumentContext) -> list:
     toc = TableOfContents(levelStyles=[styles()["toc0"], styles()["toc1"]], dotsMinLevel=0)
-    story = title_page(plan, result, date_text, width)
+    story = title_page(context.plan, context.result, context.date_text, context.width)
     story += [NextPageTemplate("body"), PageBreak(), Heading("Contents", toc=False), toc]
-    story += diagram_story(plan, result, workdir, diagram, (width, height), doc.landscape_size, dpi)
-    story += summary_section(plan, result, width)
-    story += notes_section(plan, width)
-    story += [CondPageBreak(height * 0.35), *traffic_section(plan, width)]
-    story += [PageBreak(), *capacity_section(plan, result, width)]
-    story += [CondPageBreak(height * 0.3), *findings_section(plan, result, width)]
-    story += [CondPageBreak(height * 0.3), *review_section(plan, result, width)]
-    story += [CondPageBreak(height * 0.25), *budgets_section(plan, result, width)]
-    story += [CondPageBreak(height * 0.25), *endpoints_section(plan, result, width)]
-    story += [CondPageBreak(height * 0.3), *cost_section(plan, result, width, _prices())]
-    story += [PageBreak(), *work_section(plan, result, width)]
-    story += [PageBreak(), *appendix_section(width), *formulas_reference(result, width)]
+    for section in SECTIONS:
+        if section.new_page:
+            story.append(PageBreak())
+        elif section.room:
+            story.append(CondPageBreak(context.height * section.room))
+        story += section.build(context)
     return story
 
 
 def _footer_text(plan_name: str, date_text: str) -> str:
-    name = " ".join(plan_name.split())
+    name = one_line(plan_name)
     name = name if len(name) <= 70 else name[:69] + "…"
     return f"{name} · capacity plan · {date_text}"
 
 
 def write_pdf(plan, result, out: Path, date: _dt.date | None = None, diagram: bool = True,
-              diagram_dpi: float = 180, **options) -> Path:
+              author: str | None = None, created: _dt.datetime | None = None, **options) -> Path:
     """Write the design document for `plan` (computed as `result`) to `out`.
 
-    date: the date printed on the document (default today); diagram=False leaves the diagram out;
-    diagram_dpi: the resolution the diagram should have in print (it is re-rendered when needed)."""
+    date: the date printed on the document (default: the creation date); diagram=False leaves the
+    diagram out; author: the document's author (default: the preferences'); created: the creation time
+    in the file's metadata (default now)."""
     if options:
         raise ExportError(f"the PDF export has no option {sorted(options)[0]!r} (options: date, diagram, "
-                          "diagram_dpi)")
+                          "author, created)")
     out = Path(out)
-    date_text = (date or _dt.date.today()).isoformat()
+    created = created or _dt.datetime.now(_dt.UTC)
+    date_text = (date or created.date()).isoformat()
     fonts()
     saved = rl_config.invariant, rl_config.useA85
     try:
         rl_config.invariant = 1
-        rl_config.useA85 = 0  # binary streams: smaller, and ASCII85-encoding the diagram costs seconds
+        rl_config.useA85 = 0  # binary streams: smaller
         with tempfile.TemporaryDirectory(prefix="archplan-pdf-") as workdir:
             built = Path(workdir) / "document.pdf"
-            doc = _Document(str(built), plan.name, invariant=1)
-            story = _story(plan, result, doc, Path(workdir), date_text, diagram, diagram_dpi)
-            doc.multiBuild(story, canvasmaker=_canvas_maker(_footer_text(plan.name, date_text)))
+            doc = _Document(str(built), plan.name, author or default_author(), invariant=1)
+            context = DocumentContext(plan, result, doc.width, doc.height, doc.landscape_size, date_text, diagram)
+            doc.multiBuild(_story(doc, context), canvasmaker=_canvas_maker(_footer_text(plan.name, date_text),
+                                                                            created))
             atomic_write_bytes(out, built.read_bytes())  # shareable mode, never a half-written document
     except OSError as exc:
         raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None

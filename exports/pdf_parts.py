@@ -56,6 +56,14 @@ _TRAFFIC_LABEL = {
 }
 
 
+MAX_LISTED = 40     # rows of a findings or cost table before the rest is summarised
+
+
+def _names(names: dict[str, str], ids: list[str], limit: int = 8) -> str:
+    shown = ", ".join(names.get(c, c) for c in ids[:limit])
+    return shown + (f" and {len(ids) - limit:,} more" if len(ids) > limit else "")
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -86,7 +94,9 @@ def title_page(plan, result, date_text: str, width: float) -> list:
                ("Monthly cost", units.format_money(totals.monthly_cost)),
                ("Availability", units.format_availability(totals.availability))]
     col = width / len(figures)
-    box = Table([[Paragraph(esc(v), s["figure_value"]) for _, v in figures],
+    longest = max(len(v) for _, v in figures)
+    value_style = s["figure_value"] if longest <= 10 else s["figure_value_small"]
+    box = Table([[Paragraph(esc(v), value_style) for _, v in figures],
                  [Paragraph(esc(k), s["figure_label"]) for k, _ in figures]], colWidths=[col] * len(figures))
     box.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), PANEL), ("LINEABOVE", (0, 0), (-1, 0), 2, TEAL),
@@ -156,8 +166,8 @@ def traffic_section(plan, width: float) -> list:
         rows.append([cell(_TRAFFIC_LABEL.get(name, name.replace("_", " ").capitalize())), shown,
                      cell(field.description or "", "cell_note")])
     story: list = [Heading("Traffic assumptions"),
-                   P("Every figure in this document is derived from this profile; change it and recompute to "
-                     f"see the effect. Users in the plan: {esc(units.format_count(t.daily_active_users))} per day.")]
+                   P("Every figure in this document is derived from this profile. Users in the plan: "
+                     f"{esc(units.format_count(t.daily_active_users))} per day.")]
     story.append(data_table(["Assumption", "Value", "Meaning"], rows, [width * 0.24, width * 0.2, width * 0.56]))
     s = plan.settings
     story += [*subheading("Settings"), data_table(["Setting", "Value", "Meaning"], [
@@ -199,13 +209,17 @@ def findings_section(plan, result, width: float) -> list:
     if result.spofs:
         advice = {f.component: f.advice for f in spofs}
         story += subheading("Single points of failure")
+        listed = list(result.spofs.items())[:MAX_LISTED]
         rows = [[cell(names.get(cid, cid)),
-                 cell(", ".join(names.get(c, c) for c in cut if c != cid) or "the data and work it holds"),
+                 cell(_names(names, [c for c in cut if c != cid]) or "the data and work it holds"),
                  cell(advice.get(cid) or "Run at least two instances (redundancy ha or n+1), or add a standby or "
                                          "replica behind a failover.")]
-                for cid, cut in result.spofs.items()]
+                for cid, cut in listed]
         story.append(data_table(["Component", "Its failure cuts clients off from", "What to do"], rows,
                                 [width * 0.22, width * 0.33, width * 0.45]))
+        if len(result.spofs) > len(listed):
+            story.append(P(f"…and {len(result.spofs) - len(listed):,} more single points of failure of the same "
+                           "kinds.", "note"))
     others = [f for f in result.findings if f.code != "spof"]
     if not others:
         story.append(P("No other findings: every component is under its ceiling." if result.spofs else
@@ -214,6 +228,14 @@ def findings_section(plan, result, width: float) -> list:
         return story
     story += subheading("Capacity and modelling findings")
     rows = []
+    if len(others) > MAX_LISTED:
+        counts: dict[str, int] = {}
+        for f in others:
+            counts[f.code] = counts.get(f.code, 0) + 1
+        story.append(P(esc(f"{len(others):,} findings; the first {MAX_LISTED} are listed. By kind: "
+                           + ", ".join(f"{code} × {n:,}" for code, n in sorted(counts.items(), key=lambda x: -x[1]))
+                           + "."), "note"))
+        others = others[:MAX_LISTED]
     for f in others:
         colour = SEVERITY[f.severity].hexval()[2:]
         badge = Paragraph(f'<font color="#{colour}"><b>{f.severity.upper()}</b></font>', styles()["cell"])
@@ -248,25 +270,35 @@ def endpoints_section(plan, result, width: float) -> list:
 
 # ------------------------------------------------------------------------------------------ cost
 
-def cost_section(plan, result, width: float, prices: dict) -> list:
+def cost_section(plan, result, width: float, deployment) -> list:
+    """The monthly cost per component, costliest first (the costliest MAX_LISTED, then the others
+    together), with the catalog's price table: provider, region and date."""
     catalog = default_catalog()
+    prices = next(iter(deployment.values())).prices.table if deployment else catalog.prices
     total = result.totals.monthly_cost
     ranked = sorted((r for r in result.components.values() if r.monthly_cost > 0 or r.count > 0),
                     key=lambda r: (-r.monthly_cost, r.name))
     rows = []
-    for r in ranked:
+    bars = len(ranked) <= 2 * MAX_LISTED
+    for r in ranked[:MAX_LISTED]:
         share = r.monthly_cost / total if total > 0 else 0.0
         rows.append([cell(r.name), cell(catalog[r.kind].label), units.format_count(r.count),
-                     units.format_money(r.monthly_cost), units.format_percent(share), _bar(share, width * 0.16)])
+                     units.format_money(r.monthly_cost), units.format_percent(share),
+                     _bar(share, width * 0.16) if bars else ""])
+    rest = ranked[MAX_LISTED:]
+    if rest:
+        cost = sum(r.monthly_cost for r in rest)
+        rows.append([cell(f"{len(rest):,} other components"), "", units.format_count(sum(r.count for r in rest)),
+                     units.format_money(cost), units.format_percent(cost / total if total > 0 else 0.0), ""])
     rows.append(["Total", "", units.format_count(result.totals.instances), units.format_money(total),
                  units.format_percent(1.0), ""])
     story: list = [Heading("Cost"), P(
-        f"Monthly cost at on-demand list prices for <b>{esc(prices.get('prices_region') or 'us-east-1')}</b> as of "
-        f"<b>{esc(prices.get('prices_date') or 'unknown')}</b> (the component catalog's price table): instances, "
-        "storage at full retention, internet egress and per-request charges, for a 30-day month.")]
+        f"Monthly cost at on-demand list prices of <b>{esc(prices.provider)}</b> for <b>{esc(prices.region)}</b> as "
+        f"of <b>{esc(prices.date)}</b> (the component catalog's price table): instances, storage at full "
+        "retention, internet egress and per-request charges, for a 30-day month.")]
     story.append(data_table(["Component", "Kind", "Count", "Per month", "Share", ""], rows,
                             [width * .27, width * .25, width * .08, width * .12, width * .11, width * .17],
-                            right={2, 3, 4}, total_row=True))
+                            right={2, 3, 4}, total_row=True, chunk=0))
     return story
 
 

@@ -17,11 +17,10 @@ The Markdown report and the CSV table are registered under this module too (expo
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from archplan.exports import ExportError, refuse_options
-from archplan.exports.escaping import UniqueIds, mermaid_text, one_line, plantuml_text
+from archplan.exports.escaping import UniqueIds, mermaid_text, mermaid_title, plantuml_text
 from archplan.exports.grouping import children_by_parent
 from archplan.exports.labels import figures_line, link_text
 from archplan.exports.report import write_csv, write_markdown  # noqa: F401  (registered as exports.text:...)
@@ -105,7 +104,7 @@ def mermaid_source(plan, result) -> str:
                           f"{len(plan.links)} links: split it by group or use the SVG export")
     ids = _ids(plan)
     children, members = _tree(plan)
-    lines = ["---", f"title: {json.dumps(one_line(plan.name), ensure_ascii=False)}", "---",
+    lines = ["---", f"title: {mermaid_title(plan.name)}", "---",
              "%% Archplan export: figures at peak traffic", "flowchart LR"]
 
     def emit(parent: str | None, indent: str) -> None:

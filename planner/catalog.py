@@ -176,6 +176,9 @@ class ComponentKind(BaseModel):
     managed: bool = Field(False, description="A managed, multi-zone service: one logical instance is not a "
                                              "single point of failure and scales without instance counts.")
     stores_data: bool = False
+    instance_class: str | None = Field(None, description="The machine class (AWS naming) whose capacity and price "
+                                                         "the per-instance figures assume; none for managed services "
+                                                         "billed per request or per use.")
     capacity: Capacity
     params: dict[str, float] = Field(default_factory=dict, description="Changed parameter defaults.")
     sources: dict[str, str] = Field(description="Where each default comes from, by capacity field or parameter.")

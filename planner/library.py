@@ -138,6 +138,39 @@ def set_team_templates_dir(path: str | os.PathLike[str] | None) -> Path | None:
     return folder
 
 
+AUTHOR_KEY = "author"
+
+
+def author_name() -> str:
+    """Who exported documents name as their author: the preferences' author, else the account's full
+    name (or login), else "Archplan user"."""
+    value = _read_settings()[0].get(AUTHOR_KEY)
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    try:
+        import pwd
+
+        entry = pwd.getpwuid(os.getuid())
+        full = entry.pw_gecos.split(",")[0].strip()
+        return full or entry.pw_name
+    except (ImportError, KeyError, AttributeError, OSError):
+        return os.environ.get("USER") or os.environ.get("USERNAME") or "Archplan user"
+
+
+def set_author_name(name: str | None) -> None:
+    """Remember the author for exported documents in settings.json (None or blank forgets it)."""
+    settings, problem = _read_settings()
+    if problem:
+        raise TemplateError(f"{problem}; fix or remove it first")
+    if name is None or not name.strip():
+        settings.pop(AUTHOR_KEY, None)
+    else:
+        settings[AUTHOR_KEY] = " ".join(name.split())
+    target = settings_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, json.dumps(settings, indent=2, ensure_ascii=False) + "\n")
+
+
 def _folders() -> tuple[list[tuple[Source, Path]], list[TemplateProblem]]:
     folders: list[tuple[Source, Path]] = [("user", user_templates_dir())]
     problems: list[TemplateProblem] = []

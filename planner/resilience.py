@@ -100,8 +100,10 @@ class Resilience:
                 "components": [r.as_dict() for r in self.components], "groups": [g.as_dict() for g in self.groups]}
 
 
-def resilience(plan: Plan, multiplier: float = 1.0, catalog: Catalog | None = None) -> Resilience:
-    """Every single-component failure, every one-instance loss and every group failure of the plan."""
+def resilience(plan: Plan, multiplier: float = 1.0, catalog: Catalog | None = None,
+               components: bool = True) -> Resilience:
+    """Every single-component failure, every one-instance loss and every group failure of the plan
+    (`components=False`: the group failures only, a few scenarios however large the plan)."""
     from archplan.planner.graph import members_by_group
 
     catalog = catalog or default_catalog()
@@ -112,7 +114,7 @@ def resilience(plan: Plan, multiplier: float = 1.0, catalog: Catalog | None = No
         return Outcome.of(run(plan, faults, multiplier, catalog, sized=sized, before=before))
 
     rows = []
-    for c in plan.components:
+    for c in plan.components if components else ():
         kind = catalog[c.kind]
         if kind.behaviour is Behaviour.CLIENT:
             continue

@@ -247,6 +247,13 @@ class PlanResult:
     ignored: tuple[Finding, ...] = ()
     #: where the prices come from: "AWS us-east-1 list prices of 2024-07-01" (the catalog's price table)
     price_basis: str = ""
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # derived views, built once
+
+    def deployment(self, plan) -> Mapping[str, Any]:
+        """Per component, what deploying it takes (planner/deployment.py), derived once for this result."""
+        from archplan.planner.deployment import deployment
+
+        return deployment(plan, self)
 
     def __getitem__(self, component_id: str) -> ComponentResult:
         return self.components[component_id]

@@ -318,7 +318,16 @@ def format_percent(value: float, digits: int = 1) -> str:
         return "n/a"
     if math.isinf(value):
         return "∞"
-    return f"{value * 100:.{digits}f} %"
+    text = f"{value * 100:.{digits}f}"
+    # never round a value that is not 100 % (or 0 %) to "100" (or "0"): add digits until it shows
+    while digits < 4 and ((float(text) == 100 and value != 1) or (float(text) == 0 and value > 0)):
+        digits += 1
+        text = f"{value * 100:.{digits}f}"
+    if float(text) == 100 and value != 1:
+        return f"> {100 - 10 ** -digits:.{digits}f} %"
+    if float(text) == 0 and value > 0:
+        return f"< {10 ** -digits:.{digits}f} %"
+    return f"{text} %"
 
 
 def format_multiplier(value: float) -> str:

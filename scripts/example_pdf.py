@@ -30,12 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT, help=f"PDF to write (default {DEFAULT_OUT})")
     parser.add_argument("--date", type=dt.date.fromisoformat, default=None, help="date on the document, YYYY-MM-DD")
     parser.add_argument("--no-diagram", action="store_true", help="leave the diagram out")
+    parser.add_argument("--author", default=None, help="the document's author (default: the preferences')")
     args = parser.parse_args(argv)
     try:
         plan = load_plan(args.template)
         result = compute(plan)
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        written = write_pdf(plan, result, args.output, date=args.date, diagram=not args.no_diagram)
+        written = write_pdf(plan, result, args.output, date=args.date, diagram=not args.no_diagram,
+                            author=args.author)
     except (ExportError, ValueError, OSError) as exc:
         print(f"example_pdf: {exc}", file=sys.stderr)
         return 1

@@ -1,6 +1,6 @@
 """
 Edit > Preferences…: appearance (light, dark, or following the system), start-up (reopen the last
-plan) and where templates live.
+plan), where templates live, and who exported documents name as their author.
 
 The dialog shows the user templates folder (read-only, with "Open folder") and lets the user choose a
 shared team templates folder (so a team can keep its templates in git). The team folder is stored by
@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
 from archplan.planner.library import (
     TEAM_ENV,
     TemplateError,
+    author_name,
+    set_author_name,
     set_team_templates_dir,
     team_templates_dir,
     user_templates_dir,
@@ -133,6 +135,14 @@ class PreferencesDialog(QDialog):
                       "The template gallery lists built-in, your and team templates.", wordWrap=True)
         hint.setStyleSheet(_note_style())
 
+        # documents
+        self.author_edit = QLineEdit(placeholderText="Your name, as exported PDFs name their author")
+        self.author_edit.setToolTip("The author in the metadata of exported design documents (PDF)")
+        documents_form = QFormLayout()
+        documents_form.addRow("Author of exported documents", self.author_edit)
+        documents = QGroupBox("Documents")
+        documents.setLayout(documents_form)
+
         self.error = QLabel(wordWrap=True)
         self.error.setStyleSheet(_error_style())
         self.error.hide()
@@ -144,6 +154,7 @@ class PreferencesDialog(QDialog):
         layout.addWidget(general_box)
         layout.addWidget(box)
         layout.addWidget(hint)
+        layout.addWidget(documents)
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
@@ -152,7 +163,8 @@ class PreferencesDialog(QDialog):
     # ---------------------------------------------------------------------------------- state
 
     def _load(self) -> None:
-        """Show the effective team folder; lock the field when the environment overrides it."""
+        """Show the author and the effective team folder; lock the folder when the environment overrides it."""
+        self.author_edit.setText(author_name())
         if self.env_value is not None:
             self.team_edit.setText(self.env_value.strip())
             for widget in (self.team_edit, self.browse_button, self.clear_button):
@@ -235,13 +247,11 @@ class PreferencesDialog(QDialog):
     def accept(self) -> None:
         """Store the preferences; a team folder the library refuses stays in the field with the reason in
         red (and nothing is stored)."""
-        if self.env_value is not None:  # the environment decides the team folder; nothing to store there
-            self._store_general()
-            super().accept()
-            return
         text = self.team_text()
         try:
-            self.saved_team_dir = set_team_templates_dir(text or None)
+            if self.env_value is None:  # else the environment decides the team folder: nothing to store
+                self.saved_team_dir = set_team_templates_dir(text or None)
+            set_author_name(self.author_edit.text())
         except TemplateError as exc:
             self.show_error(str(exc))
             return

@@ -16,12 +16,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-__all__ = ["compose_service_name", "dns1123", "hcl_identifier", "one_line", "unique_names"]
+__all__ = ["compose_service_name", "dns1123", "hcl_identifier", "one_line", "safe_text", "unique_names"]
 
 DNS1123_MAX = 63
 _NON_DNS = re.compile(r"[^a-z0-9]+")
 _NON_HCL = re.compile(r"[^a-z0-9]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+_BREAKS = re.compile(r"[\t\n\r]+")
 
 
 def _ascii(name: str) -> str:
@@ -77,9 +77,18 @@ def hcl_identifier(name: str, taken: set[str] | None = None) -> str:
     return _unique(slug, taken, "_", 64, "_")
 
 
+def safe_text(text: str) -> str:
+    """User text for a value (label, annotation, tag, description): control, bidirectional-override and
+    zero-width characters removed (exports.escaping.clean); line breaks kept."""
+    from archplan.exports.escaping import clean
+
+    return clean(text)
+
+
 def one_line(text: str, max_len: int = 200) -> str:
-    """User text made safe for a line comment: no line breaks or control characters, bounded length."""
-    flat = _CONTROL.sub(" ", str(text)).strip()
+    """User text made safe for a line comment: no line breaks, control, bidirectional-override or
+    zero-width characters, bounded length."""
+    flat = _BREAKS.sub(" ", safe_text(text)).strip()
     return flat if len(flat) <= max_len else flat[: max_len - 1] + "…"
 
 

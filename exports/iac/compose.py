@@ -8,6 +8,9 @@ docker-compose file: the plan as a local stack of real images (exports/iac/roles
 - depends_on follows the links: a caller depends on what it calls, a consumer on its queue, a
   replica on its primary; a dependency that would close a loop is left out (compose refuses cycles).
 - Ports are published only for entry components (those clients call); data stores get named volumes.
+- Every container runs with no-new-privileges; the placeholder application images also as a non-root
+  user on a read-only root file system with every capability dropped. A cache's memory limit is its
+  share of the hot set at its usable share of memory (planner/deployment.py; docker's ``M`` is 2^20 B).
 - A component watched by a health check gets a container healthcheck with the plan's interval and
   misses; external providers (payments, e-mail, CDN, DNS) are listed under `x-archplan-external`.
 - `x-archplan` keeps what compose cannot say, so `archplan import` gives the plan back: the clients,
@@ -23,8 +26,9 @@ from pathlib import Path
 import yaml
 
 from archplan.exports import ExportError
-from archplan.exports.iac import compose_service_name, dns1123, no_options, one_line, write_text
+from archplan.exports.iac import compose_service_name, dns1123, no_options, one_line, safe_text, write_text
 from archplan.exports.iac.roles import (
+    APP_NOTE,
     RUNTIMES,
     Relations,
     Runtime,
@@ -41,12 +45,14 @@ from archplan.planner import units
 __all__ = ["compose_document", "write_compose"]
 
 FIRST_HOST_PORT = 8080
+RUN_AS = 10001
 MAX_HOST_PORT = 65_535
 
 
 def text(value: str) -> str:
-    """User text for a compose value: `$` doubled so compose does not interpolate it."""
-    return str(value).replace("$", "$$")
+    """User text for a compose value: control, bidirectional-override and zero-width characters dropped,
+    `$` doubled so compose does not interpolate it."""
+    return safe_text(value).replace("$", "$$")
 
 
 def duration(seconds: float) -> str:
@@ -59,6 +65,7 @@ def duration(seconds: float) -> str:
 def compose_document(plan, result) -> dict:
     """The compose file as a dict (services, volumes, x-archplan extensions)."""
     rel = relations(plan)
+    deps = result.deployment(plan)
     taken: set[str] = set()
     names: dict[str, str] = {}
     external, clients = [], []
@@ -83,7 +90,7 @@ def compose_document(plan, result) -> dict:
             continue
         runtime = RUNTIMES[comp.kind]
         r = result.components[comp.id]
-        service, next_port = _service(plan, rel, names, comp, r, runtime, next_port, volumes)
+        service, next_port = _service(plan, rel, names, comp, r, deps[comp.id], runtime, next_port, volumes)
         services[names[comp.id]] = service
     _depends(plan, rel, names, services)
 
@@ -106,10 +113,10 @@ def compose_document(plan, result) -> dict:
     return doc
 
 
-def _service(plan, rel: Relations, names, comp, r, runtime: Runtime, next_port: int, volumes: dict):
+def _service(plan, rel: Relations, names, comp, r, dep, runtime: Runtime, next_port: int, volumes: dict):
     name = names[comp.id]
     scales_out = runtime.scale_out or comp.id in rel.primary_of
-    replicas = r.count if scales_out else 1
+    replicas = dep.instances if scales_out else 1
     service: dict = {"image": runtime.image}
     if runtime.command:
         service["command"] = list(runtime.command)
@@ -138,15 +145,21 @@ def _service(plan, rel: Relations, names, comp, r, runtime: Runtime, next_port: 
     health = _healthcheck(plan, rel, comp, runtime)
     if health:
         service["healthcheck"] = health
-    service["deploy"] = {"replicas": replicas}
+    service["security_opt"] = ["no-new-privileges:true"]
+    if runtime.note == APP_NOTE:  # the placeholder app runs as nobody, on a read-only root file system
+        service.update(user=f"{RUN_AS}:{RUN_AS}", read_only=True, tmpfs=["/tmp"], cap_drop=["ALL"])
+    deploy: dict = {"replicas": replicas}
+    if dep.hot_set_per_node > 0:  # a cache's share of the hot set at its usable share of memory
+        deploy["resources"] = {"limits": {"memory": f"{dep.memory_mib()}M"}}
+    service["deploy"] = deploy
     service["labels"] = {"org.archplan.component": text(comp.id), "org.archplan.name": text(comp.name),
                          "org.archplan.kind": comp.kind}
     targets = [names.get(dst, "") for src, dst in rel.requests if src == comp.id]
     note = runtime.note.format(label=kind_label(comp), targets=", ".join(t for t in targets if t) or "its targets")
-    extension = {"planned_count": r.count, "needed_at_peak": r.needed,
+    extension = {"planned_count": dep.instances, "needed_at_peak": dep.needed,
                  "sizing": [text(line) for line in sizing_lines(plan, comp, r)]}
-    if not scales_out and r.count > 1:
-        extension["local"] = f"one container locally; the plan runs {r.count}"
+    if not scales_out and dep.instances > 1:
+        extension["local"] = f"one container locally; the plan runs {dep.instances}"
     if note:
         extension["note"] = note
     service["x-archplan"] = extension

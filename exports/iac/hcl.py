@@ -1,9 +1,10 @@
 """
 A tiny HCL (Terraform) writer: blocks, attributes and values, with the one string escaper.
 
-Every Python `str` becomes a quoted HCL string through `quote`, which escapes backslashes, quotes,
-control characters and the template sequences ``${`` and ``%{`` (as ``$\u007b`` and ``%\u007b``), so text
-from a plan can never inject an expression or break out of its string. Expressions (references such
+Every Python `str` becomes a quoted HCL string through `quote`, which drops bidirectional-override,
+zero-width and C1 characters (exports.iac.safe_text), escapes backslashes, quotes, control characters
+and the template sequences ``${`` and ``%{`` (as ``$\u007b`` and ``%\u007b``), so text from a plan can
+never inject an expression or break out of its string. Expressions (references such
 as ``var.region``, function calls) are written only by this package, wrapped in `Expr`. Comments go
 through `exports.iac.one_line`, so they cannot end early.
 """
@@ -15,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Union
 
-from archplan.exports.iac import one_line
+from archplan.exports.iac import one_line, safe_text
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -31,7 +32,7 @@ Value = Union[str, Expr, int, float, bool, None, list, dict]  # noqa: UP007 - a 
 def quote(text: str) -> str:
     """`text` as a quoted HCL string literal, with nothing in it interpreted by Terraform."""
     out = []
-    for ch in str(text):
+    for ch in safe_text(text):
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
         elif ord(ch) < 0x20 or ord(ch) == 0x7F:
@@ -56,14 +57,26 @@ class Attr:
 
 
 @dataclass
+class Note:
+    """A comment line inside a block (e.g. ``checkov:skip=ID:reason``: static analysers read it only there)."""
+
+    text: str
+
+
+@dataclass
 class Block:
     type: str
     labels: tuple[str, ...] = ()
-    body: list[Attr | Block] = field(default_factory=list)
+    body: list[Attr | Block | Note] = field(default_factory=list)
     comment: tuple[str, ...] = ()
 
     def attr(self, key: str, value: Value, *comment: str) -> Block:
         self.body.append(Attr(key, value, comment))
+        return self
+
+    def skip(self, check: str, reason: str) -> Block:
+        """Tell checkov this check is left to the user, and why (a comment inside the block)."""
+        self.body.append(Note(f"checkov:skip={check}:{reason}"))
         return self
 
     def block(self, type_: str, *labels: str, comment: tuple[str, ...] = ()) -> Block:
@@ -115,14 +128,33 @@ def render_block(block: Block, indent: int = 0) -> str:
     run: list[Attr] = []
 
     def flush() -> None:
-        width = max((len(a.key) for a in run), default=0)
+        # terraform fmt aligns the `=` of consecutive one-line attributes; a comment line or a value that
+        # spans lines ends the group (the multi-line attribute itself is not padded)
+        group: list[tuple[Attr, str]] = []
+
+        def emit() -> None:
+            width = max((len(a.key) for a, _ in group), default=0)
+            lines.extend(f"{inner}{a.key.ljust(width)} = {text}" for a, text in group)
+            group.clear()
+
         for a in run:
-            lines.extend(_comment_lines(a.comment, inner))
-            lines.append(f"{inner}{a.key.ljust(width)} = {value(a.value, indent + 1)}")
+            text = value(a.value, indent + 1)
+            if a.comment:
+                emit()
+                lines.extend(_comment_lines(a.comment, inner))
+            if "\n" in text:
+                emit()
+                lines.append(f"{inner}{a.key} = {text}")
+            else:
+                group.append((a, text))
+        emit()
         run.clear()
 
     for item in block.body:
-        if isinstance(item, Attr):
+        if isinstance(item, Note):
+            flush()
+            lines.extend(_comment_lines((item.text,), inner))
+        elif isinstance(item, Attr):
             if not _IDENT.match(item.key):
                 raise ValueError(f"bad HCL attribute name {item.key!r}")
             run.append(item)

@@ -45,7 +45,7 @@ class Runtime:
     note: str = ""
 
 
-_APP_NOTE = "placeholder image: replace it with the team's own build"
+APP_NOTE = "placeholder image: replace it with the team's own build"
 _PY_HTTP = ("python", "-m", "http.server", "8000")
 _NODE_HTTP = ("node", "-e", "require('http').createServer((q, s) => s.end('ok')).listen(8000)")
 _WORKER = ("python", "-c", "import time\nwhile True:\n    time.sleep(60)")
@@ -59,7 +59,7 @@ _LB = Runtime("nginx:1.27", 80, health=("CMD", "nginx", "-t"), autoscale=True, s
 
 
 def _app(image: str, command: tuple[str, ...], port: int | None = 8000) -> Runtime:
-    return Runtime(image, port, command=command, autoscale=True, scale_out=True, note=_APP_NOTE)
+    return Runtime(image, port, command=command, autoscale=True, scale_out=True, note=APP_NOTE)
 
 
 RUNTIMES: dict[str, Runtime] = {

@@ -10,7 +10,6 @@ exports.iac.hcl.quote. The file is a starting point to review, not something to 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from archplan.exports.iac import dns1123, hcl_identifier, no_options, one_line, 
 from archplan.exports.iac.hcl import Block, Expr, quote, ref, render
 from archplan.exports.iac.roles import Relations, behaviour, relations
 from archplan.planner import units
-from archplan.planner.catalog import CATALOG_PATH, Behaviour
+from archplan.planner.catalog import Behaviour, default_catalog
 
 __all__ = ["render_terraform", "write_terraform"]
 
@@ -42,6 +41,7 @@ class Context:
     variables: list[Block] = field(default_factory=list)
     var_names: set[str] = field(default_factory=set)
     idents: set[str] = field(default_factory=set)
+    shared: dict = field(default_factory=dict)
 
     def var(self, cid: str, suffix: str, type_: str, default, description: str, sensitive: bool = False) -> Expr:
         """Declare a variable for component `cid` and return the reference to it."""
@@ -69,6 +69,28 @@ class Context:
             tags["archplan:group"] = self.plan.group(component.group).name
         return tags
 
+    def dep(self, cid: str):
+        """The component's deployment figures (planner/deployment.py): what the resources translate."""
+        return self.result.deployment(self.plan)[cid]
+
+    def kms(self) -> Expr:
+        """The plan's customer-managed KMS key (rotated yearly), declared once: everything at rest uses it."""
+        if "kms" not in self.shared:
+            key = Block("resource", ("aws_kms_key", "archplan"), comment=(
+                "One customer-managed key encrypts every data store of the plan at rest (rotated yearly).",))
+            key.attr("description", f"Archplan: data at rest of {one_line(self.plan.name, 100)}")
+            key.attr("enable_key_rotation", True)
+            key.attr("deletion_window_in_days", 30)
+            key.skip("CKV2_AWS_64", "the default key policy (the account's administrators) applies; narrow it "
+                                    "to your roles")
+            self.blocks.insert(0, key)
+            self.shared["kms"] = ref("aws_kms_key", "archplan", "arn")
+        return self.shared["kms"]
+
+    def secret_var(self, cid: str, suffix: str, description: str) -> Expr:
+        """A sensitive variable without a default: the user gives the secret at apply time."""
+        return self.var(cid, suffix, "string", None, description, sensitive=True)
+
     def new_ident(self, name: str) -> str:
         return hcl_identifier(name, self.idents)
 
@@ -95,8 +117,8 @@ def build_component(ctx: Context, component, r) -> None:
 
 def render_terraform(plan, result, region: str | None = None) -> str:
     """The main.tf text for `plan` sized by `result`."""
-    prices = _prices()
-    region = region or prices.get("prices_region") or "us-east-1"
+    prices = default_catalog().prices
+    region = region or prices.region
     idents: set[str] = set()
     ids = {c.id: hcl_identifier(c.name, idents) for c in plan.components}
     slug_taken: set[str] = set()
@@ -111,7 +133,7 @@ def render_terraform(plan, result, region: str | None = None) -> str:
         f"Terraform skeleton of {one_line(plan.name, 120)}, written by Archplan.",
         f"Sized for {units.format_count(totals.dau)} daily users, peak {units.format_qps(totals.entry_qps_peak)}, "
         f"{totals.instances} instances, about {units.format_money(totals.monthly_cost)}/month "
-        f"(list prices {prices.get('prices_region', '?')}, {prices.get('prices_date', '?')}).",
+        f"(list prices {prices.provider} {prices.region}, {prices.date}).",
         "Variables default to the plan's figures; review names, networking and security before applying.",
     )
     return render(head + ctx.variables + ctx.blocks, header)
@@ -123,14 +145,6 @@ def write_terraform(plan, result, out: Path, region: str | None = None, **option
     if not plan.components:
         raise ExportError("the plan has no components: nothing to write as Terraform")
     return write_text(out, render_terraform(plan, result, region))
-
-
-def _prices() -> dict:
-    try:
-        raw = json.loads(Path(CATALOG_PATH).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: raw.get(k) for k in ("prices_date", "prices_region")}
 
 
 def _terraform_block() -> Block:
@@ -166,6 +180,7 @@ def _base_variables(plan, region: str) -> list[Block]:
         ("subnet_ids", "list(string)", None, "Private subnets, one per availability zone."),
         ("security_group_ids", "list(string)", None, "Security groups for instances, brokers and clusters."),
         ("ami_id", "string", None, "Machine image for self-managed instances (services, workers, nodes)."),
+        ("certificate_arn", "string", None, "ACM certificate for the load balancers' HTTPS listeners."),
     ]
     blocks = []
     for name, type_, default, description in specs:

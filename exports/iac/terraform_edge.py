@@ -12,8 +12,6 @@ from archplan.exports.iac.hcl import Expr, ref
 from archplan.exports.iac.roles import behaviour, kind_label, sizing_lines
 from archplan.exports.iac.terraform_kinds import (
     CLOUDWATCH_PERIODS,
-    INSTANCE_TYPES,
-    _gb,
     _instance_vars,
     _note,
     _resource,
@@ -42,6 +40,16 @@ def cdn(ctx, comp, r) -> None:
     dist.attr("enabled", True)
     dist.attr("comment", comp.name[:128])
     dist.attr("price_class", "PriceClass_100")
+    dist.attr("default_root_object", "index.html")
+    for check, reason in (
+            ("CKV_AWS_68", "web ACL rules (WAF) are yours to choose"),
+            ("CKV2_AWS_47", "web ACL rules (WAF) are yours to choose"),
+            ("CKV_AWS_86", "access logs need a log bucket of your account"),
+            ("CKV_AWS_310", "the plan has one origin: nothing to fail over to"),
+            ("CKV_AWS_374", "the plan serves users everywhere: no geo restriction"),
+            ("CKV2_AWS_42", "a custom domain's certificate is yours (the skeleton uses CloudFront's own)"),
+            ("CKV_AWS_174", "CloudFront's own certificate fixes the TLS policy; set yours with your domain")):
+        dist.skip(check, reason)
     origin = dist.block("origin")
     origin.attr("origin_id", origin_id)
     target = ctx.plan.component(origins[0]) if origins else None
@@ -70,7 +78,23 @@ def cdn(ctx, comp, r) -> None:
     behaviour_block.attr("cached_methods", ["GET", "HEAD"])
     behaviour_block.attr("viewer_protocol_policy", "redirect-to-https")
     behaviour_block.attr("cache_policy_id", CACHING_OPTIMIZED, "managed policy CachingOptimized")
+    behaviour_block.attr("response_headers_policy_id", ref("aws_cloudfront_response_headers_policy", ident, "id"))
     dist.block("restrictions").block("geo_restriction").attr("restriction_type", "none")
+    headers = _resource(ctx, "aws_cloudfront_response_headers_policy", ident, ("security headers on every response",))
+    headers.attr("name", ctx.name(comp.id, "headers"))
+    security = headers.block("security_headers_config")
+    hsts = security.block("strict_transport_security")
+    hsts.attr("access_control_max_age_sec", 31_536_000)
+    hsts.attr("include_subdomains", True)
+    hsts.attr("preload", True)
+    hsts.attr("override", True)
+    security.block("content_type_options").attr("override", True)
+    frame = security.block("frame_options")
+    frame.attr("frame_option", "DENY")
+    frame.attr("override", True)
+    referrer = security.block("referrer_policy")
+    referrer.attr("referrer_policy", "strict-origin-when-cross-origin")
+    referrer.attr("override", True)
     dist.block("viewer_certificate").attr("cloudfront_default_certificate", True)
     dist.attr("tags", ctx.tags(comp))
 
@@ -81,6 +105,8 @@ def dns(ctx, comp, r) -> None:
     zone = _resource(ctx, "aws_route53_zone", ident, sizing_lines(ctx.plan, comp, r))
     zone.attr("name", domain)
     zone.attr("tags", ctx.tags(comp))
+    zone.skip("CKV2_AWS_38", "DNSSEC signing needs a key-signing key in your account")
+    zone.skip("CKV2_AWS_39", "query logging needs a log group of your account in us-east-1")
     for target_id in _targets(ctx, comp.id)[:1]:
         target = ctx.plan.component(target_id)
         kind = behaviour(target)
@@ -120,11 +146,11 @@ def queue(ctx, comp, r) -> None:
         q.attr("name", ctx.name(comp.id))
         q.attr("message_retention_seconds", min(SQS_RETENTION[1], max(SQS_RETENTION[0], retention)),
                f"the plan keeps messages {units.format_duration(retention)} (SQS allows 1 min to 14 d)")
+        q.attr("kms_master_key_id", ctx.kms())
         q.attr("tags", ctx.tags(comp))
         return
-    count = ctx.var(comp.id, "count", "number", r.count, f"Broker nodes of {comp.name} (the plan needs {r.needed}).")
-    itype = ctx.var(comp.id, "instance_type", "string", INSTANCE_TYPES["mq"], f"Broker instance type of {comp.name}.")
-    password = ctx.var(comp.id, "password", "string", None, f"Broker password of {comp.name}.", sensitive=True)
+    count, itype = _instance_vars(ctx, comp, r, "broker nodes")
+    password = ctx.secret_var(comp.id, "password", f"Broker password of {comp.name}.")
     broker = _resource(ctx, "aws_mq_broker", ident, _queue_lines(ctx, comp, r) + [
         "Amazon MQ runs RabbitMQ as one instance or a cluster of three"])
     broker.attr("broker_name", ctx.name(comp.id))
@@ -136,6 +162,8 @@ def queue(ctx, comp, r) -> None:
     broker.attr("security_groups", ref("var", "security_group_ids"))
     broker.attr("auto_minor_version_upgrade", True)
     broker.attr("publicly_accessible", False)
+    broker.block("encryption_options").attr("kms_key_id", ctx.kms())
+    broker.block("logs").attr("general", True)
     user = broker.block("user")
     user.attr("username", "archplan")
     user.attr("password", password)
@@ -143,8 +171,8 @@ def queue(ctx, comp, r) -> None:
 
 
 def kafka(ctx, comp, r) -> None:
-    count, itype = _instance_vars(ctx, comp, r, "kafka", "brokers")
-    per_broker = _gb(r.storage_replicated / max(1, r.count), 1.0, 1, 16_384)
+    count, itype = _instance_vars(ctx, comp, r, "brokers")
+    per_broker = ctx.dep(comp.id).disk_gib(1, 16_384)
     cluster = _resource(ctx, "aws_msk_cluster", ctx.ids[comp.id], _queue_lines(ctx, comp, r) + [
         "MSK wants the broker count to be a multiple of the client subnets"])
     cluster.attr("cluster_name", ctx.name(comp.id))
@@ -155,8 +183,20 @@ def kafka(ctx, comp, r) -> None:
     nodes.attr("client_subnets", ref("var", "subnet_ids"))
     nodes.attr("security_groups", ref("var", "security_group_ids"))
     nodes.block("storage_info").block("ebs_storage_info").attr(
-        "volume_size", per_broker, "GB per broker: the log over its retention with every copy, over the brokers")
+        "volume_size", per_broker, "GiB per broker: its share of the log with every copy, with headroom")
+    encryption = cluster.block("encryption_info")
+    encryption.attr("encryption_at_rest_kms_key_arn", ctx.kms())
+    transit = encryption.block("encryption_in_transit")
+    transit.attr("client_broker", "TLS")
+    transit.attr("in_cluster", True)
+    logs = cluster.block("logging_info").block("broker_logs").block("cloudwatch_logs")
+    logs.attr("enabled", True)
+    logs.attr("log_group", ref("aws_cloudwatch_log_group", ctx.ids[comp.id], "name"))
     cluster.attr("tags", ctx.tags(comp))
+    group = _resource(ctx, "aws_cloudwatch_log_group", ctx.ids[comp.id])
+    group.attr("name", Expr(f'format("/aws/msk/%s", {ctx.name(comp.id)})'))
+    group.attr("retention_in_days", 365)
+    group.attr("kms_key_id", ctx.kms())
 
 
 def notification(ctx, comp, r) -> None:
@@ -166,6 +206,7 @@ def notification(ctx, comp, r) -> None:
                      f"{kind_label(comp)} endpoints to this topic")
     topic = _resource(ctx, "aws_sns_topic", ctx.ids[comp.id], lines)
     topic.attr("name", ctx.name(comp.id))
+    topic.attr("kms_master_key_id", ctx.kms())
     topic.attr("tags", ctx.tags(comp))
 
 

@@ -142,6 +142,7 @@ def _origin(cells: dict, parent: str | None, depth: int = 0) -> tuple[float, flo
 def _group(draft: Draft, cells: dict, cell: dict, containers: set[str]) -> None:
     match = re.fullmatch(r"(.*?)\s*\((zone|region|tier|group)\)", cell["value"].replace("\n", " "))
     name, kind = (match.group(1), match.group(2)) if match else (cell["value"].split("\n")[0], "group")
+    kind = cell["style"].get("archplanGroupKind", kind)   # an Archplan export: its title omits a repeated kind
     parent = cell["parent"] if cell["parent"] in containers else None
     draft.group(cell["id"], name or cell["id"], kind if kind in GROUP_KINDS else "group", parent,
                 cell["id"].removeprefix("group-") if cell["id"].startswith("group-") else None)

@@ -62,6 +62,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "aws_lb_listener_rule": ("listener_arn",),
     "aws_s3_bucket_public_access_block": ("bucket",), "aws_s3_bucket_policy": ("bucket",),
     "aws_s3_bucket_versioning": ("bucket",), "aws_s3_bucket_server_side_encryption_configuration": ("bucket",),
+    "aws_s3_bucket_lifecycle_configuration": ("bucket",), "aws_s3_bucket_logging": ("bucket",),
     "aws_route53_record": ("zone_id",), "aws_docdb_cluster_instance": ("cluster_identifier",),
     "aws_rds_cluster_instance": ("cluster_identifier",), "aws_neptune_cluster_instance": ("cluster_identifier",),
     "aws_sqs_queue_policy": ("queue_url",), "aws_sns_topic_subscription": ("topic_arn",),
@@ -86,7 +87,7 @@ ADDS_INSTANCES = {"aws_docdb_cluster_instance", "aws_rds_cluster_instance", "aws
 SUPPORTING = re.compile(
     r"^(aws_(iam|vpc|subnet|route_table|route$|internet_gateway|nat_gateway|eip|security_group|network_acl|kms|"
     r"cloudwatch|acm|ssm|secretsmanager|key_pair|db_subnet_group|db_parameter_group|elasticache_subnet_group|"
-    r"elasticache_parameter_group|cloudfront_origin_access|cloudfront_cache_policy|ecr|ecs_cluster|"
+    r"elasticache_parameter_group|cloudfront_origin_access|cloudfront_(cache|response_headers|origin_request)_policy|ecr|ecs_cluster|"
     r"eks_cluster|placement_group|msk_configuration|ebs|volume_attachment|flow_log|backup|sns_topic_policy|"
     r"lb_cookie|wafv2_web_acl_association|service_discovery|default_)|"
     r"google_(project|compute_network|compute_subnetwork|compute_firewall|compute_router|compute_address|"

@@ -141,11 +141,22 @@ def apply_operations(plan: Plan, operations) -> Plan:
     # plan deeply would cost more than computing it)
     copy = plan.model_copy(update={"components": list(plan.components), "links": list(plan.links),
                                    "groups": list(plan.groups)})
-    for op in operations:
+    operations = list(operations)
+    i = 0
+    while i < len(operations):
+        op = operations[i]
+        run = 1
         try:
-            APPLY[op.name](copy, **op.kw)
+            if op.name == "add_link":   # consecutive links are added together (one id set, not one per link)
+                while i + run < len(operations) and operations[i + run].name == "add_link":
+                    run += 1
+                edit.add_links(copy, [_link(**o.kw) for o in operations[i:i + run]])
+            else:
+                APPLY[op.name](copy, **op.kw)
         except (edit.EditError, KeyError, ValueError, TypeError) as exc:
-            raise FixError(f"cannot {op.describe()}: {exc}") from None
+            failed = op if run == 1 else _first_failing(copy, operations[i:i + run])
+            raise FixError(f"cannot {failed.describe()}: {exc}") from None
+        i += run
     problems = consistency_problems(copy)  # each edit validated its object; this checks the plan as a whole
     if problems:
         raise FixError(f"the fixed plan is not valid: {'; '.join(problems[:3])}")
@@ -219,8 +230,23 @@ def _remove_component(plan: Plan, component: str) -> None:
     edit.remove_component(plan, component)
 
 
+def _link(link: str, source: str, target: str, kind: str = "request", **fields: Any) -> Link:
+    return Link(id=link, source=source, target=target, kind=kind, **fields)
+
+
 def _add_link(plan: Plan, link: str, source: str, target: str, kind: str = "request", **fields: Any) -> None:
-    edit.add_link(plan, Link(id=link, source=source, target=target, kind=kind, **fields))
+    edit.add_link(plan, _link(link, source, target, kind, **fields))
+
+
+def _first_failing(plan: Plan, operations: list) -> Any:
+    """Of a run of add_link operations that failed together, the first that fails on its own (for the message)."""
+    trial = plan.model_copy(update={"links": list(plan.links)})
+    for op in operations:
+        try:
+            _add_link(trial, **op.kw)
+        except (edit.EditError, KeyError, ValueError, TypeError):
+            return op
+    return operations[0]
 
 
 def _remove_link(plan: Plan, link: str) -> None:

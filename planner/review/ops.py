@@ -76,7 +76,8 @@ def health(ctx: Context) -> Iterator[Finding]:
 
 @fixer("OPS-HEALTH-MISSING")
 def fix_health(plan: Plan, result: PlanResult, finding: Finding) -> Fix | None:
-    ids = [c for c in finding.components if c in {x.id for x in plan.components}]
+    present = {x.id for x in plan.components}
+    ids = [c for c in finding.components if c in present]
     if not ids:
         return None
     catalog = default_catalog()

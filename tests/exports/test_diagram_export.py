@@ -110,8 +110,43 @@ def test_a_bad_scale_is_refused(plan, result, tmp_path, scale):
 def test_unknown_options_are_refused(plan, result, tmp_path):
     with pytest.raises(ExportError, match="dpi"):
         write_png(plan, result, tmp_path / "x.png", dpi=300)
+    with pytest.raises(ExportError, match="dpi"):
+        write_svg(plan, result, tmp_path / "x.svg", dpi=2)
+
+
+@pytest.mark.graphviz
+def test_scale_is_honoured_for_svg(dot, plan, result, tmp_path):
+    """Issue 16: --scale was ignored for SVG. It multiplies the display size; the drawing is the same."""
+    import re as _re
+
+    def size(path):
+        root = path.read_text(encoding="utf-8")
+        width = float(_re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', root).group(1))
+        height = float(_re.search(r'<svg[^>]*\bheight="([\d.]+)pt"', root).group(1))
+        return width, height, _re.search(r'viewBox="([^"]+)"', root).group(1)
+
+    w1, h1, box1 = size(write_svg(plan, result, tmp_path / "x1.svg"))
+    w2, h2, box2 = size(write_svg(plan, result, tmp_path / "x2.svg", scale=2.5))
+    assert w2 == pytest.approx(2.5 * w1, rel=1e-3) and h2 == pytest.approx(2.5 * h1, rel=1e-3) and box1 == box2
     with pytest.raises(ExportError, match="scale"):
-        write_svg(plan, result, tmp_path / "x.svg", scale=2)
+        write_svg(plan, result, tmp_path / "x3.svg", scale=0)
+
+
+def test_the_cli_passes_scale_to_svg(tmp_path):
+    from export_fixtures import realistic_plan as shop
+
+    from archplan.main import main
+    from archplan.planner.io import save_plan
+
+    path = tmp_path / "p.json"
+    save_plan(shop(), path)
+    assert main(["export", str(path), "--format", "svg", "--scale", "2", "-o", str(tmp_path / "a.svg")]) == 0
+    assert main(["export", str(path), "--format", "svg", "-o", str(tmp_path / "b.svg")]) == 0
+    import re as _re
+
+    widths = [float(_re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', (tmp_path / n).read_text("utf-8")).group(1))
+              for n in ("a.svg", "b.svg")]
+    assert widths[0] == pytest.approx(2 * widths[1], rel=1e-3)
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])
@@ -323,3 +358,20 @@ def test_nasty_fixture_is_really_nasty():
     names = " ".join([c.name for c in plan_.components] + [g.name for g in plan_.groups])
     for needle in ['"', "'", "é", "中文", "😀", "<b>", "&amp;", "\\", "$(rm -rf /)", "`x`"]:
         assert needle in names
+
+
+def test_jira_has_its_own_icon():
+    """Issue 16: the Jira-like ticket kind was drawn with Zendesk's icon."""
+    name = icon_class_name("notify.ticket")
+    assert "zendesk" not in name.lower()
+    path = icon_path("notify.ticket")
+    assert path.is_file() and path.suffix == ".png" and path != icon_path("ext.payments")
+
+
+def test_group_labels_do_not_repeat_their_kind():
+    """Issue 16: "App tier tier": a group named after its kind is not labelled with the kind again."""
+    from archplan.exports.diagram_labels import group_label
+    from archplan.planner.model import Group
+
+    assert group_label(Group(id="a", name="App tier", kind="tier")).count("tier") == 1
+    assert "zone" in group_label(Group(id="b", name="Europe", kind="zone"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -126,3 +127,64 @@ def test_options_do_not_apply(plan, result, tmp_path):
     with pytest.raises(ExportError, match="scale"):
         write_drawio(plan, result, tmp_path / "x.drawio", scale=2)
 
+
+
+def _edge_geometry(path):
+    """Per edge: (polyline from the exit point through the waypoints to the entry point, label anchor)."""
+    cells = cells_of(path)
+
+    def box(cell_id):
+        cell = cells[cell_id]
+        x, y = absolute_origin(cells, cell)
+        g = cell.find("mxGeometry")
+        return x, y, float(g.get("width")), float(g.get("height"))
+
+    edges = []
+    for cell in cells.values():
+        if cell.get("edge") != "1":
+            continue
+        style = dict(part.split("=", 1) for part in cell.get("style").split(";") if "=" in part)
+        assert style["edgeStyle"] == "orthogonalEdgeStyle"
+        s, t = box(cell.get("source")), box(cell.get("target"))
+        start = (s[0] + float(style["exitX"]) * s[2], s[1] + float(style["exitY"]) * s[3])
+        end = (t[0] + float(style["entryX"]) * t[2], t[1] + float(style["entryY"]) * t[3])
+        geometry = cell.find("mxGeometry")
+        array = geometry.find("Array")
+        points = [(float(p.get("x")), float(p.get("y"))) for p in array.findall("mxPoint")] if array is not None else []
+        offset = geometry.find("mxPoint[@as='offset']")
+        edges.append((cell, [start, *points, end], float(offset.get("y")) if offset is not None else 0.0, s, t))
+    return cells, edges
+
+
+@pytest.mark.parametrize("template", ["three_tier", "microservices", "notification_service", "chat"])
+def test_edges_are_orthogonal_around_cards_with_labels_apart(template, tmp_path):
+    """Issue 16: edges routed with orthogonal waypoints, not through other cards; labels not stacked."""
+    from iac_pdf_plans import builtin_templates, computed
+
+    from archplan.planner.io import load_plan
+
+    plan, result = computed(load_plan(next(p for p in builtin_templates() if p.stem == template)))
+    out = export(plan, result, "drawio", tmp_path / "d.drawio")
+    cells, edges = _edge_geometry(out)
+    cards = [c for c in cells.values() if c.get("vertex") == "1" and c.get("id").startswith("component-")]
+    card_boxes = []
+    for c in cards:
+        x, y = absolute_origin(cells, c)
+        card_boxes.append((x, y, CARD_W, CARD_H))
+    anchors = []
+    for cell, line, label_dy, s, t in edges:
+        for (ax, ay), (bx, by) in pairwise(line):   # every segment horizontal or vertical
+            assert math.isclose(ax, bx, abs_tol=0.01) or math.isclose(ay, by, abs_tol=0.01), cell.get("id")
+        for (ax, ay), (bx, by) in pairwise(line[1:-1]):   # vertical channels miss the other cards
+            if math.isclose(ax, bx, abs_tol=0.01) and len(line) > 2:
+                low, high = min(ay, by), max(ay, by)
+                hits = [b for b in card_boxes if b not in (s, t) and b[0] - 4 <= ax <= b[0] + b[2] + 4
+                        and b[1] < high and b[1] + b[3] > low]
+                assert not hits, cell.get("id")
+        if cell.get("value"):
+            mid = line[len(line) // 2 - 1] if len(line) > 2 else line[0]
+            nxt = line[len(line) // 2] if len(line) > 2 else line[-1]
+            anchors.append(((mid[0] + nxt[0]) / 2, (mid[1] + nxt[1]) / 2 + label_dy))
+    for i, (ax, ay) in enumerate(anchors):
+        for bx, by in anchors[i + 1:]:
+            assert not (abs(ax - bx) < 1 and abs(ay - by) < 1), "two labels on the same spot"

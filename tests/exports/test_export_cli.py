@@ -87,3 +87,14 @@ def test_a_bad_scale_exits_2(plan_file, tmp_path, capsys):
     code, _, err = run(["export", str(plan_file), "-f", "png", "-o", str(tmp_path / "x.png"), "--scale", "0"],
                        capsys)
     assert code == 2 and err.count("\n") == 1 and "scale" in err
+
+
+def test_the_pdf_author_can_be_given_on_the_command_line(tmp_path):
+    from pypdf import PdfReader
+
+    from archplan.main import main
+    from archplan.planner.library import builtin_dir
+
+    out = tmp_path / "d.pdf"
+    assert main(["export", str(builtin_dir() / "three_tier.json"), "-f", "pdf", "--author", "Ada", "-o", str(out)]) == 0
+    assert PdfReader(out).metadata.author == "Ada"

@@ -16,6 +16,7 @@ from archplan.planner import units
 from archplan.planner.model import TrafficProfile
 
 DATE = dt.date(2025, 3, 14)
+CREATED = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.UTC)
 
 
 def squash(text: str) -> str:
@@ -26,7 +27,8 @@ def squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def document(tmp_path_factory):
     plan, result = computed(realistic_plan())
-    out = export(plan, result, "pdf", tmp_path_factory.mktemp("pdf") / "design.pdf", date=DATE)
+    out = export(plan, result, "pdf", tmp_path_factory.mktemp("pdf") / "design.pdf", date=DATE, created=CREATED,
+                 author="Ada Lovelace")
     reader = PdfReader(out)
     pages = [page.extract_text() for page in reader.pages]
     return plan, result, out, reader, pages
@@ -134,42 +136,131 @@ def test_findings_come_with_advice(document):
         breaks_first.id == bottleneck.id and squash("It is the first to reach its ceiling") in text)
 
 
-@pytest.mark.graphviz
-def test_the_diagram_is_embedded(document):
-    _plan, _result, _out, reader, pages = document
-    page = next(i for i, text in enumerate(pages) if "Architecture diagram" in text and "Contents" not in text)
-    assert len(reader.pages[page].images) == 1
+def font_sizes(page) -> list[tuple[str, float]]:
+    """(text, size in points at print size) of every piece of text drawn on the page."""
+    out = []
+
+    def visit(text, cm, tm, _font, size):
+        if text.strip():
+            scale = (abs(tm[3] * cm[3]) or abs(tm[0] * cm[0])) if tm and cm else 1.0
+            out.append((text, size * scale))
+
+    page.extract_text(visitor_text=visit)
+    return out
 
 
-def test_same_input_same_bytes_and_invariant_restored(document, tmp_path):
-    plan, result, out, _reader, _pages = document
-    before = rl_config.invariant
-    again = export(plan, result, "pdf", tmp_path / "again.pdf", date=DATE)
-    assert again.read_bytes() == out.read_bytes()
-    assert rl_config.invariant == before
+def diagram_pages(pages) -> list[int]:
+    first = next(i for i, text in enumerate(pages) if "Architecture diagram" in text and "Contents" not in text)
+    last = next(i for i, text in enumerate(pages) if i > first and "Summary" in text.split("\n")[0:3])
+    return list(range(first, last))
 
 
-def test_missing_graphviz_gives_a_note_not_a_failure(tmp_path, monkeypatch):
-    import archplan.exports.pdf_diagram as page
+def test_the_diagram_is_vector_text_never_below_7_points(document):
+    plan, _result, _out, reader, pages = document
+    shown = diagram_pages(pages)
+    text = squash(" ".join(pages[i] for i in shown))
+    for component in plan.components:
+        assert squash(component.name) in text, component.name
+    for i in shown:
+        sizes = [size for piece, size in font_sizes(reader.pages[i]) if "Page" not in piece]
+        assert sizes and min(sizes) >= 7 - 1e-6, min(sizes)
+        assert all(img.name.startswith(("FormXob", "Im")) for img in reader.pages[i].images)  # icons only
 
-    monkeypatch.setattr(page.shutil, "which", lambda name: None)
+
+def test_metadata_for_a_hand_out(document):
+    plan, _result, _out, reader, _pages = document
+    from archplan import __version__
+
+    meta = reader.metadata
+    assert meta.title == plan.name and meta.author == "Ada Lovelace"
+    assert meta.subject == "Capacity plan and design document" and __version__ in meta.creator
+    assert meta.creation_date.replace(tzinfo=dt.UTC) == CREATED
+
+
+def test_the_creation_date_is_real(tmp_path):
     plan, result = computed(realistic_plan())
-    out = export(plan, result, "pdf", tmp_path / "nodot.pdf", date=DATE)
-    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
-    assert "graphviz" in text and "not installed" in text
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    out = export(plan, result, "pdf", tmp_path / "now.pdf", diagram=False)
+    created = PdfReader(out).metadata.creation_date.replace(tzinfo=dt.UTC)
+    assert before - dt.timedelta(seconds=1) <= created <= dt.datetime.now(dt.UTC)
 
 
-def test_a_failing_diagram_exporter_gives_a_note(tmp_path, monkeypatch):
-    from archplan.exports import diagram as diagram_module
+def test_the_author_comes_from_the_preferences(tmp_path, monkeypatch):
+    from archplan.planner.library import set_author_name
 
-    def broken(*_args, **_kwargs):
-        raise ExportError("layout exploded\nsecond line is not shown")
-
-    monkeypatch.setattr(diagram_module, "write_png", broken)
+    monkeypatch.setenv("ARCHPLAN_HOME", str(tmp_path / "home"))
+    set_author_name("Grace Hopper")
     plan, result = computed(realistic_plan())
-    out = export(plan, result, "pdf", tmp_path / "broken.pdf", date=DATE)
-    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
-    assert "The diagram could not be drawn: layout exploded" in text and "second line" not in text
+    out = export(plan, result, "pdf", tmp_path / "a.pdf", diagram=False)
+    assert PdfReader(out).metadata.author == "Grace Hopper"
+
+
+def test_no_app_instructions_no_label_doubling_no_e_notation(document):
+    _plan, _result, _out, _reader, pages = document
+    text = " ".join(pages)
+    assert "recompute" not in text and "click" not in text.lower()
+    assert not re.search(r"\b(tier|zone|region|group) \1\b", text, re.I)  # "App tier tier"
+    assert not re.search(r"\de[-+]?\d", text)
+
+
+def test_no_near_empty_pages(document):
+    _plan, _result, _out, _reader, pages = document
+    for number, text in enumerate(pages[2:-1], start=3):   # the contents page and the last may be short
+        body = [line for line in text.splitlines() if "capacity plan ·" not in line and not line.startswith("Page ")]
+        assert len(" ".join(body)) > 300, (number, body[:3])
+
+
+def test_international_names_render_and_extract(tmp_path):
+    from archplan.planner import edit
+    from archplan.planner.model import Plan
+
+    names = ["Café Ærøskøbing", "注文サービス 中文", "Заказы", "Ἑλλάς", "Rocket 🚀 orders", "한국어 캐시"]
+    plan = Plan(name="Международный 国际 plan")
+    for i, name in enumerate(names):
+        edit.add_component(plan, edit.new_component(plan, "service.python", name=name, x=200 * i, y=0))
+    plan, result = computed(plan)
+    out = export(plan, result, "pdf", tmp_path / "intl.pdf")
+    reader = PdfReader(out)
+    text = squash(" ".join(page.extract_text() for page in reader.pages))
+    for name in names:
+        assert squash(name) in text, name
+    fonts = {str(f.get_object()["/BaseFont"]) for p in reader.pages
+             for f in p["/Resources"].get("/Font", {}).values()}
+    for family in ("DroidSansFallback", "Nanum", "Symbola"):   # the per-glyph fallbacks, embedded as subsets
+        assert any(family in f and "+" in f for f in fonts), (family, fonts)
+    embedded = [f for p in reader.pages for f in p["/Resources"].get("/Font", {}).values()
+                if "/DescendantFonts" in f.get_object() or "/FontDescriptor" in f.get_object()]
+    assert embedded
+
+
+def test_a_large_plan_is_split_into_an_overview_and_parts(tmp_path):
+    from iac_pdf_plans import big_plan
+
+    plan, result = computed(big_plan(60))
+    out = export(plan, result, "pdf", tmp_path / "big.pdf", date=DATE)
+    reader = PdfReader(out)
+    pages = [page.extract_text() for page in reader.pages]
+    shown = diagram_pages(pages)
+    text = squash(" ".join(pages[i] for i in shown))
+    assert "Overview" in text and len(shown) >= 2
+    for component in plan.components:
+        assert squash(component.name) in text, component.name
+    for i in shown:
+        sizes = [size for piece, size in font_sizes(reader.pages[i]) if "Page" not in piece]
+        assert min(sizes) >= 7 - 1e-6
+
+
+def test_a_section_is_one_function(tmp_path, monkeypatch):
+    import archplan.exports.pdf as pdf
+    from archplan.exports.pdf_parts import Heading
+    from archplan.exports.pdf_style import P
+
+    extra = pdf.Section("latency", lambda d: [Heading("Latency percentiles"), P("p99 per component")], room=0.2)
+    monkeypatch.setattr(pdf, "SECTIONS", [*pdf.SECTIONS[:3], extra, *pdf.SECTIONS[3:]])
+    plan, result = computed(realistic_plan())
+    out = export(plan, result, "pdf", tmp_path / "s.pdf", diagram=False)
+    pages = [page.extract_text() for page in PdfReader(out).pages]
+    assert "Latency percentiles" in pages[1] and any("p99 per component" in p for p in pages[2:])
 
 
 def test_write_problems_are_one_line_user_errors(tmp_path):

@@ -9,7 +9,7 @@ from archplan.planner.engine import compute
 
 @pytest.mark.parametrize("fmt, known", [
     ("mermaid", ""), ("plantuml", ""), ("markdown", ""), ("csv", ""), ("drawio", ""), ("openapi", ""),
-    ("png", " (known: scale, as_drawn)"), ("svg", " (known: as_drawn)"),
+    ("png", " (known: scale, as_drawn)"), ("svg", " (known: scale, as_drawn)"),
 ])
 def test_unknown_option_is_refused_before_anything_is_written(fmt, known, tmp_path):
     plan = realistic_plan()

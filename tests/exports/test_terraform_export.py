@@ -81,9 +81,13 @@ def test_services_and_workers_are_autoscaling_groups_sized_from_the_plan(full, p
 
 def test_load_balancer_listener_and_target_group(parsed):
     res = resources(parsed)
-    assert len(res["aws_lb"]) == 1 and len(res["aws_lb_listener"]) == 1 and len(res["aws_lb_target_group"]) == 1
+    assert len(res["aws_lb"]) == 1 and len(res["aws_lb_listener"]) == 2 and len(res["aws_lb_target_group"]) == 1
     ident = next(iter(res["aws_lb"]))
-    assert res["aws_lb_listener"][ident]["load_balancer_arn"] == f"${{aws_lb.{ident}.arn}}"
+    https = res["aws_lb_listener"][ident]
+    assert https["load_balancer_arn"] == f"${{aws_lb.{ident}.arn}}"
+    assert https["protocol"] == '"HTTPS"' and https["certificate_arn"] == "${var.certificate_arn}"
+    redirect = res["aws_lb_listener"][f"{ident}_http"]
+    assert redirect["protocol"] == '"HTTP"' and redirect["default_action"][0]["type"] == '"redirect"'
 
 
 def test_database_primary_and_read_replicas(full, parsed):

@@ -230,3 +230,14 @@ def test_a_vanished_team_folder_is_reported_not_recreated(window, team):
     assert not window.files.save_as_template()
     assert not team.exists()
     assert window.recorder.warnings and "does not exist" in window.recorder.warnings[-1][1]
+
+
+def test_the_author_of_exported_documents_is_a_preference(make_dialog):
+    from archplan.exports.pdf import default_author
+
+    dialog = make_dialog()
+    dialog.author_edit.setText("  Ada   Lovelace ")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert default_author() == "Ada Lovelace"
+    assert make_dialog().author_edit.text() == "Ada Lovelace"
