@@ -4,9 +4,9 @@ The PDF design document: what an architect hands over. A4, reportlab platypus.
 Contents: title page with the key figures, table of contents, architecture diagram (exports.diagram,
 or a note when graphviz or the diagram exporter is missing), summary, the plan's notes (Markdown,
 exports/pdf_notes.py), traffic assumptions, capacity per component, findings with advice, the design
-review, API endpoints, cost, "show your work" (every headline figure's formula with its values), and the
-units appendix. Sections: exports/pdf_parts.py, pdf_work.py, pdf_review.py (the review); look:
-exports/pdf_style.py.
+review, budgets, load behaviour (latency curves and sensitivity, exports/pdf_curves.py), API endpoints,
+cost, "show your work" (every headline figure's formula with its values), and the units appendix.
+Sections: exports/pdf_parts.py, pdf_work.py, pdf_review.py (the review); look: exports/pdf_style.py.
 
 The build runs with reportlab's invariant mode on and ASCII85 off (both restored afterwards), so the
 same plan, result and date give byte-identical, compact files.
@@ -36,6 +36,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from archplan.exports import ExportError
 from archplan.exports.pdf_budgets import budgets_section
+from archplan.exports.pdf_curves import load_section
 from archplan.exports.pdf_diagram import diagram_story
 from archplan.exports.pdf_notes import notes_section
 from archplan.exports.pdf_parts import (
@@ -155,6 +156,7 @@ def _story(plan, result, doc: _Document, workdir: Path, date_text: str, diagram:
     story += [CondPageBreak(height * 0.3), *findings_section(plan, result, width)]
     story += [CondPageBreak(height * 0.3), *review_section(plan, result, width)]
     story += [CondPageBreak(height * 0.25), *budgets_section(plan, result, width)]
+    story += [CondPageBreak(height * 0.4), *load_section(plan, result, width)]
     story += [CondPageBreak(height * 0.25), *endpoints_section(plan, result, width)]
     story += [CondPageBreak(height * 0.3), *cost_section(plan, result, width, _prices())]
     story += [PageBreak(), *work_section(plan, result, width)]

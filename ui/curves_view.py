@@ -401,7 +401,9 @@ class CurvesView(LazyPlanView):
         self._line("whatif", m, "today" if m == 1 else f"what-if {times(m)}")
         low = min(self.curves.multipliers[0], m)
         high = max(self.curves.multipliers[-1], m)
-        ticks = [[(math.log10(v), f"{v:g}") for v in decade_ticks(low, high)], []]
+        from archplan.planner.curves import ticks as load_ticks
+
+        ticks = [[(math.log10(v), f"{v:g}") for v in load_ticks(low, high)], []]
         for plot in (self.latency_plot, self.utilisation_plot):
             plot.setXRange(math.log10(low), math.log10(high), padding=0.02)
             plot.getPlotItem().getAxis("bottom").setTicks(ticks)
@@ -447,14 +449,6 @@ class CurvesView(LazyPlanView):
                          f"({_esc(names.get(cv.breaking_component, cv.breaking_component))})")
         parts.append("today's counts")
         self.info.setText(" · ".join(parts))
-
-
-def decade_ticks(low: float, high: float) -> list[float]:
-    """1, 2, 5 times the powers of ten between `low` and `high` (only the powers when that is too many)."""
-    out = [m * 10 ** e for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
-           for m in (1, 2, 5)]
-    out = [round(v, 6) for v in out if low * 0.999 <= v <= high * 1.001]
-    return out if len(out) <= 12 else [v for v in out if math.log10(v).is_integer()]
 
 
 def _ms(seconds: float) -> float:

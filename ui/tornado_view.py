@@ -121,9 +121,11 @@ class TornadoChart(QWidget):
         text = palette.color(QPalette.ColorRole.Text)
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
-        if t is None or not t.bars:
+        if t is None or not t.bars or all(b.swing == 0 for b in t.bars):
             painter.setPen(muted)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No input to vary")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                             "No input to vary" if t is None or not t.bars else
+                             f"No input moves {t.label} within its range (as planned: {human(t.unit, t.base)})")
             return
         dark = is_dark(palette)
         low_colour, high_colour = (QColor(c) for c in ENDS[dark])
