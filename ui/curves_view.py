@@ -352,9 +352,9 @@ class CurvesView(LazyPlanView):
     def _clear_plots(self) -> None:
         if self.latency_plot is None:
             return
-        for item in self.items.values():
-            if hasattr(item, "setData"):
-                item.setData([], [])
+        for key in (*LATENCY_KEYS, "knee_point", "utilisation"):
+            self.items[key].setData([], [])
+        self.items["ceiling"].setVisible(False)
         for line in self.lines.values():
             line.setVisible(False)
 
