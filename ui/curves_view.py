@@ -280,7 +280,7 @@ class CurvesView(LazyPlanView):
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
-            plot.setMinimumSize(160, 120)
+            plot.setMinimumSize(120, 60)
             plot.getPlotItem().showGrid(x=True, y=True, alpha=0.25)
             self.plots_layout.addWidget(plot, 1)
         self.latency_plot.getPlotItem().addLegend(offset=(8, 6), labelTextSize="8pt")
@@ -477,6 +477,7 @@ class LoadBehaviourPanel(QTabWidget):
         self.addTab(self.curves, "Curves")
         self.addTab(self.tornado, "Sensitivity")
         self.setDocumentMode(True)
+        self.setMinimumSize(200, 40)  # a small window may squeeze the plots rather than grow for them
 
 
 def stale_tab_bars(window) -> list[QTabBar]:
