@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QTabBar, QTabWidget, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from archplan.planner import units
 from archplan.ui.document import Document
@@ -84,7 +85,7 @@ class LazyPlanView(QWidget):
         document.changed.connect(self._on_plan_changed)
         document.plan_reset.connect(self._on_plan_changed)
         document.result_changed.connect(self._on_result)
-        document.multiplier_changed.connect(lambda _m: self.exposed() and self.markers())
+        document.multiplier_changed.connect(self._on_multiplier)  # bound methods: Qt drops them with the view
 
     # ------------------------------------------------------------------ when to compute
     def exposed(self) -> bool:
@@ -93,6 +94,14 @@ class LazyPlanView(QWidget):
 
     def _on_plan_changed(self) -> None:
         self._maybe_changed = True
+
+    def _on_multiplier(self, _multiplier: float) -> None:
+        if self.exposed():
+            self.markers()
+
+    def _on_dock_visibility(self, shown: bool) -> None:
+        if shown:
+            self._catch_up()
 
     def _on_result(self) -> None:
         if not self.exposed():
@@ -111,7 +120,7 @@ class LazyPlanView(QWidget):
             while parent is not None and not isinstance(parent, QDockWidget):
                 parent = parent.parentWidget()
             if parent is not None:
-                parent.visibilityChanged.connect(lambda shown: shown and self._catch_up())
+                parent.visibilityChanged.connect(self._on_dock_visibility)
         self._catch_up()
 
     def _catch_up(self) -> None:
@@ -478,6 +487,16 @@ class LoadBehaviourPanel(QTabWidget):
         self.addTab(self.tornado, "Sensitivity")
         self.setDocumentMode(True)
         self.setMinimumSize(200, 40)  # a small window may squeeze the plots rather than grow for them
+        self._scene = None
+
+    def follow(self, scene) -> None:
+        """Show the curve of the component selected on this canvas scene (one card selected)."""
+        self._scene = scene
+        scene.selection_ids_changed.connect(self._on_selection)
+
+    def _on_selection(self, *_args) -> None:
+        ids = self._scene.selected_component_ids()
+        self.curves.show_component(ids[0] if len(ids) == 1 else None)
 
 
 def stale_tab_bars(window) -> list[QTabBar]:
@@ -512,11 +531,14 @@ class _StaleTabBars(QObject):
         if event.type() == QEvent.Type.Show and not self.hidden:
             QTimer.singleShot(0, self._find)
         elif event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            self.hidden = [bar for bar in self.hidden if isValid(bar)]  # the window may be going away
             for bar in self.hidden:
                 bar.hide()
         return False
 
     def _find(self) -> None:
+        if not isValid(self.window):
+            return
         self.hidden = stale_tab_bars(self.window)
         for bar in self.hidden:
             bar.hide()
@@ -531,9 +553,5 @@ def build_load_dock(window, editor) -> LoadBehaviourPanel:
         window._stale_tab_bars = _StaleTabBars(window)
     scene = getattr(window, "scene", None)
     if scene is not None:
-        def follow() -> None:
-            ids = scene.selected_component_ids()
-            panel.curves.show_component(ids[0] if len(ids) == 1 else None)
-
-        scene.selection_ids_changed.connect(follow)
+        panel.follow(scene)
     return panel
