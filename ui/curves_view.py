@@ -292,8 +292,8 @@ class CurvesView(LazyPlanView):
             plot.setMinimumSize(120, 60)
             plot.getPlotItem().showGrid(x=True, y=True, alpha=0.25)
             self.plots_layout.addWidget(plot, 1)
-        self.latency_plot.getPlotItem().addLegend(offset=(8, 6), labelTextSize="8pt")
-        self.latency_plot.setLabel("left", "response time (ms)")
+        self.latency_plot.getPlotItem().addLegend(offset=(6, 2), labelTextSize="8pt", colCount=3)  # one row
+        self.latency_plot.setLabel("left", "latency (ms)")
         self.latency_plot.setLabel("bottom", "load (× today's traffic)")
         self.utilisation_plot.setLabel("left", "utilisation (%)")
         self.utilisation_plot.setLabel("bottom", "load (× today's traffic)")
@@ -307,7 +307,7 @@ class CurvesView(LazyPlanView):
             for plot, suffix in ((self.latency_plot, ""), (self.utilisation_plot, "_u")):
                 line = pg.InfiniteLine(angle=90, movable=False,
                                        label="" if suffix else " ",
-                                       labelOpts={"position": {"knee": 0.93, "breaking": 0.8, "whatif": 0.67}[name],
+                                       labelOpts={"position": {"knee": 0.93, "breaking": 0.8, "whatif": 0.3}[name],
                                                   "anchors": [(1, 0.5), (1, 0.5)] if name == "knee" else
                                                   [(0, 0.5), (0, 0.5)]})
                 line.setVisible(False)
@@ -526,6 +526,8 @@ class _StaleTabBars(QObject):
         self.window = window
         self.hidden: list[QTabBar] = []
         window.installEventFilter(self)
+        if window.isVisible():  # the panels are built after the window appeared
+            QTimer.singleShot(0, self._find)
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Show and not self.hidden:

@@ -230,5 +230,6 @@ def test_no_stale_tab_bar_is_left_on_show(make_window, three_tier_editor, qtbot)
     qtbot.wait(50)
     assert stale_tab_bars(window) == []
     bars = [b for b in window.findChildren(QTabBar) if b.parent() is window and b.isVisible()]
-    assert sorted(tuple(b.tabText(i) for i in range(b.count())) for b in bars) == \
-        [("Inspector", "Review"), ("Results", "Load behaviour")]
+    groups = [tuple(b.tabText(i) for i in range(b.count())) for b in bars]
+    assert len(groups) == len(set(groups))  # one bar per group of tabbed docks
+    assert ("Results", "Load behaviour") in groups
