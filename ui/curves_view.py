@@ -9,18 +9,14 @@ ceiling) and the current what-if multiplier are drawn as vertical lines. Every n
 Curves object; nothing here computes a figure. The plot is pyqtgraph (imported when the view is first
 shown, so the window does not pay for it at start-up).
 
-Lazy. A curve is ~17 computes of the plan, so the views compute only while they can be seen: a change of
-the plan while hidden marks them stale, and they catch up when shown. A change of the what-if multiplier
-only moves its marker (the curves are of the plan, not of the what-if). Edits that change no figure (a
-card moved) are recognised by the plan's content, layout left out, and recompute nothing. Changes in a
-burst (typing, undo runs) are gathered by a short timer.
+Lazy (ui/lazy_view.py): the curves of every component and client path are computed once per change of
+the plan's figures, only while the tab can be seen; the what-if only moves its marker.
 
 The window docks it with `build_load_dock(window, editor)`: one line where docks are declared.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from typing import TYPE_CHECKING
 
@@ -31,141 +27,23 @@ from shiboken6 import isValid
 
 from archplan.planner import units
 from archplan.ui.document import Document
+from archplan.ui.lazy_view import COLOURS, LazyPlanView, is_dark
+from archplan.ui.tornado_view import TornadoView
 
 if TYPE_CHECKING:
     from archplan.planner.curves import Curves, Series
 
-#: Plot colours on a light and on a dark palette.
-COLOURS = {
-    False: {"mean": "#1565c0", "p95": "#ef6c00", "p99": "#c62828", "utilisation": "#00897b", "knee": "#6a1b9a",
-            "whatif": "#2e7d32", "breaking": "#8a5300", "grid": "#c9d1db"},
-    True: {"mean": "#60a5fa", "p95": "#fb923c", "p99": "#f87171", "utilisation": "#2dd4bf", "knee": "#c084fc",
-           "whatif": "#4ade80", "breaking": "#fbbf24", "grid": "#3a414b"},
-}
-#: How long a burst of edits is gathered before the curves are recomputed.
-DEBOUNCE_MS = 250
 LATENCY_KEYS = ("mean", "p95", "p99")
 
 
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def plan_key(document: Document) -> str:
-    """The plan's content without its layout (positions, notes): equal keys, equal curves."""
-    text = document.plan.model_dump_json(exclude={"components": {"__all__": {"position", "notes"}},
-                                                  "groups": {"__all__": {"position", "size"}}})
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+def label_of(name: str, operation: str) -> str:
+    """How a curve is listed: a component by its name, a client path with its operation."""
+    return f"{name} · {operation}s (end to end)" if operation else name
 
 
 def times(multiplier: float) -> str:
     """A load multiplier as shown: ×0.1, ×2.5, ×10.5, ×1.2K."""
     return f"×{multiplier:.3g}" if multiplier < 1000 else f"×{units.format_count(multiplier)}"
-
-
-class LazyPlanView(QWidget):
-    """A view of figures derived from the whole plan, computed only while it can be seen.
-
-    Subclasses implement `compute()` (the expensive part, from the plan), `draw()` (show what was computed)
-    and may override `markers()` (cheap updates: the what-if)."""
-
-    def __init__(self, document: Document, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.document = document
-        #: When True (docked in a window), a hidden view computes nothing and catches up when shown.
-        self.lazy = True
-        #: How many times the expensive part ran (tests and benchmarks read it).
-        self.computations = 0
-        self._key: str | None = None
-        self._maybe_changed = True
-        self._stale = True
-        self._watching = False
-        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._timer.timeout.connect(self.refresh)
-        document.changed.connect(self._on_plan_changed)
-        document.plan_reset.connect(self._on_plan_changed)
-        document.result_changed.connect(self._on_result)
-        document.multiplier_changed.connect(self._on_multiplier)  # bound methods: Qt drops them with the view
-
-    # ------------------------------------------------------------------ when to compute
-    def exposed(self) -> bool:
-        """Can be seen now (a hidden dock or a tab behind another hides it)."""
-        return not self.lazy or (self.isVisible() and not self.visibleRegion().isEmpty())
-
-    def _on_plan_changed(self) -> None:
-        self._maybe_changed = True
-
-    def _on_multiplier(self, _multiplier: float) -> None:
-        if self.exposed():
-            self.markers()
-
-    def _on_dock_visibility(self, shown: bool) -> None:
-        if shown:
-            self._catch_up()
-
-    def _on_result(self) -> None:
-        if not self.exposed():
-            self._stale = True
-            return
-        if self._maybe_changed:
-            self._timer.start()   # a burst of edits: once, when it pauses
-        else:
-            self.markers()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not self._watching:  # a dock tabbed behind another stays "visible": follow the dock itself
-            self._watching = True
-            parent = self.parentWidget()
-            while parent is not None and not isinstance(parent, QDockWidget):
-                parent = parent.parentWidget()
-            if parent is not None:
-                parent.visibilityChanged.connect(self._on_dock_visibility)
-        self._catch_up()
-
-    def _catch_up(self) -> None:
-        if self._stale or self._maybe_changed:
-            QTimer.singleShot(0, self.refresh)
-
-    def refresh(self, force: bool = False) -> None:
-        """Recompute when the plan's figures may have changed since the last compute, then draw."""
-        self._timer.stop()
-        if not force and not self.exposed():
-            self._stale = True
-            return
-        self._stale = False
-        if self.document.result is None:
-            self._key = None
-            self.show_problem(self.document.result_error or "the plan has not been computed yet")
-            return
-        if self._maybe_changed or force or self._key is None:
-            key = plan_key(self.document)
-            self._maybe_changed = False
-            if force or key != self._key:
-                self.computations += 1
-                try:
-                    self.compute()
-                except (ValueError, KeyError) as exc:
-                    self._key = None
-                    self.show_problem(str(exc))
-                    return
-                self._key = key
-                self.draw()
-                return
-        self.markers()
-
-    # ------------------------------------------------------------------ subclasses
-    def compute(self) -> None:
-        raise NotImplementedError
-
-    def draw(self) -> None:
-        raise NotImplementedError
-
-    def markers(self) -> None:
-        """Cheap updates that need no compute (the what-if multiplier moved)."""
-
-    def show_problem(self, text: str) -> None:
-        raise NotImplementedError
 
 
 class CurvesView(LazyPlanView):
@@ -199,6 +77,7 @@ class CurvesView(LazyPlanView):
         layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.plots, 1)
+        document.component_changed.connect(self._relabel)  # a rename recomputes nothing: follow it here
         self.latency_plot = None            # pyqtgraph PlotWidgets, made when first drawn
         self.utilisation_plot = None
         self.items: dict = {}               # "mean", "p95", "p99", "utilisation", "knee_point": PlotDataItems
@@ -216,6 +95,16 @@ class CurvesView(LazyPlanView):
         self._wanted = f"{component_id}:read" if is_client else component_id
         if self.curves is not None and not self._select(self._wanted) and is_client:
             self._select(f"{component_id}:write")
+
+    def _relabel(self, component_id: str) -> None:
+        component = next((c for c in self.document.plan.components if c.id == component_id), None)
+        if component is None or self.curves is None:
+            return
+        for index in range(self.subject.count()):
+            key = self.subject.itemData(index)
+            if key == component_id or key.startswith(component_id + ":"):
+                operation = key[len(component_id) + 1:]
+                self.subject.setItemText(index, label_of(component.name, operation))
 
     def _select(self, key: str) -> bool:
         index = self.subject.findData(key)
@@ -261,9 +150,7 @@ class CurvesView(LazyPlanView):
         self._filling = True
         self.subject.clear()
         for s in cv.series:
-            name = names.get(s.id, s.name)
-            label = name if s.subject == "component" else f"{name} · {s.operation}s (end to end)"
-            self.subject.addItem(label, s.key)
+            self.subject.addItem(label_of(names.get(s.id, s.name), s.operation), s.key)
         self._filling = False
         wanted = [self._wanted] if self._wanted else []
         result = self.document.result
@@ -479,8 +366,6 @@ class LoadBehaviourPanel(QTabWidget):
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
-        from archplan.ui.tornado_view import TornadoView
-
         self.curves = CurvesView(document)
         self.tornado = TornadoView(document)
         self.addTab(self.curves, "Curves")

@@ -9,7 +9,7 @@ low end (one colour) and at its high end (the other), each end labelled with its
 and its two ends on the left. Nothing here computes a figure; values are formatted as the CLI prints
 them (planner.cli_compare.human).
 
-Computed only while the tab can be seen, once per change of the plan's figures (LazyPlanView).
+Computed only while the tab can be seen, once per change of the plan's figures (ui/lazy_view.py).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout, QWidget
 
 from archplan.planner.cli_compare import human
-from archplan.ui.curves_view import COLOURS, LazyPlanView, is_dark
 from archplan.ui.document import Document
+from archplan.ui.lazy_view import COLOURS, LazyPlanView, is_dark
 
 if TYPE_CHECKING:
     from archplan.planner.ranges import Bar, Sensitivity, Tornado

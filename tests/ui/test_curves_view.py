@@ -118,6 +118,15 @@ def test_an_edit_recomputes_once_and_a_move_not_at_all(view, three_tier_editor, 
     assert view.plotted("mean")[1] != before
 
 
+def test_a_rename_is_followed_without_a_compute(view, three_tier_editor):
+    three_tier_editor.set_component("app", name="API servers")
+    three_tier_editor.document.recompute_now()
+    view.refresh()
+    labels = [view.subject.itemText(i) for i in range(view.subject.count())]
+    assert "API servers" in labels and "App service" not in labels
+    assert view.computations == 1
+
+
 def test_hidden_it_computes_nothing_and_catches_up_when_shown(qtbot, three_tier_editor):
     view = CurvesView(three_tier_editor.document)
     qtbot.addWidget(view)
