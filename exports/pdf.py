@@ -5,11 +5,11 @@ platypus.
 Contents: title page with the key figures, table of contents, then the sections of `SECTIONS` in
 order: architecture diagram (vector, exports/pdf_diagram.py), summary, the plan's notes (Markdown,
 exports/pdf_notes.py), traffic assumptions, capacity per component, findings with advice, the design
-review, failures, latency under load, budgets, API endpoints, cost, "show your work" and the appendices.
-Each section is one function ``(doc: DocumentContext) -> list of flowables`` plus how it starts (a new
-page, a conditional break): adding a section is one function and one line in `SECTIONS`. Sections:
-exports/pdf_parts.py, pdf_work.py, pdf_review.py (the review), pdf_load.py (failures, curves); look:
-exports/pdf_style.py.
+review, failures, budgets, load behaviour (latency curves, knees and sensitivity), API endpoints, cost,
+"show your work" and the appendices. Each section is one function ``(doc: DocumentContext) -> list of
+flowables`` plus how it starts (a new page, a conditional break): adding a section is one function and
+one line in `SECTIONS`. Sections: exports/pdf_parts.py, pdf_work.py, pdf_review.py (the review),
+pdf_load.py (failures), pdf_curves.py (load behaviour); look: exports/pdf_style.py.
 
 Metadata: title (the plan), author (`author`, else the preferences' author, else the user's name),
 subject, creator with Archplan's version, the real creation date. The build runs with reportlab's
@@ -45,8 +45,9 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from archplan.exports import ExportError
 from archplan.exports.escaping import one_line
 from archplan.exports.pdf_budgets import budgets_section
+from archplan.exports.pdf_curves import load_section
 from archplan.exports.pdf_diagram import diagram_story
-from archplan.exports.pdf_load import curves_section, failures_section
+from archplan.exports.pdf_load import failures_section
 from archplan.exports.pdf_notes import notes_section
 from archplan.exports.pdf_parts import (
     Heading,
@@ -102,8 +103,8 @@ SECTIONS: list[Section] = [
     Section("findings", lambda d: findings_section(d.plan, d.result, d.width), room=0.3),
     Section("review", lambda d: review_section(d.plan, d.result, d.width), room=0.3),
     Section("failures", lambda d: failures_section(d.plan, d.result, d.width), room=0.3),
-    Section("curves", lambda d: curves_section(d.plan, d.result, d.width), room=0.45),
     Section("budgets", lambda d: budgets_section(d.plan, d.result, d.width), room=0.25),
+    Section("load", lambda d: load_section(d.plan, d.result, d.width), room=0.4),
     Section("endpoints", lambda d: endpoints_section(d.plan, d.result, d.width), room=0.25),
     Section("cost", lambda d: cost_section(d.plan, d.result, d.width, d.result.deployment(d.plan)), room=0.3),
     Section("work", lambda d: work_section(d.plan, d.result, d.width), new_page=True),

@@ -178,6 +178,15 @@ def grid(top: float, points: int, low: float = LOW) -> list[float]:
     return sorted(set(spaced) | set(bend))
 
 
+def ticks(low: float, high: float) -> list[float]:
+    """Where to label a logarithmic load axis from `low` to `high`: 1, 2 and 5 times the powers of ten in
+    range (only the powers of ten when that makes more than 12)."""
+    out = [m * 10 ** e for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+           for m in (1, 2, 5)]
+    out = [round(v, 6) for v in out if low * 0.999 <= v <= high * 1.001]
+    return out if len(out) <= 12 else [v for v in out if math.log10(v).is_integer()]
+
+
 # ------------------------------------------------------------------------------------------ knee
 
 def knee_index(multipliers: list[float], latency: list[float]) -> float | None:

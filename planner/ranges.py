@@ -62,6 +62,12 @@ _FORMAT = {"users": units.format_count, "size": units.format_size, "duration": u
            "number": lambda v: f"{v:.4g}"}
 
 
+def show_input(name: str, value: float) -> str:
+    """A traffic input's value in its own unit (users, size, duration or a plain number), as ranges are
+    written: show_input("dau", 8e7) == "80M"."""
+    return _FORMAT[UNIT[name]](value)
+
+
 class RangeError(ValueError):
     """A range that cannot be read or does not fit the input."""
 
@@ -74,8 +80,7 @@ class InputRange:
     high: float
 
     def text(self) -> str:
-        show = _FORMAT[UNIT[self.name]]
-        return f"{self.name} {show(self.low)}..{show(self.high)}"
+        return f"{self.name} {show_input(self.name, self.low)}..{show_input(self.name, self.high)}"
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "low": self.low, "expected": self.expected, "high": self.high,
@@ -297,6 +302,10 @@ class Bar:
     high_value: float
     at_low: float | None
     at_high: float | None
+
+    def range_text(self) -> str:
+        """The input's two ends, in its unit: "80M..120M"."""
+        return f"{show_input(self.input, self.low_value)}..{show_input(self.input, self.high_value)}"
 
     @property
     def swing(self) -> float:

@@ -10,7 +10,7 @@ import pytest
 from plans import PlanBuilder
 
 from archplan.planner.catalog import default_catalog
-from archplan.planner.curves import KNEE, LOW, NOTHING_SATURATES, TOP, curves, grid, knee_index
+from archplan.planner.curves import KNEE, LOW, NOTHING_SATURATES, TOP, curves, grid, knee_index, ticks
 from archplan.planner.engine import compute
 from archplan.planner.io import load_plan
 from archplan.planner.library import builtin_dir
@@ -185,3 +185,10 @@ def test_grid():
     assert len(g) == 16 and g[0] == pytest.approx(LOW) and g[-1] == pytest.approx(10.0) and g == sorted(g)
     assert grid(0.5, 8)[0] == pytest.approx(0.05)  # a plan past saturation starts lower
     assert len(grid(10.0, 4)) == 4
+
+
+def test_ticks_of_the_load_axis():
+    assert ticks(0.1, 10.0) == [0.1, 0.2, 0.5, 1, 2, 5, 10]
+    assert ticks(0.1, 10.3) == [0.1, 0.2, 0.5, 1, 2, 5, 10]
+    assert ticks(0.05, 3.2) == [0.05, 0.1, 0.2, 0.5, 1, 2]
+    assert ticks(0.001, 1000) == [0.001, 0.01, 0.1, 1, 10, 100, 1000]  # too many: the powers of ten only

@@ -158,3 +158,15 @@ def test_plan_refuses_bad_ranges(ranges, message):
         loads(json.dumps(raw))
     with pytest.raises(ValueError, match=message):
         Plan.model_validate({**hand_plan().model_dump(), "ranges": ranges})
+
+
+def test_inputs_and_bars_show_their_ends_in_their_units():
+    assert rg.show_input("dau", 8e7) == "80M"
+    assert rg.show_input("response_size", 20_000) == "20 KB"
+    assert rg.show_input("retention", 2 * 365 * 86_400) == "2 y"
+    plan = hand_plan()
+    sens = rg.sensitivity(plan, [rg.parse_range(plan, "dau", "6M..12M"), rg.parse_range(plan, "response_size",
+                                                                                          "5KB..20KB")])
+    texts = {b.input: b.range_text() for b in sens.tornado("cost").bars}
+    assert texts == {"dau": "6M..12M", "response_size": "5 KB..20 KB"}
+    assert rg.parse_range(plan, "dau", "6M..12M").text() == "dau 6M..12M"
