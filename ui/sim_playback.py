@@ -3,9 +3,11 @@ Playing a simulation back on the canvas: each card coloured by its load in one w
 
 The run's utilisation trace (planner.simreport.frames) becomes one overlay item per card: a tint over
 the card and a ring in the status colour of that window's busy share (ok / warn / over against the
-component's ceiling, the canvas's own colours), with a chip "sim 63 %". The overlays are scene items of
-their own, above the cards: the cards, the document and the undo stack are never touched, so playing,
-pausing, scrubbing or exporting leaves the plan exactly as it was (nothing to undo, nothing saved).
+component's ceiling, the canvas's own colours), and the card's badge row covered by the simulated one
+(the run's visits/s and the busy share in that window: the card's own figures are the document's).
+The overlays are scene items of their own, above the cards: the cards, the document and the undo stack
+are never touched, so playing, pausing, scrubbing or exporting leaves the plan exactly as it was
+(nothing to undo, nothing saved).
 
 `Playback` steps through the frames on a timer (play / pause, a frame index for the scrubber, a speed in
 simulated seconds per second); `render_frames` draws every frame off-screen (QGraphicsScene.render into
@@ -21,6 +23,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 from shiboken6 import isValid
 
+from archplan.planner import units
 from archplan.planner.simreport import Frame, frame_caption
 from archplan.ui.canvas import painting, style
 
@@ -38,11 +41,13 @@ def load_colour(level: str) -> QColor:
 
 
 class LoadOverlay(QGraphicsItem):
-    """A card's load in the current frame: tint, ring and a chip with the busy share. Takes no input."""
+    """A card's load in the current frame: a tint, a ring in the status colour, and the card's badge row
+    covered by the simulated one (the run's visits/s, the busy share in this window). Takes no input."""
 
-    def __init__(self, component_id: str):
+    def __init__(self, component_id: str, rate_text: str = ""):
         super().__init__()
         self.component_id = component_id
+        self.rate_text = rate_text
         self.utilisation: float | None = None
         self.level = "none"
         self.setZValue(Z_OVERLAY)
@@ -59,31 +64,58 @@ class LoadOverlay(QGraphicsItem):
     def colour(self) -> QColor:
         return load_colour(self.level)
 
+    @property
+    def text(self) -> str:
+        """What the row says: 'sim 608 QPS 40 %'."""
+        return " ".join(p for p in ("sim", self.rate_text, percent_text(self.utilisation)) if p)
+
     def boundingRect(self) -> QRectF:
-        return painting.CARD_RECT.adjusted(-6, -6, 6, 14)
+        return painting.CARD_RECT.adjusted(-6, -6, 6, 6)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         if self.utilisation is None:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         colour = self.colour
+        u = min(1.0, max(0.0, self.utilisation))
         rect = painting.CARD_RECT
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(style.tint(colour, 20 + round(90 * min(1.0, max(0.0, self.utilisation)))))
+        painter.setBrush(style.tint(colour, 16 + round(70 * u)))
         painter.drawRoundedRect(rect, style.CARD_RADIUS, style.CARD_RADIUS)
         painter.setPen(QPen(colour, 3.5))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(rect.adjusted(-2, -2, 2, 2), style.CARD_RADIUS + 2, style.CARD_RADIUS + 2)
-        text = f"sim {self.utilisation * 100:.0f} %"
-        font = style.small_font()
-        width = painting.text_width(font, text) + 12
-        chip = QRectF(rect.center().x() - width / 2, rect.bottom() - 2, width, 16)
+        # the simulated badge row over the card's own (whose figures are the document's)
+        row = painting.ROW_RECT.adjusted(-4, -2, 4, 2)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawRoundedRect(chip, 8, 8)
-        painter.setPen(QColor("white"))
+        painter.setBrush(QColor("white"))
+        painter.drawRoundedRect(row, 5, 5)
+        font = style.badge_font()
         painter.setFont(font)
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setPen(style.MUTED)
+        left = " ".join(p for p in ("sim", self.rate_text) if p)
+        painter.drawText(row.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, left)
+        pct = percent_text(self.utilisation)
+        pct_w = painting.text_width(font, pct)
+        painter.setPen(colour.darker(115))
+        painter.drawText(QRectF(row.right() - 4 - pct_w - 2, row.top(), pct_w + 2, row.height()),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, pct)
+        bar_w = 44.0
+        bar = QRectF(row.right() - 4 - pct_w - 6 - bar_w, row.center().y() - 3, bar_w, 6)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#e8edf3"))
+        painter.drawRoundedRect(bar, 3, 3)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(bar.adjusted(0, 0, -bar_w * (1 - max(0.04, u)), 0), 3, 3)
+
+
+def percent_text(value: float | None) -> str:
+    """Whole percent as on the cards; a load that rounds to 0 % still reads as some load ("<1 %")."""
+    if value is None:
+        return ""
+    if 0 < value < 0.005:
+        return f"<{units.format_percent(0.01, 0)}"
+    return units.format_percent(value, 0)
 
 
 class Playback(QObject):
@@ -101,8 +133,10 @@ class Playback(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._apply_interval()
+        components = getattr(sim, "components", {})
         for cid in sorted({cid for f in frames for cid in f.load}):
-            overlay = LoadOverlay(cid)
+            c = components.get(cid)
+            overlay = LoadOverlay(cid, units.format_qps(c.arrival_rate) if c is not None else "")
             scene.addItem(overlay)
             self.overlays[cid] = overlay
         if frames:

@@ -202,6 +202,7 @@ class SimulatePanel(QWidget):
         self.multiplier.setDecimals(2)
         self.multiplier.setPrefix("×")
         self.multiplier.setValue(self.editor.document.multiplier)
+        self.editor.document.multiplier_changed.connect(self.multiplier.setValue)  # follows the toolbar's
         self.multiplier.setToolTip("What-if: the plan's peak traffic times this")
         self.max_visits = QSpinBox()
         self.max_visits.setRange(1_000, 1_000_000_000)
@@ -374,8 +375,8 @@ class SimulatePanel(QWidget):
         self._start_playback(sim, result)
         flagged = simreport.flagged(sim)
         summary = (f"{len(flagged)} disagreement{'s' if len(flagged) != 1 else ''}: " + ", ".join(flagged)
-                   if flagged else "Every compared figure agrees with the formulas.")
-        self._on_ended("done", f"{simreport.headline(sim)}. {summary}", error=bool(flagged))
+                   if flagged else "Every compared figure agrees with the formulas")
+        self._on_ended("done", f"{summary} · {simreport.headline(sim)}", error=bool(flagged))
 
     def _on_ended(self, state: str, message: str, error: bool = False) -> None:
         self.state = state
@@ -624,11 +625,14 @@ def install_simulate(window) -> SimulatePanel:
     window.simulate_panel = panel
     window._add_dock("simulate", "Simulate", panel, Qt.DockWidgetArea.BottomDockWidgetArea)
     dock = window.docks["simulate"]
-    window.tabifyDockWidget(window.docks["results"], dock)
-    window.docks["results"].raise_()
+    dock.hide()  # shown by Analyse > Simulate… (or the View menu), as a tab beside Results
     panel.closer = _StopOnClose(panel, window)
 
     def show_and_run() -> None:
+        results = window.docks["results"]
+        if not dock.isVisible() and results.isVisible() and not window.tabifiedDockWidgets(results) \
+                and window.dockWidgetArea(dock) == window.dockWidgetArea(results):
+            window.tabifyDockWidget(results, dock)
         dock.show()
         dock.raise_()
         panel.start()

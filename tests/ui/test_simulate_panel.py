@@ -10,11 +10,11 @@ from PIL import Image
 from PySide6.QtCore import QPointF, QRectF, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from archplan.planner import simreport
+from archplan.planner import simreport, units
 from archplan.planner.result import status_of
 from archplan.planner.simulation import DEFAULT_MAX_VISITS
 from archplan.ui import simulate_panel
-from archplan.ui.sim_playback import LoadOverlay, Playback, load_colour
+from archplan.ui.sim_playback import LoadOverlay, Playback, load_colour, percent_text
 from archplan.ui.simulate_panel import SimulationOptions
 
 SHORT = SimulationOptions(seed=1, duration=4.0, multiplier=1.0)
@@ -134,6 +134,8 @@ def test_playback_colours_each_card_by_its_load_in_the_slice(qtbot, window, pane
             assert overlay.utilisation == u == panel.sim.trace[cid][index]
             assert level == status_of(u, panel.result.components[cid].ceiling)
             assert overlay.colour == load_colour(level)
+            rate = units.format_qps(panel.sim.components[cid].arrival_rate)
+            assert overlay.text == f"sim {rate} {percent_text(u)}"  # the row drawn over the card's badge row
             assert overlay.pos() == window.scene.component_item(cid).pos()
             changed.add((cid, u))
         assert panel.caption.text() == simreport.frame_caption(panel.sim, frames[index])
@@ -147,6 +149,11 @@ def _pixel(scene, point: QPointF) -> QColor:
     with QPainter(image) as painter:
         scene.render(painter, QRectF(0, 0, 40, 40), QRectF(point - QPointF(20, 20), point + QPointF(20, 20)))
     return image.pixelColor(20, 20)
+
+
+def test_percent_text_reads_like_the_cards():
+    assert percent_text(0.4567) == "46 %" and percent_text(0.001) == "<1 %" and percent_text(0.0) == "0 %"
+    assert percent_text(None) == ""
 
 
 def test_the_ring_turns_from_green_to_red_when_the_slice_is_over(window):
@@ -234,6 +241,7 @@ def test_the_simulate_action_shows_the_dock_and_runs(qtbot, window, panel):
     with qtbot.waitSignal(panel.finished, timeout=60_000):
         action.trigger()
     assert window.docks["simulate"].isVisible() and panel.state == "done"
+    assert window.docks["results"] in window.tabifiedDockWidgets(window.docks["simulate"])  # a tab beside Results
 
 
 def test_a_table_row_selects_its_component_on_the_canvas(qtbot, window, panel):
