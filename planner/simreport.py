@@ -11,7 +11,7 @@ Simulate panel shows (ui/simulate_panel.py), both read from one SimulationResult
   component's busy share in that window with its status (planner.result.status_of against the
   component's ceiling), for the canvas animation.
 
-Pure Python: no Qt, and no simulation import (the report reads a finished result).
+Pure Python: no Qt, and no simulation or engine import at load (the report reads a finished result).
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ import math
 from typing import TYPE_CHECKING, NamedTuple
 
 from archplan.planner import units
-from archplan.planner.result import status_of
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded when used: the CLI's --help imports this module and stays light (no numpy)
     from archplan.planner.result import PlanResult
     from archplan.planner.simstats import Estimate
     from archplan.planner.simulation import SimulationResult
@@ -167,6 +166,8 @@ def frames(sim: SimulationResult, result: PlanResult | None = None) -> list[Fram
     """The utilisation trace as frames. A component's status in a window is status_of(its busy share,
     its ceiling in ``result``, the engine's result the run was made from); without a result, or for a
     component it does not know, the ceiling is 1 (ok below 80 %, warn up to 100 %)."""
+    from archplan.planner.result import status_of
+
     windows = max((len(v) for v in sim.trace.values()), default=0)
     ceilings = {}
     for cid in sim.trace:

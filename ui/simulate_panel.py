@@ -614,33 +614,47 @@ class _StopOnClose(QObject):
         return False
 
 
-def install_simulate(window) -> SimulatePanel:
-    """The Simulate dock (tabbed with Results) and its action (Analyse > Simulate…, F5) on a main window."""
-    from PySide6.QtGui import QAction, QKeySequence
+SIMULATE_TIP = "Run the plan request by request (discrete-event simulation) and play it back on the canvas"
 
-    panel = SimulatePanel(window.editor, window.scene)
+
+def build_simulate_panel(window, editor) -> SimulatePanel:
+    """The panel of the window's Simulate dock (stored as ``window.simulate_panel``): its questions are
+    the window's, a table row selects on the canvas, closing the window stops a run."""
+    panel = SimulatePanel(editor, window.scene)
     panel.ask_save_path = window.ask_save_path
     panel.ask_directory = window.ask_directory
     panel.component_selected.connect(lambda cid: window.scene.select_ids([cid]))
+    panel.closer = _StopOnClose(panel, window)
     window.simulate_panel = panel
+    return panel
+
+
+def show_and_run(window) -> None:
+    """Analyse > Simulate…: show the Simulate dock (a tab beside Results) and start a run."""
+    panel = getattr(window, "simulate_panel", None)
+    if panel is None:
+        return
+    dock, results = window.docks["simulate"], window.docks["results"]
+    if not dock.isVisible() and results.isVisible() and dock not in window.tabifiedDockWidgets(results) \
+            and window.dockWidgetArea(dock) == window.dockWidgetArea(results):
+        window.tabifyDockWidget(results, dock)
+    dock.show()
+    dock.raise_()
+    panel.start()
+
+
+def install_simulate(window) -> SimulatePanel:
+    """The Simulate dock (hidden until asked for) and its action (Analyse > Simulate…, F5) on a main window."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    panel = build_simulate_panel(window, window.editor)
     window._add_dock("simulate", "Simulate", panel, Qt.DockWidgetArea.BottomDockWidgetArea)
     dock = window.docks["simulate"]
     dock.hide()  # shown by Analyse > Simulate… (or the View menu), as a tab beside Results
-    panel.closer = _StopOnClose(panel, window)
-
-    def show_and_run() -> None:
-        results = window.docks["results"]
-        if not dock.isVisible() and results.isVisible() and not window.tabifiedDockWidgets(results) \
-                and window.dockWidgetArea(dock) == window.dockWidgetArea(results):
-            window.tabifyDockWidget(results, dock)
-        dock.show()
-        dock.raise_()
-        panel.start()
-
     action = QAction("&Simulate…", window)
     action.setShortcut(QKeySequence("F5"))
-    action.setStatusTip("Run the plan request by request (discrete-event simulation) and play it back on the canvas")
-    action.triggered.connect(show_and_run)
+    action.setStatusTip(SIMULATE_TIP)
+    action.triggered.connect(lambda _checked=False: show_and_run(window))
     window.addAction(action)
     window.action_map["simulate"] = action
     bar = window.menuBar()
