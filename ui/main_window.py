@@ -117,9 +117,6 @@ class MainWindow(QMainWindow):
         self.action_map = build_actions(self)
         self.toolbar = build_toolbar(self)
         build_menus(self)
-        from archplan.ui.simulate_panel import install_simulate  # Simulate (issue 14): dock and Analyse menu
-
-        install_simulate(self)
         self._build_status_bar()
         self._restore_layout()
         self.refresh_recent_menu()

@@ -88,7 +88,7 @@ class LoadOverlay(QGraphicsItem):
         # the simulated badge row over the card's own (whose figures are the document's)
         row = painting.ROW_RECT.adjusted(-4, -2, 4, 2)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("white"))
+        painter.setBrush(style.CARD_FILL)
         painter.drawRoundedRect(row, 5, 5)
         font = style.badge_font()
         painter.setFont(font)
@@ -97,13 +97,13 @@ class LoadOverlay(QGraphicsItem):
         painter.drawText(row.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, left)
         pct = percent_text(self.utilisation)
         pct_w = painting.text_width(font, pct)
-        painter.setPen(colour.darker(115))
+        painter.setPen(colour.lighter(125) if style.DARK else colour.darker(115))
         painter.drawText(QRectF(row.right() - 4 - pct_w - 2, row.top(), pct_w + 2, row.height()),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, pct)
         bar_w = 44.0
         bar = QRectF(row.right() - 4 - pct_w - 6 - bar_w, row.center().y() - 3, bar_w, 6)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#e8edf3"))
+        painter.setBrush(style.BAR_TRACK)
         painter.drawRoundedRect(bar, 3, 3)
         painter.setBrush(colour)
         painter.drawRoundedRect(bar.adjusted(0, 0, -bar_w * (1 - max(0.04, u)), 0), 3, 3)
@@ -244,7 +244,7 @@ def render_frames(playback: Playback, scale: float = 1.0, title: str = "") -> li
                 with QPainter(image) as painter:
                     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                                            | QPainter.RenderHint.SmoothPixmapTransform)
-                    painter.setPen(style.INK)
+                    painter.setPen(QColor("#0f172a"))  # on white, as canvas images are
                     painter.setFont(style.font(14, 600))
                     caption = playback.caption() + (f"  ·  {title}" if title else "")
                     painter.drawText(QRectF(12, 0, width - 24, CAPTION_H),

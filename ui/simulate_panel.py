@@ -52,12 +52,23 @@ from PySide6.QtWidgets import (
 )
 
 from archplan.planner import simreport, units
+from archplan.ui import theme
 from archplan.ui.sim_playback import SPEEDS, STATUS_TEXT, Playback, load_colour
 
 DEFAULT_MAX_VISITS = 60_000  # planner.simulation.DEFAULT_MAX_VISITS (a test keeps them equal)
-FLAG_FILL = QColor("#fde2e1")
-FLAG_INK = QColor("#b91c1c")
-NOT_COMPARED_INK = QColor("#94a3b8")
+
+
+def _flag_colours() -> tuple[QColor, QColor]:
+    """(fill, ink) of a disagreeing cell in the current theme (ui/theme.py)."""
+    ink = QColor(theme.current().error)
+    fill = QColor(ink)
+    fill.setAlpha(48)
+    return fill, ink
+
+
+def _muted() -> QColor:
+    return QColor(theme.current().muted)
+
 FLAG_TIP = ("Disagrees with the formula: farther from it than the 99 % confidence interval and the "
             "tolerance (docs/simulation.md, “Statistics and agreement”)")
 NOT_COMPARED_TIP = "Not compared: too few completed requests in the run for this figure"
@@ -140,11 +151,12 @@ def _cell_items(cell: simreport.Cell) -> tuple[QTableWidgetItem, QTableWidgetIte
     formula = _item(cell.formula_text())
     for item in (sim, formula):
         if cell.flagged:
-            item.setBackground(FLAG_FILL)
-            item.setForeground(FLAG_INK)
+            fill, ink = _flag_colours()
+            item.setBackground(fill)
+            item.setForeground(ink)
             item.setToolTip(FLAG_TIP)
         elif not cell.compared:
-            item.setForeground(NOT_COMPARED_INK)
+            item.setForeground(_muted())
             item.setToolTip(NOT_COMPARED_TIP)
     return sim, formula
 
@@ -397,7 +409,7 @@ class SimulatePanel(QWidget):
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
         self.status.setToolTip(text)
-        self.status.setStyleSheet("color: #b91c1c;" if error else "")
+        self.status.setStyleSheet(theme.error_style() if error else "")
 
     def _on_plan_changed(self) -> None:
         if self.sim is not None and not self.stale:
@@ -503,12 +515,13 @@ class SimulatePanel(QWidget):
             item = self.table.item(r, 1)
             if load is None:
                 item.setText("–")
-                item.setForeground(NOT_COMPARED_INK)
+                item.setForeground(_muted())
                 item.setToolTip("No queue: a pure delay has no utilisation")
             else:
                 u, level = load
                 item.setText(simreport.format_share(u))
-                item.setForeground(load_colour(level).darker(120))
+                colour = load_colour(level)
+                item.setForeground(colour.lighter(130) if theme.current().dark else colour.darker(120))
                 item.setToolTip(f"Busy share in {playback.caption()}: {STATUS_TEXT[level]}")
 
     def clear(self) -> None:
@@ -614,9 +627,6 @@ class _StopOnClose(QObject):
         return False
 
 
-SIMULATE_TIP = "Run the plan request by request (discrete-event simulation) and play it back on the canvas"
-
-
 def build_simulate_panel(window, editor) -> SimulatePanel:
     """The panel of the window's Simulate dock (stored as ``window.simulate_panel``): its questions are
     the window's, a table row selects on the canvas, closing the window stops a run."""
@@ -630,7 +640,8 @@ def build_simulate_panel(window, editor) -> SimulatePanel:
 
 
 def show_and_run(window) -> None:
-    """Analyse > Simulate…: show the Simulate dock (a tab beside Results) and start a run."""
+    """Analyse > Simulate… (ui/actions.py): show the Simulate dock (a tab beside Results, ui/panels.py) and
+    start a run."""
     panel = getattr(window, "simulate_panel", None)
     if panel is None:
         return
@@ -641,30 +652,3 @@ def show_and_run(window) -> None:
     dock.show()
     dock.raise_()
     panel.start()
-
-
-def install_simulate(window) -> SimulatePanel:
-    """The Simulate dock (hidden until asked for) and its action (Analyse > Simulate…, F5) on a main window."""
-    from PySide6.QtGui import QAction, QKeySequence
-
-    panel = build_simulate_panel(window, window.editor)
-    window._add_dock("simulate", "Simulate", panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-    dock = window.docks["simulate"]
-    dock.hide()  # shown by Analyse > Simulate… (or the View menu), as a tab beside Results
-    action = QAction("&Simulate…", window)
-    action.setShortcut(QKeySequence("F5"))
-    action.setStatusTip(SIMULATE_TIP)
-    action.triggered.connect(lambda _checked=False: show_and_run(window))
-    window.addAction(action)
-    window.action_map["simulate"] = action
-    bar = window.menuBar()
-    menus = {a.text(): a for a in bar.actions()}
-    analyse = QMenu("&Analyse", window)
-    analyse.addAction(action)
-    if "&Help" in menus:
-        bar.insertMenu(menus["&Help"], analyse)
-    else:
-        bar.addMenu(analyse)
-    if "&View" in menus:
-        menus["&View"].menu().addAction(dock.toggleViewAction())
-    return panel
