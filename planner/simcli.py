@@ -7,13 +7,11 @@ flagged. The same seed prints the same output.
 from __future__ import annotations
 
 import json
-import math
 from typing import TYPE_CHECKING
 
-from archplan.planner import units
+from archplan.planner import simreport, units
 
 if TYPE_CHECKING:  # the simulation (ciw, networkx) loads when a run starts, not for --help
-    from archplan.planner.simstats import Estimate
     from archplan.planner.simulation import SimulationResult
 
 #: planner.simulation.DEFAULT_MAX_VISITS, repeated so the parser needs no simulation (a test keeps them equal).
@@ -58,66 +56,32 @@ def cmd_simulate(args, out, table) -> int:
     return 0
 
 
-def _ms(x: float | None) -> str:
-    if x is None:
-        return "-"
-    if math.isinf(x):
-        return "saturated"
-    return units.format_duration(x)
-
-
-def _percent(x: float) -> str:
-    return f"{x * 100:.3g} %"
-
-
-def _pair(sim: Estimate | None, formula: float | None, flagged: bool, percent: bool = False) -> str:
-    """'simulated +- ci / formula', with '!' where they disagree."""
-    fmt = _percent if percent else _ms
-    if sim is None or math.isnan(sim.value):
-        left = "-"
-    else:
-        left = fmt(sim.value) + (f" ±{fmt(float(f'{sim.ci:.2g}'))}" if math.isfinite(sim.ci) else "")
-    return f"{left} / {fmt(formula) if formula is not None else '-'}" + (" !" if flagged else "")
+def _pair(cell: simreport.Cell) -> str:
+    """'simulated +- ci / formula', with '!' where they disagree (planner.simreport)."""
+    return f"{cell.simulated_text()} / {cell.formula_text()}" + (" !" if cell.flagged else "")
 
 
 def render(sim: SimulationResult, table) -> str:
-    """The comparison table: per component simulated ±95 % CI / formula, then client paths and notes."""
-    rows = []
-    for c in sim.components.values():
-        if not c.completed and not c.queue_end:
-            continue
-        flags = set(c.disagreements)
-        rows.append((c.name, units.format_qps(c.arrival_rate),
-                     _pair(c.utilisation, c.expected.utilisation, "utilisation" in flags, percent=True),
-                     _pair(c.mean, c.expected.mean, "mean" in flags),
-                     _pair(c.p95, c.expected.p95, "p95" in flags),
-                     _pair(c.p99, c.expected.p99, "p99" in flags),
-                     f"{c.queue_mean:.3g}", str(c.dropped)))
-    lines = [f"{sim.plan}: simulated {units.format_duration(sim.duration)} at peak"
-             + (f" x{sim.multiplier:g}" if sim.multiplier != 1 else "")
-             + f", seed {sim.seed}, {sim.events:,} events" + (f", scaled down x{sim.scale:g}" if sim.scale > 1 else ""),
-             "(each cell: simulated ±95 % CI / formula; ! = they disagree)", ""]
+    """The comparison table: per component simulated ±95 % CI / formula, then client paths and notes
+    (the rows and lines of planner.simreport, which the GUI's Simulate panel shows too)."""
+    rows = [(row.name, units.format_qps(row.visits_per_s), *(_pair(row.cells[name]) for name in simreport.FIGURES),
+             f"{row.queue_mean:.3g}", str(row.dropped)) for row in simreport.component_rows(sim)]
+    lines = [simreport.headline(sim), "(each cell: simulated ±95 % CI / formula; ! = they disagree)", ""]
     headers = ("component", "visits/s", "utilisation", "mean", "p95", "p99", "queue", "drops")
     lines.append(table(headers, rows).rstrip("\n"))
-    path_rows = []
-    for p in sim.paths:
-        if p.mean is None:
-            continue
-        flags = set(p.disagreements)
-        path_rows.append((p.name, p.cls.replace("_", " "), f"{p.completed:,}",
-                          *(_pair(getattr(p, k), p.formula.get(k), k in flags) for k in ("mean", "p50", "p95", "p99"))))
+    path_rows = [(p.name, p.cls, f"{p.completed:,}", *(_pair(p.cells[k]) for k in simreport.PATH_FIGURES))
+                 for p in simreport.path_rows(sim)]
     if path_rows:
         lines.append("")
         headers = ("client", "class", "completed", "mean end to end", "p50", "p95", "p99")
         lines.append(table(headers, path_rows).rstrip("\n"))
-    flagged = [f"{sim.components[cid].name} {what}" for cid, what in sim.disagreements()]
-    flagged += [f"{p.name} {p.cls.replace('_', ' ')} {what}" for p in sim.paths for what in p.disagreements]
+    flagged = simreport.flagged(sim)
     lines.append("")
     if flagged:
         lines.append("Disagreements: " + ", ".join(flagged))
     else:
         lines.append("Every compared figure agrees with the formulas, within its confidence interval and tolerance.")
-    short = [c.name for c in sim.components.values() if c.completed and "mean" not in c.compared]
+    short = simreport.too_few(sim)
     if short:
         lines.append("Too few completed requests to compare latency: " + ", ".join(short))
     for note in sim.notes:

@@ -65,6 +65,7 @@ MENUS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
     ("edit", "&Edit", ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all",
                        "group", "@align", "auto_layout", None, "snap", None, "preferences")),
     ("view", "&View", ("zoom_in", "zoom_out", "zoom_reset", "zoom_fit", None, "@docks")),
+    ("analyse", "&Analyse", ("simulate",)),
     ("help", "&Help", ("welcome", "shortcuts", "conventions", None, "about")),
 )
 TOOLBAR: tuple[str | None, ...] = ("new", "open", "save", None, "undo", "redo", None, "duplicate", "delete", "group",
@@ -81,6 +82,16 @@ def _canvas(window: ActionHost, part: str, method: str, *args) -> Callable[[], o
     def call():
         target = getattr(window, part)
         return getattr(target, method)(*args) if target is not None else None
+    return call
+
+
+def _simulate(window: ActionHost) -> Callable[[], object]:
+    """Analyse > Simulate…: show the Simulate dock and start a run (ui/simulate_panel.py, loaded then)."""
+
+    def call():
+        from archplan.ui.simulate_panel import show_and_run
+
+        return show_and_run(window)
     return call
 
 
@@ -162,6 +173,8 @@ def build_actions(window: ActionHost) -> dict[str, QAction]:
         "Open a template, start blank or reopen the last plan")
     add("about", "&About Archplan", help_dialog("about"))
     add("shortcuts", "&Keyboard shortcuts", help_dialog("shortcuts"), [std.HelpContents])
+    add("simulate", "&Simulate…", _simulate(window), ["F5"], None,
+        "Run the plan request by request (discrete-event simulation) and play it back on the canvas")
     add("conventions", "&Capacity conventions", help_dialog("conventions"), (), None,
         "Units and rules every figure follows")
     return actions

@@ -79,6 +79,12 @@ def _load(window, editor: Editor) -> QWidget:
     return build_load_dock(window, editor)
 
 
+def _simulate(window, editor: Editor) -> QWidget:
+    from archplan.ui.simulate_panel import build_simulate_panel  # Simulate (issue 14)
+
+    return build_simulate_panel(window, editor)
+
+
 def _history(window, editor: Editor) -> QWidget:
     from PySide6.QtWidgets import QUndoView
 
@@ -92,6 +98,7 @@ DOCKS: tuple[Dock, ...] = (
     Dock("inspector", "Inspector", Area.RightDockWidgetArea, _inspector),
     Dock("results", "Results", Area.BottomDockWidgetArea, _results),
     Dock("load", "Load behaviour", Area.BottomDockWidgetArea, _load, tab_with="results"),  # issue 14
+    Dock("simulate", "Simulate", Area.BottomDockWidgetArea, _simulate, shown=False, tab_with="results"),  # issue 14
     Dock("review", "Review", Area.RightDockWidgetArea, _review, tab_with="inspector"),  # issue 15
     Dock("notes", "Plan notes", Area.RightDockWidgetArea, _notes, tab_with="inspector"),
     Dock("history", "Undo history", Area.RightDockWidgetArea, _history, shown=False, tab_with="inspector"),

@@ -71,7 +71,8 @@ def test_the_client_p99_table_is_the_planners_curves(three_tier):
     result = compute(plan)
     cv = curves(plan, clients=list(result.clients)[:pdf_curves.MAX_CLIENTS])
     section = _between(text, "Client p99 against the load", "API endpoints")
-    assert squash(f"where {cv.names[cv.saturating]} saturates") in _between(text, "Response time and utilisation against the load", "API endpoints")
+    intro = _between(text, "Response time and utilisation against the load", "API endpoints")
+    assert squash(f"where {cv.names[cv.saturating]} saturates") in intro
     for s in (s for s in cv.series if s.subject == "client"):
         assert squash(f"{s.name} ({s.operation}s)") in section
         assert squash(units.format_duration(s.p99[0])) in section

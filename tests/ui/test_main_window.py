@@ -28,7 +28,7 @@ def test_layout_docks_and_central_canvas(window):
     assert not window.docks["history"].isVisible()
     assert window.docks["palette"].isVisible() and window.docks["results"].isVisible()
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&View", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Analyse", "&Help"]
     view_menu = window.menuBar().actions()[2].menu()
     toggles = {a.text() for a in view_menu.actions()}
     assert {"Components", "Inspector", "Results", "Undo history"} <= toggles
