@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -80,12 +81,15 @@ class ResilienceDialog(QDialog):
         doc = self.editor.document
         self.table.setRowCount(0)
         self.faults = []
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~1-3 s on a template: 3 computes a row
         try:
             self.report = report = resilience(doc.plan, doc.multiplier)
         except ValueError as exc:  # a plan that cannot be computed
             self.report = None
             self.summary.setText(f"<span style='color:#c62828'>The plan cannot be computed: {exc}</span>")
             return
+        finally:
+            QApplication.restoreOverrideCursor()
         survives = report.survives_any_single_failure
         n_plus_one = sum(r.n_plus_one for r in report.components)
         zones_hold = sum(g.down.holds for g in report.groups)
