@@ -78,6 +78,15 @@ def test_fail_from_the_context_menu_fails_the_client_paths(win):
     assert win.faults.panel.clients.item(0, 1).text() == "fails"
 
 
+def test_marks_follow_the_card_and_let_clicks_through(win):
+    _card_menu(win, "app")["Fail (down)"].trigger()
+    card = win.scene.component_item("app")
+    mark = win.faults.marks.mark("card", "app")
+    assert mark.parentItem() is card and mark.acceptedMouseButtons() == Qt.MouseButton.NoButton
+    assert win.scene.item_at(card.scenePos()) is card     # selecting, dragging and menus still reach the card
+    assert "Restore App service" in _card_menu(win, "app")
+
+
 def test_primary_down_loses_writes_only(win):
     doc = win.editor.document
     _card_menu(win, "db")["Fail (down)"].trigger()
