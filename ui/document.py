@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from archplan.planner import edit
@@ -162,7 +163,7 @@ class Document(QObject):
         return self._plain_result
 
     def set_faults(self, faults) -> tuple[Fault, ...]:
-        """Replace the what-if faults (called by ui.faults.SetFaults only); returns the old ones."""
+        """Replace the what-if faults (called by ui.commands.SetFaults only); returns the old ones."""
         old, self._faults = self._faults, tuple(faults)
         if old != self._faults:
             self.faults_changed.emit()
@@ -172,13 +173,14 @@ class Document(QObject):
     def _with_faults(self, result: PlanResult) -> PlanResult:
         """`result` with the active faults applied to a copy of the plan (faults whose component or zone
         is gone are skipped); the report is kept in `scenario`."""
-        from archplan.planner.scenarios import ScenarioError, run
-
         self._scenario = self._scenario_error = None
+        if not self._faults:
+            return result
         ids = {c.id for c in self._plan.components} | {g.id for g in self._plan.groups}
         faults = [f for f in self._faults if f.target in ids]
         if not faults:
             return result
+        from archplan.planner.scenarios import ScenarioError, run
         try:
             self._scenario = run(self._plan, faults, self._multiplier, sized=result)
         except (ScenarioError, ValueError) as exc:
@@ -202,7 +204,8 @@ class Document(QObject):
             log.exception("compute failed")
             self._result = self._plain_result = self._scenario = None
             self._result_error = f"internal error while computing: {exc}"
-        self.result_changed.emit()
+        if shiboken6.isValid(self):  # a closed plan's editor may be collected while its last timer ran
+            self.result_changed.emit()
 
     def _retire(self, result: PlanResult | None) -> None:
         """Keep the previous result alive a moment: freeing the objects of a 10,000-component result

@@ -6,22 +6,23 @@ zone. The faults are a view state held by the Document (`Document.faults`), neve
 plan: the document applies them to a copy of the plan before computing (planner.scenarios.run, the
 same as `archplan plan FILE --fail ...`), so the canvas, the results and the work panel show the
 scenario's figures, and `Document.scenario` holds its report. Each change is one undo command
-(`SetFaults`), undone like any edit. While faults are active a banner says what they do (clients
+(ui.commands.SetFaults), undone like any edit. While faults are active a banner says what they do (clients
 failing or degraded, error rate, busiest survivor, whether the rest holds) with a Restore all button;
 failed cards are greyed and struck through in red (ui/marks.py) and a Failures dock lists the report.
 
-`install(window)` adds all of it to a main window (banner, marks, dock, View > Resilience… and Restore
-all failures, File > Compare with…); `fail_menu(menu, scene, kind, item_id)` fills a context menu.
+`install(window)` adds all of it to a main window when it gets its plan (banner, marks, the Failures dock
+of ui/panels.py, the "fail" section of the canvas's context menus); ui/actions.py's File > Compare with…,
+View > Resilience… and View > Restore all failures call it. `fail_menu(menu, scene, kind, item_id)` fills
+a context menu.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QPainter, QUndoCommand
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -43,28 +44,12 @@ from PySide6.QtWidgets import (
 from archplan.planner import units
 from archplan.planner.catalog import Behaviour
 from archplan.planner.scenarios import Fault, ScenarioReport, cold, down, lose, slow, zone
+from archplan.ui.commands import SetFaults
 from archplan.ui.marks import AMBER, BLUE, RED, MarkLayer, MarkStyle
 
 BANNER_STYLE = ("QFrame#fault_banner { background: #fef2f2; border-bottom: 1px solid #fecaca; }"
                 "QLabel { color: #7f1d1d; }")
 STATUS_COLOURS = {"fails": RED, "partly fails": RED, "degraded": AMBER}
-
-
-# ------------------------------------------------------------------------------------------ undo command
-class SetFaults(QUndoCommand):
-    """Replace the document's what-if faults (absolute old and new lists: redo is idempotent)."""
-
-    def __init__(self, doc, faults: Sequence[Fault], text: str):
-        super().__init__(text)
-        self.doc, self.new, self.old = doc, tuple(faults), None
-
-    def redo(self) -> None:
-        old = self.doc.set_faults(self.new)
-        if self.old is None:
-            self.old = old
-
-    def undo(self) -> None:
-        self.doc.set_faults(self.old or ())
 
 
 # ------------------------------------------------------------------------------------------ operations
@@ -348,7 +333,8 @@ class FailuresPanel(QWidget):
 
 
 class Faults:
-    """Failure injection wired into one main window (see `install`)."""
+    """Failure injection wired into one main window (see `install`): the banner, the marks, the Failures
+    dock (ui/panels.py) and the actions of ui/actions.py's menus (compare, resilience, restore_faults)."""
 
     def __init__(self, window):
         self.window = window
@@ -358,18 +344,22 @@ class Faults:
         self.bar = QToolBar("Failures")
         self.bar.setObjectName("fault_bar")
         self.bar.setMovable(False)
+        self.bar.toggleViewAction().setVisible(False)  # it shows itself while faults are active
         self.bar.addWidget(self.banner)
         window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bar)
         self.bar.hide()
-        self.panel = FailuresPanel(editor)
-        self.dock = QDockWidget("Failures", window)
-        self.dock.setObjectName("dock_failures")
-        self.dock.setWidget(self.panel)
-        self.dock.hide()  # docked when the first fault is injected: until then the layout is untouched
-        window.docks["failures"] = self.dock
+        self.dock = window.docks.get("failures")
+        self.panel = getattr(window, "failures_panel", None)
+        if self.dock is None or self.panel is None:  # a window without the dock (ui/panels.py): make it here
+            self.panel = FailuresPanel(editor)
+            self.dock = QDockWidget("Failures", window)
+            self.dock.setObjectName("dock_failures")
+            self.dock.setWidget(self.panel)
+            self.dock.hide()
+            window.docks["failures"] = self.dock
         self.marks = MarkLayer(window.scene)
-        self.actions = self._actions()
+        self.actions = {name: window.action_map[name] for name in ACTIONS if name in window.action_map}
         self._shown_faults: tuple = ()
         doc.result_changed.connect(self.refresh)
         doc.faults_changed.connect(self.refresh)
@@ -377,42 +367,13 @@ class Faults:
         doc.component_changed.connect(lambda _cid: self.marks.refresh_zones())
         self.refresh()
 
-    def _actions(self) -> dict[str, QAction]:
-        w = self.window
-        actions = {}
-        for name, text, slot, tip in (
-                ("restore_faults", "&Restore all failures", lambda: restore_all(self.editor),
-                 "Remove every what-if fault"),
-                ("resilience", "R&esilience…", self.show_resilience,
-                 "Every single failure and zone failure, and what survives"),
-                ("compare", "Compare &with…", self.compare_with,
-                 "Compare this plan with another plan file or a template")):
-            action = QAction(text, w)
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-            action.triggered.connect(lambda _checked=False, s=slot: s())
-            w.addAction(action)
-            w.action_map[name] = action
-            actions[name] = action
-        bar = w.menuBar()
-        menus = {a.text().replace("&", ""): a for a in bar.actions()}
-        file_menu = menus["File"].menu() if "File" in menus else None
-        if file_menu is not None:
-            before = w.export_menu.menuAction() if getattr(w, "export_menu", None) is not None else None
-            file_menu.insertAction(before, actions["compare"]) if before else file_menu.addAction(actions["compare"])
-        view_menu = menus["View"].menu() if "View" in menus else bar.addMenu("&View")
-        view_menu.addSeparator()
-        view_menu.addAction(actions["resilience"])
-        view_menu.addAction(actions["restore_faults"])
-        self.view_menu = view_menu
-        return actions
-
     def refresh(self) -> None:
         doc = self.editor.document
         active = bool(doc.faults)
         self.banner.refresh()
         self.bar.setVisible(active)
-        self.actions["restore_faults"].setEnabled(active)
+        if "restore_faults" in self.actions:
+            self.actions["restore_faults"].setEnabled(active)
         self.panel.refresh()
         cards, zones = card_marks(doc) if active else ({}, {})
         self.marks.set_marks(cards, zones)
@@ -420,8 +381,11 @@ class Faults:
             self.show_dock()
         self._shown_faults = doc.faults
 
+    def restore_all(self) -> bool:
+        return restore_all(self.editor)
+
     def show_dock(self) -> None:
-        """Dock the Failures panel (tabbed with the results the first time) and bring it to the front."""
+        """Bring the Failures panel to the front (docked, tabbed with the results, the first time)."""
         w = self.window
         if w.dockWidgetArea(self.dock) == Qt.DockWidgetArea.NoDockWidgetArea:
             w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
@@ -453,7 +417,24 @@ class Faults:
         return dialog
 
 
+#: The window's actions this feature serves (created with the others by ui/actions.py).
+ACTIONS = ("compare", "resilience", "restore_faults")
+_menu_section_added = False
+
+
+def _context_menu_section(menu: QMenu, context) -> None:
+    """The "fail" section of the canvas's context menus (ui/canvas/menus.py)."""
+    fail_menu(menu, context.scene, context.kind, context.item_id)
+
+
 def install(window) -> Faults:
-    """Add failure injection, the resilience view and File > Compare with… to a main window."""
+    """Add failure injection to a main window with a plan (banner, marks, Failures panel, context menus);
+    its actions (Compare with…, Resilience…, Restore all failures) call `window.faults`."""
+    global _menu_section_added
+    if not _menu_section_added:
+        from archplan.ui.canvas.menus import add_menu_section
+
+        add_menu_section("fail", _context_menu_section)
+        _menu_section_added = True
     window.faults = Faults(window)
     return window.faults

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from archplan.planner import units
 from archplan.planner.resilience import Outcome, Resilience, resilience
 from archplan.planner.scenarios import Fault, down, lose, zone
+from archplan.ui.commands import SetFaults
 
 COLUMNS = ("scenario", "holds", "clients failing", "partly failing", "degraded", "error rate", "busiest survivor",
            "N+1")
@@ -131,8 +132,6 @@ class ResilienceDialog(QDialog):
         """Apply row `row`'s scenario as the document's what-if faults (replacing the active ones)."""
         if not 0 <= row < len(self.faults):
             return False
-        from archplan.ui.faults import SetFaults
-
         doc = self.editor.document
         faults = self.faults[row]
         label = "; ".join(f.label(doc.plan) for f in faults)

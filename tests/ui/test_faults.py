@@ -17,6 +17,7 @@ from archplan.planner.library import load_template
 from archplan.planner.resilience import resilience
 from archplan.planner.scenarios import cold, down, lose, run, slow, zone
 from archplan.ui import faults as faults_module
+from archplan.ui.canvas.menus import context_menu
 from archplan.ui.editor import Editor
 from archplan.ui.faults import add_fault, card_marks, restore_all
 
@@ -36,7 +37,7 @@ _menus = []  # the menus stay alive while their actions are used
 
 
 def _menu_actions(window, pos: QPointF) -> dict:
-    menu = window.scene.gestures.context_menu(pos)
+    menu = context_menu(window.scene, pos)
     _menus[:] = [menu]
     return {a.text(): a for a in menu.actions() if not a.isSeparator()}
 
@@ -240,10 +241,10 @@ def test_resilience_view_lists_every_single_failure(win):
 
 def test_nothing_changes_the_window_until_a_fault(win):
     assert win.faults.bar.isHidden() and win.faults.dock.isHidden()
-    assert win.dockWidgetArea(win.faults.dock) == Qt.DockWidgetArea.NoDockWidgetArea
+    assert win.faults.dock is win.docks["failures"] and win.faults.panel is win.failures_panel  # ui/panels.py
     assert not win.faults.actions["restore_faults"].isEnabled()
 
 
 def test_resilience_is_in_the_view_menu(win):
-    texts = [a.text() for a in win.faults.view_menu.actions()]
+    texts = [a.text() for a in win.menus["view"].actions()]
     assert "R&esilience…" in texts and "&Restore all failures" in texts
