@@ -146,7 +146,7 @@ class CompareDialog(QDialog):
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(tables)
         body.addWidget(diagrams)
-        body.setSizes([300, 420])
+        body.setSizes([250, 470])
         layout.addWidget(body, 1)
         QTimer.singleShot(0, self.fit)
 
