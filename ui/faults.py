@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
@@ -43,9 +44,11 @@ from PySide6.QtWidgets import (
 
 from archplan.planner import units
 from archplan.planner.catalog import Behaviour
-from archplan.planner.scenarios import Fault, ScenarioReport, cold, down, lose, slow, zone
 from archplan.ui.commands import SetFaults
 from archplan.ui.marks import AMBER, BLUE, RED, MarkLayer, MarkStyle
+
+if TYPE_CHECKING:  # planner.scenarios loads the engine: the window is attached before it is (ui/app.py)
+    from archplan.planner.scenarios import Fault, ScenarioReport
 
 BANNER_STYLE = ("QFrame#fault_banner { background: #fef2f2; border-bottom: 1px solid #fecaca; }"
                 "QLabel { color: #7f1d1d; }")
@@ -63,6 +66,8 @@ def _name(plan, target: str) -> str:
 def add_fault(editor, fault: Fault) -> bool:
     """Add a fault as one undo step. Losing instances again adds up; a new slow factor replaces the old
     one; a fault already active is not added twice (returns False)."""
+    from archplan.planner.scenarios import Fault
+
     doc = editor.document
     faults = list(doc.faults)
     same = next((i for i, f in enumerate(faults) if (f.kind, f.target) == (fault.kind, fault.target)), None)
@@ -106,6 +111,8 @@ def ask_slow_factor(name: str) -> float | None:
 # ------------------------------------------------------------------------------------------ context menu
 def fail_menu(menu: QMenu, scene, kind: str, item_id: str | None) -> None:
     """The failure entries of a card's ("card") or zone's ("group") context menu."""
+    from archplan.planner.scenarios import cold, down, lose, zone
+
     editor = scene.editor
     doc = editor.document
     plan = doc.plan
@@ -139,6 +146,8 @@ def fail_menu(menu: QMenu, scene, kind: str, item_id: str | None) -> None:
 
 
 def _slow(editor, cid: str, name: str) -> None:
+    from archplan.planner.scenarios import slow
+
     factor = ask_slow_factor(name)
     if factor is not None and math.isfinite(factor) and factor > 0:
         add_fault(editor, slow(cid, factor))

@@ -8,6 +8,9 @@ primary down its writes fail and its reads still go through the cache and the re
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -248,3 +251,17 @@ def test_nothing_changes_the_window_until_a_fault(win):
 def test_resilience_is_in_the_view_menu(win):
     texts = [a.text() for a in win.menus["view"].actions()]
     assert "R&esilience…" in texts and "&Restore all failures" in texts
+
+
+def test_attaching_the_window_does_not_load_the_engine():
+    """The app shows the plan before it loads the engine (ui/app.py): failure injection must not load it early."""
+    code = ("import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+            "from archplan.planner.library import load_template; from archplan.ui.editor import Editor; "
+            "from archplan.ui.main_window import MainWindow; "
+            "w = MainWindow(Editor(load_template('three_tier'), compute_now=False)); "
+            "assert w.faults is not None; "
+            "print(sorted(m for m in ('archplan.planner.engine', 'archplan.planner.scenarios') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
