@@ -370,6 +370,7 @@ class Faults:
         self.marks = MarkLayer(window.scene)
         self.actions = {name: window.action_map[name] for name in ACTIONS if name in window.action_map}
         self._shown_faults: tuple = ()
+        self._refreshed = False
         doc.result_changed.connect(self.refresh)
         doc.faults_changed.connect(self.refresh)
         doc.group_changed.connect(lambda _gid: self.marks.refresh_zones())
@@ -379,6 +380,9 @@ class Faults:
     def refresh(self) -> None:
         doc = self.editor.document
         active = bool(doc.faults)
+        if not active and not self._shown_faults and self._refreshed:
+            return  # no faults before or now: nothing of this feature changes (every edit recomputes)
+        self._refreshed = True
         self.banner.refresh()
         self.bar.setVisible(active)
         if "restore_faults" in self.actions:
