@@ -1,4 +1,5 @@
-"""The `export` subcommand: ``python main.py export FILE --format F -o OUT``."""
+"""The `export` subcommand: ``python main.py export FILE --format F -o OUT``; and the comparison's writers
+as options of `compare` (``compare A B --markdown OUT.md --pdf OUT.pdf``), which live here in exports/."""
 
 from __future__ import annotations
 
@@ -19,6 +20,50 @@ def register(sub) -> None:
     p.add_argument("--author", help="PDF: the document's author (default: the preferences' author)")
     p.add_argument("--as-drawn", action="store_true", help="PNG/SVG: keep the canvas positions (no re-layout)")
     p.set_defaults(handler=cmd_export)
+
+    compare = sub.choices.get("compare")
+    if compare is not None:
+        compare.add_argument("--markdown", metavar="OUT.md", help="also write the comparison as Markdown")
+        compare.add_argument("--pdf", metavar="OUT.pdf", help="also write the comparison as PDF pages (tables and "
+                                                              "both diagrams)")
+        compare.set_defaults(handler=cmd_compare)
+
+
+def cmd_compare(args, out) -> int:
+    """`compare` as planner/cli_compare.py prints it, then the Markdown and PDF files asked for."""
+    from archplan.planner.cli_compare import cmd_compare as print_comparison
+
+    if not (getattr(args, "markdown", None) or getattr(args, "pdf", None)):
+        return print_comparison(args, out)
+    from archplan.exports import ExportError
+    from archplan.exports.compare_md import write_markdown
+    from archplan.exports.pdf_compare import write_compare_pdf
+    from archplan.planner.cli_compare import load_spec, render_comparison
+    from archplan.planner.compare import compare
+    from archplan.planner.engine import compute
+
+    for target in (args.markdown, args.pdf):  # refuse before computing anything
+        if target and (Path(target).is_dir() or not Path(target).expanduser().parent.is_dir()):
+            raise ValueError(f"cannot write {target}: give a file name in an existing folder")
+    a, b = load_spec(args.a), load_spec(args.b)
+    ra, rb = compute(a), compute(b)
+    cmp = compare(a, ra, b, rb)
+    if args.json:
+        import json
+
+        json.dump(cmp.as_dict(), out, indent=2, allow_nan=False)
+        out.write("\n")
+    else:
+        out.write(render_comparison(cmp))
+    try:
+        if args.markdown:
+            print(f"wrote {write_markdown(cmp, Path(args.markdown).expanduser(), args.a, args.b)}", file=out)
+        if args.pdf:
+            written = write_compare_pdf(cmp, a, ra, b, rb, Path(args.pdf).expanduser(), args.a, args.b)
+            print(f"wrote {written}", file=out)
+    except ExportError as exc:
+        raise ValueError(str(exc)) from None
+    return 0
 
 
 def cmd_export(args, out) -> int:

@@ -129,7 +129,9 @@ def app_version() -> str:
 class _Document(BaseDocTemplate):
     """Two page templates (title, body); headings feed the table of contents and the PDF outline."""
 
-    def __init__(self, filename: str, plan_name: str, author: str, **kw):
+    def __init__(self, filename: str, plan_name: str, author: str, single_pass: bool = False, **kw):
+        """`single_pass`: the story has no table of contents and is built once (`build`, not `multiBuild`), so
+        tables and drawings that skip the first of multiBuild's passes draw in it."""
         super().__init__(filename, pagesize=A4, leftMargin=PAGE_MARGIN, rightMargin=PAGE_MARGIN,
                          topMargin=PAGE_MARGIN + 4 * mm, bottomMargin=PAGE_MARGIN + 2 * mm,
                          title=one_line(plan_name), author=one_line(author), subject=SUBJECT,
@@ -145,7 +147,7 @@ class _Document(BaseDocTemplate):
         self.addPageTemplates([PageTemplate("title", [frame]), PageTemplate("body", [frame]),
                                PageTemplate("landscape", [wide], pagesize=landscape(A4))])
         self._heading_seq = 0
-        self.layout_pass = 0
+        self.layout_pass = 1 if single_pass else 0
 
     def build(self, *args, **kwargs):
         self.layout_pass += 1  # multiBuild calls build once per pass; see pdf_diagram.DiagramImage

@@ -104,6 +104,9 @@ def _md(text: object) -> str:
     return out
 
 
+md_cell = _md  # the escaping, shared with exports/compare_md.py
+
+
 def markdown(report: PlanChecks, comparison=None, base_checks: Mapping[str, Check] | None = None,
              base: str | None = None) -> str:
     """A pull-request comment: a headline, the budget table (with the base revision's figure when a base is
@@ -130,15 +133,25 @@ def markdown(report: PlanChecks, comparison=None, base_checks: Mapping[str, Chec
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _comparison_markdown(cmp, base: str) -> list[str]:
+#: The columns of the comparison's figure table in a pull-request comment.
+CHECK_COLUMNS = ("Figure", "Base", "This change", "Change", "Ratio")
+
+
+def comparison_table(cmp, columns: Sequence[str] = CHECK_COLUMNS) -> list[str]:
+    """The key figures of a comparison (planner.compare) as a Markdown table, one line each, formatted as
+    `archplan compare` prints them; shared by `check --markdown` and exports/compare_md.py."""
     from archplan.planner.cli_compare import human, signed
 
-    lines = ["<details><summary>Compared with the base: " + _md(base) + "</summary>", "",
-             "| Figure | Base | This change | Change | Ratio |", "|---|---|---|---|---|"]
+    lines = ["| " + " | ".join(_md(c) for c in columns) + " |", "|" + "|".join(["---"] * len(columns)) + "|"]
     for d in cmp.totals:
         ratio = "-" if d.ratio is None or math.isinf(d.ratio) else f"x{d.ratio:.3g}"
         lines.append(f"| {_md(d.label)} | {_md(human(d.unit, d.a))} | {_md(human(d.unit, d.b))} | "
                      f"{_md(signed(d.unit, d.delta))} | {ratio} |")
+    return lines
+
+
+def _comparison_markdown(cmp, base: str) -> list[str]:
+    lines = ["<details><summary>Compared with the base: " + _md(base) + "</summary>", "", *comparison_table(cmp)]
     lines.append("")
     lines.append(f"Components: {len(cmp.matched)} in both ({len(cmp.changed)} changed), {len(cmp.added)} added, "
                  f"{len(cmp.removed)} removed.")

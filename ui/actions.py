@@ -60,12 +60,12 @@ SELECTION_ACTIONS = ("cut", "copy", "duplicate", "delete", "group")
 
 #: Every menu, in order. None: a separator; "@name": a submenu filled by SUBMENUS[name].
 MENUS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
-    ("file", "&File", ("new", "new_template", "open", "@recent", "import", None, "save", "save_as", "save_template",
-                       None, "@export", None, "quit")),
+    ("file", "&File", ("new", "new_template", "open", "@recent", "import", "compare", None, "save", "save_as",
+                       "save_template", None, "@export", None, "quit")),
     ("edit", "&Edit", ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all",
                        "group", "@align", "auto_layout", None, "snap", None, "preferences")),
     ("view", "&View", ("zoom_in", "zoom_out", "zoom_reset", "zoom_fit", None, "@docks")),
-    ("analyse", "&Analyse", ("simulate",)),
+    ("analyse", "&Analyse", ("simulate", "resilience", None, "restore_faults")),
     ("help", "&Help", ("welcome", "shortcuts", "conventions", None, "about")),
 )
 TOOLBAR: tuple[str | None, ...] = ("new", "open", "save", None, "undo", "redo", None, "duplicate", "delete", "group",
@@ -80,7 +80,7 @@ def _canvas(window: ActionHost, part: str, method: str, *args) -> Callable[[], o
     """A slot calling window.<part>.<method>(*args) when triggered (the canvas exists by then)."""
 
     def call():
-        target = getattr(window, part)
+        target = getattr(window, part, None)
         return getattr(target, method)(*args) if target is not None else None
     return call
 
@@ -159,6 +159,14 @@ def build_actions(window: ActionHost) -> dict[str, QAction]:
     add("zoom_fit", "&Fit to window", _canvas(window, "view", "zoom_fit"), ["Ctrl+0"], glyph("zoom_fit"),
         "Show the whole diagram")
 
+    # failure injection and design comparison (issue 14): ui/faults.py installs `window.faults` when attached
+    add("compare", "Compare &with…", _canvas(window, "faults", "compare_with"), (), None,
+        "Compare this plan with another plan file or a template")
+    add("resilience", "R&esilience…", _canvas(window, "faults", "show_resilience"), (), None,
+        "Every single failure and zone failure, and what survives")
+    add("restore_faults", "&Restore all failures", _canvas(window, "faults", "restore_all"), (), None,
+        "Remove every what-if fault").setEnabled(False)
+
     def help_dialog(name: str) -> Callable[[], None]:
         def show() -> None:
             from archplan.ui import help_dialogs
@@ -191,7 +199,7 @@ def update_selection_actions(window: ActionHost, components: Sequence[str], link
     for mode, _text in ALIGN_MODES:
         a[f"align_{mode}"].setEnabled(attached and len(components) >= (3 if "distribute" in mode else 2))
     for name in ("paste", "select_all", "auto_layout", "zoom_in", "zoom_out", "zoom_reset", "zoom_fit", "snap",
-                 "save", "save_as", "save_template"):
+                 "save", "save_as", "save_template", "compare", "resilience"):
         a[name].setEnabled(attached)
     if not attached:
         a["undo"].setEnabled(False)

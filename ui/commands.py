@@ -236,3 +236,20 @@ class GroupComponents(QUndoCommand):
         for cid, parent in self.previous.items():
             if self.doc.plan.component(cid).group != parent:
                 self.doc.update_component(cid, group=parent)
+
+
+class SetFaults(QUndoCommand):
+    """Replace the document's what-if faults (ui/faults.py): absolute old and new lists, so redo is idempotent.
+    The faults are not part of the plan; undoing them is undoing a step of what the user did."""
+
+    def __init__(self, doc: Document, faults, text: str):
+        super().__init__(text)
+        self.doc, self.new, self.old = doc, tuple(faults), None
+
+    def redo(self) -> None:
+        old = self.doc.set_faults(self.new)
+        if self.old is None:
+            self.old = old
+
+    def undo(self) -> None:
+        self.doc.set_faults(self.old or ())

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from archplan.planner import edit
@@ -21,6 +22,7 @@ from archplan.planner.model import Component, Group, Link, Plan
 
 if TYPE_CHECKING:
     from archplan.planner.result import PlanResult
+    from archplan.planner.scenarios import Fault, ScenarioReport
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,8 @@ class Document(QObject):
     result_changed = Signal()
     #: The what-if traffic multiplier changed.
     multiplier_changed = Signal(float)
+    #: The what-if faults changed (failure injection, ui/faults.py): read `faults` / `scenario`.
+    faults_changed = Signal()
 
     def __init__(self, plan: Plan | None = None, parent: QObject | None = None, debounce_ms: int = 30,
                  compute_now: bool = True):
@@ -87,6 +91,10 @@ class Document(QObject):
         self._multiplier = 1.0
         self._find_component = Lookup(lambda: self._plan.components)
         self._find_link = Lookup(lambda: self._plan.links)
+        self._faults: tuple[Fault, ...] = ()       # what-if faults: a view state, never in the plan
+        self._plain_result: PlanResult | None = None
+        self._scenario: ScenarioReport | None = None
+        self._scenario_error: str | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
@@ -135,22 +143,69 @@ class Document(QObject):
         self.multiplier_changed.emit(value)
         self._timer.start()
 
+    @property
+    def faults(self) -> tuple[Fault, ...]:
+        """The active what-if faults (planner.scenarios); `result` is the plan with them applied."""
+        return self._faults
+
+    @property
+    def scenario(self) -> ScenarioReport | None:
+        """The faults' report (planner.scenarios.run) while faults are active, else None."""
+        return self._scenario
+
+    @property
+    def scenario_error(self) -> str | None:
+        return self._scenario_error
+
+    @property
+    def plan_result(self) -> PlanResult | None:
+        """The plan's own result, without the what-if faults (what exports and the plan file show)."""
+        return self._plain_result
+
+    def set_faults(self, faults) -> tuple[Fault, ...]:
+        """Replace the what-if faults (called by ui.commands.SetFaults only); returns the old ones."""
+        old, self._faults = self._faults, tuple(faults)
+        if old != self._faults:
+            self.faults_changed.emit()
+            self.recompute_now()
+        return old
+
+    def _with_faults(self, result: PlanResult) -> PlanResult:
+        """`result` with the active faults applied to a copy of the plan (faults whose component or zone
+        is gone are skipped); the report is kept in `scenario`."""
+        self._scenario = self._scenario_error = None
+        if not self._faults:
+            return result
+        ids = {c.id for c in self._plan.components} | {g.id for g in self._plan.groups}
+        faults = [f for f in self._faults if f.target in ids]
+        if not faults:
+            return result
+        from archplan.planner.scenarios import ScenarioError, run
+        try:
+            self._scenario = run(self._plan, faults, self._multiplier, sized=result)
+        except (ScenarioError, ValueError) as exc:
+            self._scenario_error = str(exc)
+            return result
+        return self._scenario.after
+
     def recompute_now(self) -> None:
         from archplan.planner.engine import compute
 
         self._timer.stop()
         self._retire(self._result)
         try:
-            self._result = compute(self._plan, multiplier=self._multiplier)
+            self._plain_result = compute(self._plan, multiplier=self._multiplier)
+            self._result = self._with_faults(self._plain_result)
             self._result_error = None
         except ValueError as exc:  # request cycle, amplifying loop: a modelling problem to show
-            self._result = None
+            self._result = self._plain_result = self._scenario = None
             self._result_error = str(exc)
         except Exception as exc:  # never let a compute bug take the editor down
             log.exception("compute failed")
-            self._result = None
+            self._result = self._plain_result = self._scenario = None
             self._result_error = f"internal error while computing: {exc}"
-        self.result_changed.emit()
+        if shiboken6.isValid(self):  # a closed plan's editor may be collected while its last timer ran
+            self.result_changed.emit()
 
     def _retire(self, result: PlanResult | None) -> None:
         """Keep the previous result alive a moment: freeing the objects of a 10,000-component result
@@ -167,6 +222,9 @@ class Document(QObject):
     def set_plan(self, plan: Plan) -> None:
         """Replace the whole plan (new / open / recover). The caller clears the undo stack."""
         self._plan = plan
+        if self._faults:  # what-if faults belong to the plan they were set on
+            self._faults = ()
+            self.faults_changed.emit()
         self.plan_reset.emit()
         self.changed.emit()
         self.recompute_now()

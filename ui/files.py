@@ -390,7 +390,7 @@ class FileOps:
         _target, suffix, description = FORMATS[fmt]
         if self.window.inspector.commit_pending():
             self.window.editor.document.recompute_now()
-        result = self.window.editor.document.result
+        result = self.window.editor.document.plan_result  # never the what-if faults
         if result is None:
             self.window.warn("Export", f"The plan cannot be computed ({self.window.editor.document.result_error}); "
                                        "fix it before exporting.")

@@ -164,6 +164,9 @@ class MainWindow(QMainWindow):
             self.update_title()
             self.update_status()
             self._on_selection_changed()
+            from archplan.ui.faults import install as install_faults  # failure injection, resilience (issue 14)
+
+            install_faults(self)
         self.attached.emit()
 
     def _build_status_bar(self) -> None:

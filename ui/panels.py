@@ -93,6 +93,13 @@ def _history(window, editor: Editor) -> QWidget:
     return window.history
 
 
+def _failures(window, editor: Editor) -> QWidget:
+    from archplan.ui.faults import FailuresPanel  # failure injection (issue 14): shown when a fault is injected
+
+    window.failures_panel = FailuresPanel(editor)
+    return window.failures_panel
+
+
 DOCKS: tuple[Dock, ...] = (
     Dock("palette", "Components", Area.LeftDockWidgetArea, _palette),
     Dock("inspector", "Inspector", Area.RightDockWidgetArea, _inspector),
@@ -102,4 +109,5 @@ DOCKS: tuple[Dock, ...] = (
     Dock("review", "Review", Area.RightDockWidgetArea, _review, tab_with="inspector"),  # issue 15
     Dock("notes", "Plan notes", Area.RightDockWidgetArea, _notes, tab_with="inspector"),
     Dock("history", "Undo history", Area.RightDockWidgetArea, _history, shown=False, tab_with="inspector"),
+    Dock("failures", "Failures", Area.BottomDockWidgetArea, _failures, shown=False, tab_with="results"),  # issue 14
 )
