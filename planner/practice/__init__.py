@@ -1,5 +1,5 @@
 """
-Interview practice mode (docs/practice.md; the design note: /work/shared/design/interview-practice.md): prompts, estimates graded in tolerance bands, a design
+Interview practice mode (docs/practice.md): prompts, estimates graded in tolerance bands, a design
 scored from the engine's figures, the design review and load checks, each point explained.
 
 Pure Python: planner/ rules apply (no Qt, no exporters). Modules, imported directly (this package imports

@@ -103,3 +103,15 @@ def test_every_prompt_grades_its_own_reference_in_full(prompt_id):
     for key in prompt.graded:
         g = grade_figure(prompt, run, key)
         assert g.credit == 1, (key, g.band, g.notes)
+
+
+def test_decision_equivalence_gives_full_credit_and_says_so():
+    """A rate 3x off earns full credit only when the reference design makes the same sizing decisions at it."""
+    from archplan.planner.practice.estimation import _decision_equivalent
+
+    ref = reference_figures(TWITTER)["read_qps"].value
+    g = _grade("read_qps", ref * 3)
+    equivalent = _decision_equivalent(TWITTER, 3.0)
+    assert g.band == "same order of magnitude"
+    assert (g.credit == 1) == equivalent
+    assert any("Decision-equivalent" in n for n in g.notes) == equivalent
