@@ -20,7 +20,7 @@ from typing import Any
 from archplan.planner import units
 
 COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare", "simulate",
-            "check", "curve", "resilience", "sensitivity", "review", "practice")
+            "check", "curve", "resilience", "sensitivity", "review", "practice", "debrief")
 EXIT_BAD_INPUT = 2
 
 

@@ -83,7 +83,8 @@ def p99_point(prompt: Prompt, result: PlanResult) -> Point:
             if not mean:
                 continue
             p99 = c.percentile(op, 0.99)
-            lines.append(f"{c.name} {op}s: p99 {units.format_duration(p99)} (target {units.format_duration(target)})")
+            shown = units.format_duration(p99) if math.isfinite(p99) else "unbounded (saturated)"
+            lines.append(f"{c.name} {op}s: p99 {shown} (target {units.format_duration(target)})")
             if not p99 <= target:
                 slow.append(f"{c.name} {op}s at {units.format_duration(p99) if math.isfinite(p99) else 'saturated'}")
     if not lines:
@@ -139,8 +140,8 @@ def spof_point(result: PlanResult) -> Point:
     if not spofs:
         return point("PRAC-REL-SPOF", "reliability", title, 4, 1.0,
                      "No component is a single point of failure on a request path.")
-    lines = tuple(f"{_name(result, s)}: needed by {', '.join(_name(result, c) for c in result.spofs[s])}"
-                  for s in spofs)
+    lines = tuple(f"{_name(result, s)}: {result.components[s].count} {result.components[s].count_unit}, and "
+                  "every request of a client that uses it passes through it" for s in spofs)
     return point("PRAC-REL-SPOF", "reliability", title, 4, 0.0,
                  f"Single points of failure: {', '.join(_name(result, s) for s in spofs)}: one failure there "
                  "stops the clients that need it.", work=lines,
