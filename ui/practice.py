@@ -752,6 +752,7 @@ def install_practice_action(window) -> None:
 
     action.triggered.connect(open_practice)
     window.action_map["practice"] = action
-    file_menu = window.menuBar().actions()[0].menu()
+    menus = getattr(window, "menus", None) or {}
+    file_menu = menus.get("file") or window.menuBar().actions()[0].menu()
     anchor = next((a for a in file_menu.actions() if a is window.action_map.get("open")), None)
     file_menu.insertAction(anchor, action) if anchor else file_menu.addAction(action)
