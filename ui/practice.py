@@ -130,7 +130,7 @@ class PracticeWindow(QDialog):
         self.pages = QStackedWidget()
         body.addWidget(self.pages, 1)
         self.givens = QTextBrowser()
-        self.givens.setMaximumWidth(250)
+        self.givens.setMaximumWidth(230)
         self.givens.setMinimumWidth(160)
         body.addWidget(self.givens)
         root.addLayout(body, 1)
@@ -396,9 +396,10 @@ class PracticeWindow(QDialog):
         self.reveal_table = QTableWidget(0, 5)
         self.reveal_table.setHorizontalHeaderLabels(["Figure", "Yours", "Archplan's", "Band", "Credit"])
         header = self.reveal_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, 5):
+        for col in (1, 2, 4):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.reveal_table.setColumnWidth(0, 125)
         self.reveal_table.verticalHeader().hide()
         self.reveal_table.setWordWrap(True)
         self.work = QTextBrowser()
@@ -406,7 +407,7 @@ class PracticeWindow(QDialog):
         reveal.addWidget(self.reveal_table)
         reveal.addWidget(self.work)
         page.addWidget(reveal)
-        page.setSizes([420, 420])
+        page.setSizes([330, 540])
         self.pages.addWidget(page)
         # high-level design
         self.high_level_note = QPlainTextEdit()
