@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from archplan.planner.practice.estimation import INPUTS, LABELS, fmt, kind_of, label_of, parse
+from archplan.planner.practice.names import INPUTS, LABELS
 
 #: Figures with their own flag (--write-qps ...); a prompt's extra figures go through --estimate KEY=VALUE.
 FLAGS = tuple(LABELS)
@@ -103,6 +103,8 @@ def cmd_list(args, out) -> int:
 
 
 def prompt_dict(prompt) -> dict[str, Any]:
+    from archplan.planner.practice.estimation import kind_of, label_of
+
     return {"id": prompt.id, "title": prompt.title, "statement": prompt.statement, "source": prompt.source,
             "functional": [f.text for f in prompt.functional],
             "non_functional": [n.text for n in prompt.non_functional],
@@ -112,6 +114,8 @@ def prompt_dict(prompt) -> dict[str, Any]:
 
 
 def cmd_show(args, out) -> int:
+    from archplan.planner.practice.estimation import label_of
+
     prompt = _prompt(args.prompt)
     if args.json:
         _dump(prompt_dict(prompt), out)
@@ -162,6 +166,7 @@ def parse_answers(prompt, estimates: dict[str, Any], assumptions: dict[str, Any]
     """Typed values (text with units, or numbers in base units) -> base units; CliError naming the bad one."""
     from archplan.planner import units
     from archplan.planner.cli import CliError
+    from archplan.planner.practice.estimation import kind_of, parse
 
     known = set(LABELS) | {x.key for x in prompt.extra_figures}
     figures, inputs = {}, {}
@@ -194,7 +199,7 @@ def graded_dict(g) -> dict[str, Any]:
 def cmd_estimate(args, out) -> int:
     from archplan.planner.cli import CliError
     from archplan.planner.practice.answers import FIGURE_POINTS
-    from archplan.planner.practice.estimation import grade
+    from archplan.planner.practice.estimation import fmt, grade
     from archplan.planner.practice.record import PracticeRun, TimelineEvent
 
     prompt = _prompt(args.prompt)

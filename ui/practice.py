@@ -47,7 +47,8 @@ from PySide6.QtWidgets import (
 
 from archplan.planner import units
 from archplan.planner.practice import steps as st
-from archplan.planner.practice.estimation import INPUTS, fmt, grade, kind_of, label_of, parse
+from archplan.planner.practice.estimation import fmt, grade, kind_of, label_of, parse
+from archplan.planner.practice.names import INPUTS
 from archplan.planner.practice.prompts import library, load_prompt, seeded_traffic
 from archplan.planner.practice.record import LEVELS, PracticeRun, Predictions, TimelineEvent, TradeOff
 

@@ -28,6 +28,7 @@ from functools import cache
 from archplan.planner import units
 from archplan.planner.estimate import EstimateError, estimate
 from archplan.planner.formula import Figure, Formula
+from archplan.planner.practice.names import LABELS
 from archplan.planner.practice.prompts import Prompt, library, reference
 from archplan.planner.practice.record import PracticeRun
 
@@ -50,37 +51,12 @@ SLIPS: tuple[tuple[float, str], ...] = (
     (1_000, "a factor of 1,000: K vs M, KB vs MB, or ms vs s"), (1_024, "binary vs decimal units, 1,024 vs 1,000"),
     (3_600, "per second vs per hour"), (86_400, "per second vs per day"))
 
-#: figure -> (label, kind) for the figures planner.estimate computes
-LABELS: dict[str, tuple[str, str]] = {
-    "dau": ("Daily active users", "count"),
-    "write_qps": ("Average writes per second", "qps"),
-    "read_qps": ("Average reads per second", "qps"),
-    "qps": ("Average requests per second", "qps"),
-    "peak_qps": ("Peak requests per second", "qps"),
-    "peak_write_qps": ("Peak writes per second", "qps"),
-    "peak_read_qps": ("Peak reads per second", "qps"),
-    "storage_per_day": ("Storage per day", "size_day"),
-    "storage_total": ("Storage over the retention", "size"),
-    "storage_total_replicated": ("Storage with every copy", "size"),
-    "ingress_bytes_per_s": ("Ingress bandwidth (average)", "bandwidth"),
-    "egress_bytes_per_s": ("Egress bandwidth (average)", "bandwidth"),
-    "cache_memory": ("Cache memory", "size"),
-}
 PEAKS = {"peak_qps": "qps", "peak_write_qps": "write_qps", "peak_read_qps": "read_qps"}
 STORAGE = ("storage_per_day", "storage_total", "storage_total_replicated")
 RATES = ("write_qps", "read_qps", "qps")
 #: Figures graded at the junior level (average QPS and storage only).
 JUNIOR = ("write_qps", "read_qps", "qps", "storage_per_day", "storage_total")
-#: The candidate's inputs: name -> (label, kind)
-INPUTS: dict[str, tuple[str, str]] = {
-    "dau": ("daily active users", "count"), "mau": ("monthly active users", "count"),
-    "active_ratio": ("share active on a day", "fraction"), "writes_per_user": ("writes per user per day", "count"),
-    "reads_per_user": ("reads per user per day", "count"), "write_size": ("bytes stored per write", "size"),
-    "read_size": ("bytes returned per read", "size"), "media_fraction": ("share of writes with media", "fraction"),
-    "media_size": ("bytes per media object", "size"), "peak_factor": ("peak / average", "multiplier"),
-    "retention": ("retention", "duration"), "replication": ("copies of the data", "count"),
-    "cache_fraction": ("share of daily reads cached", "fraction"),
-}
+
 
 
 # ------------------------------------------------------------------------------------------ units
