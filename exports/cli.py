@@ -1,5 +1,6 @@
-"""The `export` subcommand: ``python main.py export FILE --format F -o OUT``; and the comparison's writers
-as options of `compare` (``compare A B --markdown OUT.md --pdf OUT.pdf``), which live here in exports/."""
+"""The `export` and `debrief` subcommands: ``python main.py export FILE --format F -o OUT``,
+``python main.py debrief PRACTICE_PLAN -o OUT.pdf`` (the practice debrief, exports/pdf_practice.py); and the
+comparison's writers as options of `compare` (``compare A B --markdown OUT.md --pdf OUT.pdf``)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ def register(sub) -> None:
     p.add_argument("--author", help="PDF: the document's author (default: the preferences' author)")
     p.add_argument("--as-drawn", action="store_true", help="PNG/SVG: keep the canvas positions (no re-layout)")
     p.set_defaults(handler=cmd_export)
+    d = sub.add_parser("debrief", help="the PDF debrief of a practice run (a plan saved by practice mode)")
+    d.add_argument("file", help="practice plan file (.json)")
+    d.add_argument("-o", "--output", required=True, help="output PDF")
+    d.set_defaults(handler=cmd_debrief)
 
     compare = sub.choices.get("compare")
     if compare is not None:
@@ -83,6 +88,24 @@ def cmd_export(args, out) -> int:
         raise ValueError(f"--author applies to the pdf format, not {args.format}")
     try:
         written = export(plan, result, args.format, Path(args.output), **options)
+    except ExportError as exc:
+        raise ValueError(str(exc)) from None
+    print(f"wrote {written}", file=out)
+    return 0
+
+
+def cmd_debrief(args, out) -> int:
+    from archplan.exports import ExportError
+    from archplan.exports.pdf_practice import write_practice_pdf
+    from archplan.planner.engine import compute
+    from archplan.planner.io import load_plan
+
+    plan = load_plan(args.file)
+    target = Path(args.output)
+    if not target.parent.is_dir():
+        raise ValueError(f"folder {target.parent} does not exist")
+    try:
+        written = write_practice_pdf(plan, compute(plan), target)
     except ExportError as exc:
         raise ValueError(str(exc)) from None
     print(f"wrote {written}", file=out)

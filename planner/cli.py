@@ -20,7 +20,7 @@ from typing import Any
 from archplan.planner import units
 
 COMMANDS = ("plan", "validate", "estimate", "export", "templates", "new", "import", "diff", "compare", "simulate",
-            "check", "curve", "resilience", "sensitivity", "review")
+            "check", "curve", "resilience", "sensitivity", "review", "practice", "debrief")
 EXIT_BAD_INPUT = 2
 
 
@@ -137,6 +137,9 @@ def build_parser(extensions: Iterable[Callable[[Any], None]] = ()) -> argparse.A
     from archplan.planner.cli_review import register as register_review
 
     register_review(sub)
+    from archplan.planner.cli_practice import register as register_practice
+
+    register_practice(sub)
     for extend in extensions:
         extend(sub)
     return parser

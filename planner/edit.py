@@ -296,8 +296,8 @@ def update_settings(plan: Plan, dry_run: bool = False, **changes: Any) -> dict[s
 
 
 def update_plan(plan: Plan, dry_run: bool = False, **changes: Any) -> dict[str, Any]:
-    """Name, description and notes."""
-    allowed = {"name", "description", "notes"}
+    """Name, description, notes and the practice run (planner.practice.record)."""
+    allowed = {"name", "description", "notes", "practice"}
     if set(changes) - allowed:
         raise EditError(f"only {', '.join(sorted(allowed))} can be set here")
     old = {k: getattr(plan, k) for k in changes}

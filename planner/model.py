@@ -30,6 +30,7 @@ from pydantic import (
 
 from archplan.planner import units
 from archplan.planner.catalog import CAPACITY_FIELDS, Behaviour, default_catalog
+from archplan.planner.practice.record import PracticeRun
 
 ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$"
 
@@ -312,6 +313,9 @@ class Plan(_Model):
         default_factory=dict,
         description="Traffic inputs known only within a range: {input: [low, high]} in base units (planner.ranges "
                     "shows every figure low / expected / high). Empty: the traffic profile's point values.")
+    practice: PracticeRun | None = Field(
+        None, description="An interview practice run on this plan: the candidate's answers and timeline "
+                          "(planner.practice). Empty for an ordinary plan.")
 
     @model_validator(mode="after")
     def _check_ranges(self) -> Plan:
@@ -330,10 +334,13 @@ class Plan(_Model):
 
     @model_serializer(mode="wrap")
     def _omit_no_ranges(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """A plan without ranges is saved exactly as before they existed."""
+        """A plan without ranges (or without a practice run) is saved exactly as before they existed."""
         data = handler(self)
-        if not self.ranges and isinstance(data, dict):
-            data.pop("ranges", None)
+        if isinstance(data, dict):
+            if not self.ranges:
+                data.pop("ranges", None)
+            if self.practice is None:
+                data.pop("practice", None)
         return data
     notes: str = Field("", max_length=200_000,
                        description="The design's notes in Markdown: requirements, decisions, open questions "
