@@ -88,10 +88,11 @@ def _v2_to_v3(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _v3_to_v4(raw: dict[str, Any]) -> dict[str, Any]:
     """Version 4 adds optional fields only: plan notes (Markdown), link waypoints (bends) and routing, an
-    interview practice run with its timeline (`practice`), and counts as its own the ones written by version 3 builds without a version change (settings budgets,
-    ignored review findings, traffic ranges). Every one has a default and is written only when set, so a
-    version 3 plan reads as it is: this step only renumbers. (An older Archplan refuses a version 4 file by
-    its number instead of by an unknown field.)"""
+    interview practice run with its timeline (`practice`), and counts as its own the ones written by
+    version 3 builds without a version change (settings budgets, ignored review findings, traffic ranges).
+    Every one has a default and is written only when set, so a version 3 plan reads as it is: this step
+    only renumbers. (An older Archplan refuses a version 4 file by its number instead of by an unknown
+    field.)"""
     return {**raw, "schema_version": 4}
 
 

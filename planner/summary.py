@@ -57,7 +57,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("count", "Count", "Deployed (what is counted: instances, nodes, replicas; a managed store's "
            "partitions), and what the peak needs when a fixed count is below it", lambda r: r.count, count_text),
     Column("utilisation", "Util.", "Peak utilisation of the binding resource with the deployed count",
-           lambda r: r.utilisation, lambda r: units.format_percent(r.utilisation, 0)),
+           lambda r: r.utilisation,
+           # nothing binds (a managed load balancer): no ceiling, so no utilisation
+           lambda r: "—" if r.binding == "none" else units.format_percent(r.utilisation, 0)),
     Column("storage", "Storage", "Bytes stored over the retention, every copy",
            lambda r: r.storage_replicated,
            lambda r: units.format_size(r.storage_replicated) if r.storage_replicated else "-"),

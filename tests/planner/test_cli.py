@@ -149,3 +149,19 @@ def test_plan_names_its_price_basis(capsys):
     code, text, _ = run(capsys, "plan", str(path), "--json")
     assert code == 0
     assert json.loads(text)["price_basis"] == result.price_basis
+
+
+def test_utilisation_of_a_component_without_ceiling_is_not_zero_percent():
+    """A managed load balancer has no per-node ceiling: its utilisation reads '—', not '0 %'."""
+    from archplan.planner.engine import compute
+    from archplan.planner.io import load_plan
+    from archplan.planner.resources import builtin_templates_dir
+    from archplan.planner.summary import COLUMNS
+
+    util = next(c for c in COLUMNS if c.key == "utilisation")
+    result = compute(load_plan(builtin_templates_dir() / "photo_sharing.json"))
+    unbound = [r for r in result.components.values() if r.binding == "none" and r.qps_peak > 0]
+    bound = [r for r in result.components.values() if r.binding != "none"]
+    assert unbound and bound
+    assert all(util.text(r) == "—" for r in unbound)
+    assert all(util.text(r).endswith("%") for r in bound)
