@@ -262,12 +262,7 @@ def tornado_drawing(t, width: float, row: float = 13) -> Drawing:
     label_w = width * 0.3
     value_w = 52
     left, right = label_w + value_w, width - value_w
-    values = [v for b in t.bars for v in (b.at_low, b.at_high) if v is not None and math.isfinite(v)]
-    if t.base is not None and math.isfinite(t.base):
-        values.append(t.base)
-    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
-    if hi <= lo:
-        lo, hi = lo - 0.5 * abs(lo or 1), hi + 0.5 * abs(hi or 1)
+    lo, hi = t.extent()
 
     def px(v: float) -> float:
         if math.isinf(v):

@@ -331,6 +331,17 @@ class Tornado:
     base: float | None
     bars: tuple[Bar, ...]
 
+    def extent(self) -> tuple[float, float]:
+        """(low, high) of the value axis a chart needs: every finite end and the base; widened around a single
+        value so the axis never has zero length."""
+        values = [v for b in self.bars for v in (b.at_low, b.at_high) if v is not None and math.isfinite(v)]
+        if self.base is not None and math.isfinite(self.base):
+            values.append(self.base)
+        lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
+        if hi <= lo:
+            lo, hi = lo - 0.5 * abs(lo or 1), hi + 0.5 * abs(hi or 1)
+        return lo, hi
+
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "label": self.label, "unit": self.unit, "base": _clean(self.base),
                 "bars": [b.as_dict() for b in self.bars]}

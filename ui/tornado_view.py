@@ -75,12 +75,7 @@ class TornadoChart(QWidget):
     def scale(self) -> tuple[float, float, float, float]:
         """(low value, high value, left x, right x) of the value axis."""
         t = self.tornado
-        values = [v for b in t.bars for v in (b.at_low, b.at_high) if v is not None and math.isfinite(v)]
-        if t.base is not None and math.isfinite(t.base):
-            values.append(t.base)
-        lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
-        if hi <= lo:
-            lo, hi = lo - 0.5 * abs(lo or 1), hi + 0.5 * abs(hi or 1)
+        lo, hi = t.extent()
         vw = self._value_width()
         left = self._label_width() + vw
         right = max(left + 40, self.width() - vw - 4)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 
 import pytest
 from plans import PlanBuilder
@@ -170,3 +171,19 @@ def test_inputs_and_bars_show_their_ends_in_their_units():
     texts = {b.input: b.range_text() for b in sens.tornado("cost").bars}
     assert texts == {"dau": "6M..12M", "response_size": "5 KB..20 KB"}
     assert rg.parse_range(plan, "dau", "6M..12M").text() == "dau 6M..12M"
+
+
+def test_tornado_extent_covers_every_end_and_the_base():
+    """The chart axis (GUI and PDF read the same extent) holds every bar end and the planned value."""
+    from archplan.planner.io import load_plan
+    from archplan.planner.ranges import Tornado, sensitivity
+    from archplan.planner.resources import builtin_templates_dir
+
+    sens = sensitivity(load_plan(builtin_templates_dir() / "three_tier.json"))
+    for t in sens.tornados:
+        lo, hi = t.extent()
+        ends = [v for b in t.bars for v in (b.at_low, b.at_high) if v is not None and math.isfinite(v)]
+        assert lo < hi and all(lo <= v <= hi for v in [*ends, t.base])
+    lo, hi = Tornado("cost", "Cost", "USD/month", 10.0, ()).extent()   # one value: widened around it
+    assert lo < 10.0 < hi
+    assert Tornado("cost", "Cost", "USD/month", None, ()).extent() == (0.0, 1.0)
