@@ -111,3 +111,18 @@ def test_dot_source_quotes_ids_and_nests_clusters():
     source = dot_layout.dot_source(plan, SIZE)
     assert '"a.b" -> "c"' in source
     assert source.index('cluster_region') < source.index('cluster_zone') < source.index('"a.b";')
+
+
+@pytest.mark.parametrize(("segment", "box", "expected"), [
+    ((0, 5, 10, 5), (2, 0, 8, 10), (0.2, 0.8)),      # through: enters at 2, leaves at 8
+    ((0, 20, 10, 20), (2, 0, 8, 10), None),          # passes below
+    ((3, 3, 4, 4), (0, 0, 10, 10), (0.0, 1.0)),      # wholly inside
+    ((5, -5, 5, 15), (0, 0, 10, 10), (0.25, 0.75)),  # vertical, dx = 0
+])
+def test_clip_span_is_liang_barsky(segment, box, expected):
+    """The one clipping routine the link layer, the arrows and the dot layout share."""
+    from archplan.ui.canvas.arrows import clip_span
+
+    x1, y1, x2, y2 = segment
+    span = clip_span(x1, y1, x2 - x1, y2 - y1, box)
+    assert span == (pytest.approx(expected) if expected else None)

@@ -212,25 +212,34 @@ def arrow_head(line: QLineF, size: float = ARROW) -> QPolygonF:
     return QPolygonF([tip, left, right])
 
 
-def clip_line(line: QLineF, rect: QRectF) -> QLineF | None:
-    """The part of `line` inside `rect` (Liang-Barsky), or None."""
-    x0, y0, dx, dy = line.x1(), line.y1(), line.dx(), line.dy()
+def clip_span(x0: float, y0: float, dx: float, dy: float,
+              box: tuple[float, float, float, float]) -> tuple[float, float] | None:
+    """The parameters (t0, t1) in [0, 1] of the segment (x0, y0) + t (dx, dy) that lie inside the box
+    (left, top, right, bottom), or None when it misses it (Liang-Barsky). Plain floats: the link layer's
+    hit tests and the layout's routing call it in loops."""
+    left, top, right, bottom = box
     t0, t1 = 0.0, 1.0
-    bounds = ((-dx, x0 - rect.left()), (dx, rect.right() - x0),
-              (-dy, y0 - rect.top()), (dy, rect.bottom() - y0))
-    for p, q in bounds:
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
         if p == 0:
             if q < 0:
                 return None
             continue
         t = q / p
         if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
+            if t > t0:
+                t0 = t
+        elif t < t1:
+            t1 = t
         if t0 > t1:
             return None
-    return QLineF(line.pointAt(t0), line.pointAt(t1))
+    return t0, t1
+
+
+def clip_line(line: QLineF, rect: QRectF) -> QLineF | None:
+    """The part of `line` inside `rect` (Liang-Barsky), or None."""
+    span = clip_span(line.x1(), line.y1(), line.dx(), line.dy(),
+                     (rect.left(), rect.top(), rect.right(), rect.bottom()))
+    return None if span is None else QLineF(line.pointAt(span[0]), line.pointAt(span[1]))
 
 
 _pens: dict[tuple[str, bool, bool, bool], tuple[QPen, QPen, QBrush]] = {}

@@ -17,6 +17,7 @@ import subprocess
 from collections.abc import Mapping
 
 from archplan.ui.canvas import layout
+from archplan.ui.canvas.arrows import clip_span
 
 Point = tuple[float, float]
 #: Above this many components the pure-Python layered layout is used (dot takes seconds there).
@@ -128,21 +129,7 @@ def _crosses_card(a: Point, b: Point, card: Point, size: tuple[float, float]) ->
     """Does the segment a-b pass through the card centred at `card` (a little inside its border)?"""
     w, h = size[0] / 2 - 4, size[1] / 2 - 4
     left, right, top, bottom = card[0] - w, card[0] + w, card[1] - h, card[1] + h
-    t0, t1 = 0.0, 1.0
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    for p, q in ((-dx, a[0] - left), (dx, right - a[0]), (-dy, a[1] - top), (dy, bottom - a[1])):
-        if p == 0:
-            if q < 0:
-                return False
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return False
-    return True
+    return clip_span(a[0], a[1], b[0] - a[0], b[1] - a[1], (left, top, right, bottom)) is not None
 
 
 def plan_layout(plan, size: tuple[float, float], grid: float) -> tuple[dict[str, Point], dict[str, list[Point]]]:

@@ -32,7 +32,7 @@ from PySide6.QtCore import QLineF, QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QRegion, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
-from archplan.ui.canvas.arrows import ARROW, clip_line
+from archplan.ui.canvas.arrows import ARROW, clip_line, clip_span
 from archplan.ui.canvas.items import Z_LINK, LinkItem, plain_render
 
 
@@ -192,22 +192,7 @@ def _clip(segment: tuple[float, float, float, float], box: tuple[float, float, f
     left, top, right, bottom = box
     if max(x1, x2) < left or min(x1, x2) > right or max(y1, y2) < top or min(y1, y2) > bottom:
         return False
-    dx, dy = x2 - x1, y2 - y1
-    t0, t1 = 0.0, 1.0
-    for p, q in ((-dx, x1 - left), (dx, right - x1), (-dy, y1 - top), (dy, bottom - y1)):
-        if p == 0:
-            if q < 0:
-                return False
-            continue
-        t = q / p
-        if p < 0:
-            if t > t0:
-                t0 = t
-        elif t < t1:
-            t1 = t
-        if t0 > t1:
-            return False
-    return True
+    return clip_span(x1, y1, x2 - x1, y2 - y1, box) is not None
 
 
 def _clips(xy, rect: tuple[float, float, float, float], pad: float):
