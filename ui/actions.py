@@ -60,8 +60,8 @@ SELECTION_ACTIONS = ("cut", "copy", "duplicate", "delete", "group")
 
 #: Every menu, in order. None: a separator; "@name": a submenu filled by SUBMENUS[name].
 MENUS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
-    ("file", "&File", ("new", "new_template", "open", "@recent", "import", "compare", None, "save", "save_as",
-                       "save_template", None, "@export", None, "quit")),
+    ("file", "&File", ("new", "new_template", "open", "@recent", "import", "compare", "practice", None, "save",
+                       "save_as", "save_template", None, "@export", None, "quit")),
     ("edit", "&Edit", ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all",
                        "group", "@align", "auto_layout", None, "snap", None, "preferences")),
     ("view", "&View", ("zoom_in", "zoom_out", "zoom_reset", "zoom_fit", None, "@docks")),
@@ -92,6 +92,16 @@ def _simulate(window: ActionHost) -> Callable[[], object]:
         from archplan.ui.simulate_panel import show_and_run
 
         return show_and_run(window)
+    return call
+
+
+def _practice(window: ActionHost) -> Callable[[], object]:
+    """File > Practice…: the interview practice window (ui/practice.py, loaded then)."""
+
+    def call():
+        from archplan.ui.practice import open_practice
+
+        return open_practice(window)
     return call
 
 
@@ -181,6 +191,8 @@ def build_actions(window: ActionHost) -> dict[str, QAction]:
         "Open a template, start blank or reopen the last plan")
     add("about", "&About Archplan", help_dialog("about"))
     add("shortcuts", "&Keyboard shortcuts", help_dialog("shortcuts"), [std.HelpContents])
+    add("practice", "&Practice…", _practice(window), (), None,
+        "Interview practice: a timed prompt, estimates revealed against Archplan's, a scored design")
     add("simulate", "&Simulate…", _simulate(window), ["F5"], None,
         "Run the plan request by request (discrete-event simulation) and play it back on the canvas")
     add("conventions", "&Capacity conventions", help_dialog("conventions"), (), None,

@@ -117,9 +117,6 @@ class MainWindow(QMainWindow):
         self.action_map = build_actions(self)
         self.toolbar = build_toolbar(self)
         build_menus(self)
-        from archplan.ui.practice import install_practice_action  # interview practice (issue 19)
-
-        install_practice_action(self)
         self._build_status_bar()
         self._restore_layout()
         self.refresh_recent_menu()

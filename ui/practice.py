@@ -737,24 +737,11 @@ def _esc(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def install_practice_action(window) -> None:
-    """The one hook into the main window: "Practice…" in the File menu (after the template entries)."""
-    from PySide6.QtGui import QAction
-
-    action = QAction("Practice…", window)
-    action.setObjectName("action_practice")
-    action.setStatusTip("Interview practice: a timed prompt, estimates revealed against Archplan's, a scored design")
-
-    def open_practice() -> None:
-        dialog = getattr(window, "practice_window", None)
-        if dialog is None or dialog.editor is not window.editor:
-            dialog = window.practice_window = PracticeWindow(window.editor, window)
-        dialog.show()
-        dialog.raise_()
-
-    action.triggered.connect(open_practice)
-    window.action_map["practice"] = action
-    menus = getattr(window, "menus", None) or {}
-    file_menu = menus.get("file") or window.menuBar().actions()[0].menu()
-    anchor = next((a for a in file_menu.actions() if a is window.action_map.get("open")), None)
-    file_menu.insertAction(anchor, action) if anchor else file_menu.addAction(action)
+def open_practice(window) -> PracticeWindow:
+    """File > Practice… (ui/actions.py): show the practice window on the window's plan, made once per plan."""
+    dialog = getattr(window, "practice_window", None)
+    if dialog is None or dialog.editor is not window.editor:
+        dialog = window.practice_window = PracticeWindow(window.editor, window)
+    dialog.show()
+    dialog.raise_()
+    return dialog

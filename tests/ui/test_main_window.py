@@ -193,3 +193,18 @@ def test_activating_a_component_opens_it_in_the_inspector(window):
     assert window.inspector.current == ("component", "redis")
     assert window.docks["inspector"].isVisible()
     assert window.inspector.component_page.name.edit.hasFocus()
+
+
+def test_building_the_window_does_not_load_practice_mode():
+    """File > Practice… loads ui/practice.py (and the prompts, the scorer) when chosen, not at start-up (the
+    plan model holds a practice run, so the package and its record are loaded)."""
+    code = ("import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+            "from archplan.planner.library import load_template; from archplan.ui.editor import Editor; "
+            "from archplan.ui.main_window import MainWindow; "
+            "w = MainWindow(Editor(load_template('three_tier'), compute_now=False)); "
+            "assert 'practice' in w.action_map; "
+            "print(sorted(m for m in sys.modules if 'practice' in m and not m.endswith(('.practice', '.record'))))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

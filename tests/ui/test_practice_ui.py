@@ -212,7 +212,7 @@ def test_reopening_continues_the_run(qtbot, window, twitter_editor, clock):
 def test_the_main_window_has_one_practice_action(make_window, editor):
     main = make_window(editor)
     action = main.action_map["practice"]
-    assert action.text() == "Practice…"
+    assert action.text() == "&Practice…"
     file_menu = main.menuBar().actions()[0].menu()
     assert action in file_menu.actions()
     action.trigger()
