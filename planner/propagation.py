@@ -255,6 +255,13 @@ class Propagation:
                                              capacity=self.consumer_capacity[q])
                 scale = np.divide(delivered, peak, out=np.ones_like(peak), where=peak > 0)
                 flows.out[PEAK, q] = inflow[PEAK, q] * scale[:, None]
+                # consumers slower than the average arrival: they take their capacity all day, the backlog grows
+                avg = class_sum(inflow[AVG, q])
+                behind = avg > delivered
+                if behind.any():
+                    slow = np.divide(delivered, avg, out=np.ones_like(avg), where=behind)
+                    flows.out[AVG, q] *= slow[:, None]
+                    flows.out[BYTES, q] *= slow[:, None]
         elif queues.any():
             q = rows[queues]
             avg, peak = inflow[AVG, q], inflow[PEAK, q]

@@ -170,3 +170,27 @@ def test_media_review_with_vanishing_media_bytes():
                 links=[Link(id="l", source="c0", target="c4", classes=["media_write"])])
     result = compute(plan)
     assert not [f for f in result.findings if f.rule == "DATA-MEDIA-IN-DB"]
+
+
+def test_consumers_behind_the_average_take_their_capacity_all_day():
+    """Hypothesis found it: a queue whose consumer (a 1-instance RabbitMQ) cannot keep up even with the average
+    delivered its capacity at peak but the whole average, so the consumer's average exceeded its peak. A
+    consumer behind the average takes its capacity all day (the backlog grows)."""
+    from archplan.planner.model import Component, Link, Plan, TrafficProfile
+
+    kinds = {"c0": "client.web", "c10": "queue.sqs", "c11": "queue.rabbitmq"}
+    comps = [Component(id=f"c{i}", kind=kinds.get(f"c{i}", "dns.route53"), name=f"c{i}",
+                       instances=1 if i == 11 else "auto") for i in range(13)]
+    edges = ["0-1", "0-3", "0-4", "0-5", "0-11e", "0-12", "1-6", "1-10", "2-4", "2-10", "2-11", "2-12", "3-4",
+             "3-6", "3-7", "3-11f", "4-10", "4-11e", "4-12", "5-7", "6-7", "6-12", "10-11", "10-12", "11-12"]
+    links = []
+    for e in edges:
+        kind = "event" if e.endswith("e") else "request"
+        fanout = 0.0 if e.endswith("f") else None
+        s_, t_ = e.rstrip("ef").split("-")
+        links.append(Link(id=f"c{s_}-to-c{t_}", source=f"c{s_}", target=f"c{t_}", kind=kind, fanout=fanout,
+                          classes=["read"]))
+    plan = Plan(name="random", traffic=TrafficProfile(dau=478523078.0, reads_per_user=1.0, writes_per_user=0.0,
+                                                      peak_factor=2.0), components=comps, links=links)
+    for r in compute(plan).components.values():
+        assert r.reads_peak >= r.reads_avg * (1 - 1e-12), r.id
