@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Archplan needs and is missing, then exits. Idempotent and quick when all is present.
 #   - Debian packages: graphviz (diagram export), poppler-utils (PDF previews in docs), fonts the PDF
-#     embeds (DejaVu; Droid Sans Fallback for Chinese and Japanese, Nanum for Korean, Symbola for emoji), chromium (mermaid-cli renders the
+#     embeds (DejaVu, with its oblique and condensed faces from fonts-dejavu-extra; Droid Sans Fallback for Chinese and Japanese, Nanum for Korean, Symbola for emoji), chromium (mermaid-cli renders the
 #     Mermaid export in the tests), the libraries Qt needs offscreen and under Xvfb, and python3-venv.
 #   - The exporters' checkers: checkov (IaC static analysis) in its own virtualenv .venv-checkov (it
 #     pins networkx 2.x, which Archplan cannot use) from tools/checkov/requirements.lock, and
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(
-  python3-venv graphviz poppler-utils fonts-dejavu-core fonts-droid-fallback fonts-nanum fonts-symbola chromium
+  python3-venv graphviz poppler-utils fonts-dejavu-core fonts-dejavu-extra fonts-droid-fallback fonts-nanum fonts-symbola chromium
   libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1
