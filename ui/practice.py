@@ -145,7 +145,25 @@ class PracticeWindow(QDialog):
 
         self._build_pages()
         self._set_running(False)
+        self.prompt_box.currentIndexChanged.connect(self._preview)
         self._load_existing()
+        if self.run is None:
+            self._preview()
+
+    def _preview(self) -> None:
+        """Before Start: the chosen prompt and how a run goes, so the window is never a set of blank panes."""
+        if self.run is not None:
+            return
+        prompt = load_prompt(self.prompt_box.currentData())
+        steps = "".join(f"<li>{_esc(s.title)}</li>" for s in st.STEPS)
+        self.statement.setHtml(
+            f"<h2>{_esc(prompt.title)}</h2><p>{_esc(prompt.statement)}</p>"
+            f"<p>Press <b>Start</b> to run the interview on this plan, step by step, with a timer:</p><ol>{steps}</ol>"
+            "<p>You type your estimates before Archplan reveals its own with the work shown (within 2x is fine in "
+            "an interview); hints are there on request and each costs points. The score comes from the design "
+            "review, the load checks (peak, x10, a zone down) and the reference design, with a reason for every "
+            "point.</p>")
+        self.pages.setCurrentIndex(0)
 
     # ------------------------------------------------------------------ the run, kept in the plan
     @property

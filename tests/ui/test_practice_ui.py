@@ -218,3 +218,18 @@ def test_the_main_window_has_one_practice_action(make_window, editor):
     action.trigger()
     assert main.practice_window.isVisible() and main.practice_window.editor is editor
     main.practice_window.timer.stop()
+
+
+def test_before_start_the_window_shows_the_prompt_and_how_a_run_goes(qtbot, twitter_editor, clock):
+    """Not a set of blank panes: the chosen prompt's statement and the steps, following the prompt choice."""
+    from archplan.planner.practice.prompts import library
+
+    window = PracticeWindow(twitter_editor, clock=clock)
+    qtbot.addWidget(window)
+    prompts = list(library().values())
+    for index in (0, len(prompts) - 1):
+        window.prompt_box.setCurrentIndex(index)
+        text = window.statement.toPlainText()
+        assert prompts[index].title in text and "Start" in text
+        assert all(s.title in text for s in st.STEPS)
+    assert window.pages.currentIndex() == 0
