@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from archplan.planner.engine import compute
 from benchmarks.baseline import bare_canvas, paint
 from benchmarks.test_bench_canvas import fastest, record, synthetic_plan
+from benchmarks.test_bench_window import time_gui_share
 
 SIZE = 10_000
 #: Limits: the issue's target over the baseline as measured on the development machine (bare open
@@ -153,22 +154,5 @@ def test_move_at_10000_computes_nothing(benchmark, qapp, big_window, bare_repain
 
 
 def test_gui_share_of_a_figure_edit_at_10000(benchmark, qapp, big_window, bare_repaint):
-    editor, document = big_window.editor, big_window.editor.document
-    counts = itertools.cycle((3, 4))
-    results = {}
-
-    def setup():
-        editor.set_component("service-1000", instances=next(counts))
-        document._timer.stop()
-        results["next"] = compute(document.plan)
-        return (), {}
-
-    def show_result():
-        document._retire(document._result)
-        document._result, document._result_error = results["next"], None
-        document.result_changed.emit()
-        qapp.processEvents()
-
-    benchmark.pedantic(show_result, setup=setup, rounds=8, iterations=1, warmup_rounds=1)
-    benchmark.extra_info["gui_ms"] = round(benchmark.stats.stats.min * 1000, 2)
+    time_gui_share(benchmark, qapp, big_window, "service-1000", rounds=8, warmup=1)
     assert record(benchmark, bare_repaint, GUI_RATIO) < GUI_RATIO

@@ -77,14 +77,16 @@ def test_edit_cycle_in_the_main_window(benchmark, qapp, window, bare_repaint):
     assert record(benchmark, bare_repaint, CYCLE_RATIO) < CYCLE_RATIO
 
 
-def test_gui_share_of_an_edit_cycle(benchmark, qapp, window, bare_repaint):
-    """Everything the window does after the engine has computed: one frame."""
+def time_gui_share(benchmark, qapp, window, component: str, rounds: int, warmup: int) -> None:
+    """Time what the window does with a new result after the engine computed it (outside the timing): the
+    instances of `component` alternate 3 / 4, each round shows the precomputed result. Also used by
+    test_bench_scale at 10,000 components."""
     editor, document = window.editor, window.editor.document
     counts = itertools.cycle((3, 4))
     results = {}
 
     def setup():
-        editor.set_component("service-100", instances=next(counts))
+        editor.set_component(component, instances=next(counts))
         document._timer.stop()
         results["next"] = compute(document.plan)
         return (), {}
@@ -95,8 +97,13 @@ def test_gui_share_of_an_edit_cycle(benchmark, qapp, window, bare_repaint):
         document.result_changed.emit()
         qapp.processEvents()
 
-    benchmark.pedantic(show_result, setup=setup, rounds=20, iterations=1, warmup_rounds=3)
+    benchmark.pedantic(show_result, setup=setup, rounds=rounds, iterations=1, warmup_rounds=warmup)
     benchmark.extra_info["gui_ms"] = round(benchmark.stats.stats.min * 1000, 2)
+
+
+def test_gui_share_of_an_edit_cycle(benchmark, qapp, window, bare_repaint):
+    """Everything the window does after the engine has computed: one frame."""
+    time_gui_share(benchmark, qapp, window, "service-100", rounds=20, warmup=3)
     assert record(benchmark, bare_repaint, GUI_RATIO) < GUI_RATIO
 
 
