@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,15 +18,7 @@ os.environ["ARCHPLAN_HOME"] = tempfile.mkdtemp(prefix="archplan-shots-")
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-
-OUT = ROOT / "docs" / "screenshots"
-
-
-def wait(app: QApplication, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
+from screenshots import OUT, wait  # noqa: E402  (scripts/ is on the path: the script's folder)
 
 
 def main() -> int:
